@@ -1,0 +1,42 @@
+package dev.synod.it.fault;
+
+import static dev.synod.it.fault.RunAssertions.assertNoAnomalies;
+
+import dev.synod.it.run.FaultMix;
+import dev.synod.it.run.FaultRun;
+import dev.synod.it.run.RunReport;
+import dev.synod.it.run.Workloads;
+import dev.synod.stm.Isolation;
+import java.time.Duration;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The long run ({@code -Pfaults-long}, tag {@code faults-long}): every workload with a promise
+ * (serializable bank and list-append, counter atom, fenced lock) at once, under each fault mix,
+ * for 30 s times the scale (5 minutes per mix in the profile).
+ */
+@Tag("faults-long")
+@ExtendWith(SharedEnsemble.class)
+class AllWorkloadsLongTest {
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(FaultMix.class)
+    void noAnomalies(FaultMix mix, Ensemble ensemble) throws Exception {
+        RunReport report = FaultRun.builder("long-" + mix.label(), ensemble)
+                .mix(mix)
+                .duration(FaultScale.of(Duration.ofSeconds(30)))
+                .workload(Workloads.bank(2, 2))
+                .workload(Workloads.listAppend(2, 2, Isolation.SERIALIZABLE, "general", Duration.ofSeconds(5)))
+                .workload(Workloads.counter(2, 2))
+                .workload(Workloads.lock(2, 2, true, Duration.ofMillis(100)))
+                .run();
+
+        assertNoAnomalies(report, "bank");
+        assertNoAnomalies(report, "list-append");
+        assertNoAnomalies(report, "counter");
+        assertNoAnomalies(report, "lock-fenced");
+    }
+}

@@ -1,0 +1,158 @@
+package dev.synod.bench;
+
+import dev.synod.stm.Atom;
+import dev.synod.stm.Codec;
+import dev.synod.stm.Ref;
+import dev.synod.zookeeper.ZooKeeperStm;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.recipes.atomic.AtomicValue;
+import org.apache.curator.framework.recipes.atomic.DistributedAtomicLong;
+import org.apache.curator.retry.RetryNTimes;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.Stat;
+
+/** The operations compared: Synod's and their baselines (raw ZooKeeper, Curator recipes). */
+final class Scenarios implements AutoCloseable {
+    private static final Codec<Long> LONG = Codec.json(Long.class);
+    private final String connectString;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private static final java.util.concurrent.atomic.AtomicInteger UNIQUE =
+            new java.util.concurrent.atomic.AtomicInteger();
+
+    Scenarios(String connectString) {
+        this.connectString = connectString;
+    }
+
+    private static String fresh(String prefix) {
+        return prefix + "-" + UNIQUE.getAndIncrement();
+    }
+
+    CuratorFramework curator() throws InterruptedException {
+        CuratorFramework c = CuratorFrameworkFactory.newClient(connectString, 30_000, 10_000, new RetryNTimes(10, 100));
+        c.start();
+        if (!c.blockUntilConnected(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("cannot connect to " + connectString);
+        }
+        closeables.add(c);
+        return c;
+    }
+
+    ZooKeeperStm stm() {
+        ZooKeeperStm stm = ZooKeeperStm.connect(connectString);
+        closeables.add(stm);
+        return stm;
+    }
+
+    /** Raw ZooKeeper: one multi of conditional setData on {@code refs} znodes of this thread. */
+    Runner.Op rawMulti(int refs) throws Exception {
+        ZooKeeper zk = curator().getZookeeperClient().getZooKeeper();
+        List<String> paths = new ArrayList<>();
+        int[] versions = new int[refs];
+        for (int i = 0; i < refs; i++) {
+            String path = "/raw/" + fresh("multi");
+            create(zk, path);
+            versions[i] = zk.exists(path, false).getVersion();
+            paths.add(path);
+        }
+        byte[] payload = "{\"v\":1234567}".getBytes(StandardCharsets.UTF_8);
+        return () -> {
+            List<Op> ops = new ArrayList<>(refs);
+            for (int i = 0; i < refs; i++) {
+                ops.add(Op.setData(paths.get(i), payload, versions[i]));
+            }
+            zk.multi(ops);
+            for (int i = 0; i < refs; i++) {
+                versions[i]++;
+            }
+        };
+    }
+
+    /** Synod: one write transaction altering {@code refs} refs of this thread. */
+    Runner.Op synodTxn(int refs) {
+        ZooKeeperStm stm = stm();
+        List<Ref<Long>> rs = new ArrayList<>();
+        for (int i = 0; i < refs; i++) {
+            rs.add(stm.ref(fresh("txn"), LONG, 0L));
+        }
+        return () -> stm.run(txn -> rs.forEach(r -> r.alter(x -> x + 1)));
+    }
+
+    /** Synod: swap(+1) on one shared atom, each thread its own client. */
+    Runner.Op synodSwap(String atomName) {
+        Atom<Long> atom = stm().atom(atomName, LONG, 0L);
+        return () -> atom.swap(x -> x + 1);
+    }
+
+    /** Curator: DistributedAtomicLong.increment on one shared counter, each thread its own client. */
+    Runner.Op curatorIncrement(String path) throws Exception {
+        DistributedAtomicLong counter = new DistributedAtomicLong(curator(), path, new RetryNTimes(1_000, 1));
+        return () -> {
+            AtomicValue<Long> v = counter.increment();
+            if (!v.succeeded()) {
+                throw new IllegalStateException("DistributedAtomicLong.increment gave up");
+            }
+        };
+    }
+
+    /** Raw ZooKeeper: read, then setData conditional on the version read, retried on BADVERSION. */
+    Runner.Op rawCas(String path) throws Exception {
+        ZooKeeper zk = curator().getZookeeperClient().getZooKeeper();
+        create(zk, path);
+        return () -> {
+            while (true) {
+                Stat stat = new Stat();
+                byte[] data = zk.getData(path, false, stat);
+                long value = data.length == 0 ? 0 : Long.parseLong(new String(data, StandardCharsets.UTF_8));
+                try {
+                    zk.setData(path, Long.toString(value + 1).getBytes(StandardCharsets.UTF_8), stat.getVersion());
+                    return;
+                } catch (KeeperException.BadVersionException e) {
+                    // lost the race: read again
+                }
+            }
+        };
+    }
+
+    /** Synod: deref of a cached ref outside a transaction. */
+    Runner.Op cachedDeref(Ref<Long> ref) {
+        long[] sink = new long[1];
+        return () -> sink[0] += ref.get();
+    }
+
+    private static void create(ZooKeeper zk, String path) throws Exception {
+        String parent = path.substring(0, path.lastIndexOf('/'));
+        if (!parent.isEmpty()) {
+            try {
+                zk.create(parent, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            } catch (KeeperException.NodeExistsException e) {
+                // shared parent
+            }
+        }
+        try {
+            zk.create(path, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        } catch (KeeperException.NodeExistsException e) {
+            // shared counter
+        }
+    }
+
+    @Override
+    public void close() {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            try {
+                closeables.get(i).close();
+            } catch (Exception e) {
+                // closing a benchmark client: nothing to do
+            }
+        }
+        closeables.clear();
+    }
+}

@@ -1,0 +1,214 @@
+package dev.synod.bench;
+
+import dev.synod.stm.Codec;
+import dev.synod.stm.Ref;
+import dev.synod.zookeeper.ZooKeeperStm;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.curator.test.InstanceSpec;
+import org.apache.curator.test.TestingServer;
+
+/**
+ * Synod against raw ZooKeeper and Curator's recipes, in one run against the same ZooKeeper
+ * server. A plain harness rather than JMH: every operation is a network round trip of 100+ µs, so
+ * what matters is fair setup (each thread its own client and session) and the same server, and
+ * the ratios are computed within one run.
+ *
+ * <p>Usage: {@code SynodBenchmark [--seconds N] [--warmup N] [--threads 1,8] [--out FILE]
+ * [--connect HOST:PORT]}. Without {@code --connect} an embedded server on 127.0.0.1 is started.
+ */
+public final class SynodBenchmark {
+    private final String connectString;
+    private final Duration warmup;
+    private final Duration measure;
+    private final PrintStream log;
+    private final List<Row> rows = new ArrayList<>();
+
+    /** One line of the report: a system's result and its ratio to the scenario's baseline. */
+    public record Row(
+            String scenario, int threads, String system, double opsPerSecond, double p50, double p99, String ratio) {}
+
+    SynodBenchmark(String connectString, Duration warmup, Duration measure, PrintStream log) {
+        this.connectString = connectString;
+        this.warmup = warmup;
+        this.measure = measure;
+        this.log = log;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = parse(args);
+        Duration warmup = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("--warmup", "2")));
+        Duration measure = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("--seconds", "5")));
+        int[] threads = java.util.Arrays.stream(
+                        opts.getOrDefault("--threads", "1,8").split(","))
+                .mapToInt(Integer::parseInt)
+                .toArray();
+        String out = opts.get("--out");
+        TestingServer server = null;
+        String connect = opts.get("--connect");
+        if (connect == null) {
+            server = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, -1, -1, null, "127.0.0.1"), true);
+            connect = "127.0.0.1:" + server.getPort();
+        }
+        try {
+            SynodBenchmark bench = new SynodBenchmark(connect, warmup, measure, System.err);
+            List<Row> rows = bench.runAll(threads);
+            String table = markdown(rows, connect, server != null, warmup, measure);
+            System.out.println(table);
+            if (out != null) {
+                Files.writeString(Path.of(out), table, StandardCharsets.UTF_8);
+            }
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+
+    /**
+     * Runs every scenario against {@code connectString} and returns the rows in the order of the
+     * report (for tools that chart or store them). Progress goes to {@code log}. Blocks for about
+     * {@code (warmup + measure) * 8 * threadCounts.length}.
+     *
+     * @param threadCounts client threads per scenario, e.g. {@code {1, 8}}
+     */
+    public static List<Row> run(
+            String connectString, Duration warmup, Duration measure, int[] threadCounts, PrintStream log)
+            throws Exception {
+        return new SynodBenchmark(connectString, warmup, measure, log).runAll(threadCounts);
+    }
+
+    List<Row> runAll(int[] threadCounts) throws Exception {
+        for (int threads : threadCounts) {
+            compare(
+                    "write txn, 1 ref",
+                    threads,
+                    "raw ZooKeeper multi",
+                    s -> s.rawMulti(1),
+                    "Synod",
+                    s -> s.synodTxn(1));
+            compare(
+                    "write txn, 3 refs",
+                    threads,
+                    "raw ZooKeeper multi",
+                    s -> s.rawMulti(3),
+                    "Synod",
+                    s -> s.synodTxn(3));
+            String counter = "counter-" + threads;
+            compare(
+                    "counter +1 (shared)",
+                    threads,
+                    "Curator DistributedAtomicLong",
+                    s -> s.curatorIncrement("/dal/" + counter),
+                    "Synod atom swap",
+                    s -> s.synodSwap("atom-" + counter));
+            compare(
+                    "counter +1 (shared)",
+                    threads,
+                    "raw setData CAS loop",
+                    s -> s.rawCas("/cas/" + counter),
+                    null,
+                    null);
+            deref(threads);
+        }
+        return rows;
+    }
+
+    interface Setup {
+        Runner.Op create(Scenarios s) throws Exception;
+    }
+
+    private void compare(String scenario, int threads, String baseName, Setup base, String synodName, Setup synod)
+            throws Exception {
+        Runner.Result b = measure(scenario, baseName, threads, base);
+        add(b, "baseline");
+        if (synod != null) {
+            Runner.Result s = measure(scenario, synodName, threads, synod);
+            add(s, String.format(Locale.ROOT, "%.2fx", s.opsPerSecond() / b.opsPerSecond()));
+        }
+    }
+
+    private void deref(int threads) throws Exception {
+        try (Scenarios shared = new Scenarios(connectString)) {
+            ZooKeeperStm stm = shared.stm();
+            Ref<Long> ref = stm.ref("deref-" + threads, Codec.json(Long.class), 42L);
+            ref.get();
+            Runner.Result r =
+                    Runner.run("cached deref", "Synod", threads, warmup, measure, i -> shared.cachedDeref(ref));
+            add(r, "-");
+        }
+    }
+
+    private Runner.Result measure(String scenario, String system, int threads, Setup setup) throws Exception {
+        log.printf(Locale.ROOT, "running %-22s %-30s threads=%d%n", scenario, system, threads);
+        try (Scenarios s = new Scenarios(connectString)) {
+            return Runner.run(scenario, system, threads, warmup, measure, i -> setup.create(s));
+        }
+    }
+
+    private void add(Runner.Result r, String ratio) {
+        rows.add(new Row(
+                r.scenario(),
+                r.threads(),
+                r.system(),
+                r.opsPerSecond(),
+                r.percentileMicros(0.5),
+                r.percentileMicros(0.99),
+                ratio));
+    }
+
+    /** The report: a heading line naming the setup, then a markdown table of {@code rows}. */
+    public static String markdown(List<Row> rows, String connect, boolean embedded, Duration warmup, Duration measure) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(
+                Locale.ROOT,
+                "Synod benchmark, %s, ZooKeeper %s (%s), %d cores, warm-up %d s, measured %d s per row%n%n",
+                LocalDate.now(),
+                connect,
+                embedded ? "embedded, one server" : "external",
+                Runtime.getRuntime().availableProcessors(),
+                warmup.toSeconds(),
+                measure.toSeconds()));
+        sb.append("| scenario | threads | system | ops/s | p50 µs | p99 µs | Synod / baseline |\n");
+        sb.append("| --- | ---: | --- | ---: | ---: | ---: | ---: |\n");
+        for (Row r : rows) {
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %d | %s | %,.0f | %s | %s | %s |%n",
+                    r.scenario(),
+                    r.threads(),
+                    r.system(),
+                    r.opsPerSecond(),
+                    micros(r.p50()),
+                    micros(r.p99()),
+                    r.ratio()));
+        }
+        return sb.toString();
+    }
+
+    private static String micros(double v) {
+        return v < 1 ? String.format(Locale.ROOT, "%.3f", v) : String.format(Locale.ROOT, "%.0f", v);
+    }
+
+    private static Map<String, String> parse(String[] args) throws IOException {
+        Map<String, String> opts = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("usage: SynodBenchmark [--seconds N] [--warmup N] [--threads 1,8]"
+                        + " [--out FILE] [--connect HOST:PORT]; bad argument '" + args[i] + "'");
+            }
+            opts.put(args[i], args[++i]);
+        }
+        return opts;
+    }
+}

@@ -1,0 +1,102 @@
+package dev.synod.cli;
+
+import dev.synod.stm.CoordinationException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.apache.zookeeper.KeeperException;
+import picocli.CommandLine.Option;
+
+/**
+ * The options every command that talks to an ensemble shares ({@code --connect}, {@code
+ * --namespace}, {@code --timeout}), and the connection they open. Used as a picocli mixin.
+ */
+final class Ensemble {
+    static final String DEFAULT_CONNECT = "127.0.0.1:2181";
+
+    @Option(
+            names = "--connect",
+            paramLabel = "HOST:PORT",
+            defaultValue = DEFAULT_CONNECT,
+            description = "ZooKeeper connect string (default: ${DEFAULT-VALUE})")
+    String connect;
+
+    @Option(
+            names = "--namespace",
+            paramLabel = "PATH",
+            defaultValue = "/synod",
+            description = "znode path under which Synod keeps refs, atoms and locks (default: ${DEFAULT-VALUE})")
+    String namespace;
+
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            defaultValue = "5s",
+            converter = Timeouts.class,
+            description = "how long to wait for a connection, e.g. 500ms, 5s (default: ${DEFAULT-VALUE})")
+    Duration timeout;
+
+    /**
+     * A started client connected to the ensemble, without a Curator namespace (paths are absolute).
+     *
+     * @throws Failure with {@link Failure#CANNOT_CONNECT} naming the connect string and the timeout
+     */
+    CuratorFramework open() {
+        CuratorFramework client;
+        try {
+            client = CuratorFrameworkFactory.builder()
+                    .connectString(connect)
+                    .connectionTimeoutMs((int) timeout.toMillis())
+                    .sessionTimeoutMs((int) Math.max(timeout.toMillis(), 10_000))
+                    .retryPolicy(new RetryOneTime(100))
+                    .build();
+            client.start();
+        } catch (IllegalArgumentException e) {
+            throw new Failure(Failure.USAGE, "bad connect string '" + connect + "': " + e.getMessage(), e);
+        }
+        try {
+            if (!client.blockUntilConnected((int) timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                client.close();
+                throw cannotConnect(null);
+            }
+        } catch (InterruptedException e) {
+            client.close();
+            Thread.currentThread().interrupt();
+            throw new Failure(Failure.CANNOT_CONNECT, "interrupted while connecting to ZooKeeper at " + connect);
+        }
+        return client;
+    }
+
+    Failure cannotConnect(Throwable cause) {
+        return new Failure(
+                Failure.CANNOT_CONNECT,
+                "cannot connect to ZooKeeper at " + connect + " within " + Timeouts.describe(timeout)
+                        + " (is it running? set --connect and --timeout)",
+                cause);
+    }
+
+    /**
+     * Maps what a ZooKeeper call threw to a {@link Failure}: a lost connection is {@link
+     * Failure#CANNOT_CONNECT}; other errors are rethrown as they are.
+     */
+    RuntimeException translate(Exception e) {
+        if (e instanceof Failure f) {
+            return f;
+        }
+        if (e instanceof KeeperException.ConnectionLossException
+                || e instanceof KeeperException.SessionExpiredException
+                || e instanceof CoordinationException) {
+            return cannotConnect(e);
+        }
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            return new Failure(Failure.CHECK_FAILED, "interrupted");
+        }
+        if (e instanceof RuntimeException r) {
+            return r;
+        }
+        return new IllegalStateException(e.getMessage(), e);
+    }
+}

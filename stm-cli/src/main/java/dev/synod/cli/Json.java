@@ -1,0 +1,83 @@
+package dev.synod.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.synod.stm.spi.RecordView;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/** JSON for values and for {@code --json} output. */
+final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private Json() {}
+
+    static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
+    /**
+     * Parses a value given on the command line.
+     *
+     * @throws Failure with {@link Failure#USAGE} if it is not JSON
+     */
+    static JsonNode parseArgument(String what, String text) {
+        try {
+            JsonNode node = MAPPER.readTree(text);
+            if (node == null || node.isMissingNode()) {
+                throw new Failure(Failure.USAGE, what + " must be a JSON value but was empty");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw new Failure(
+                    Failure.USAGE,
+                    what + " must be a JSON value (e.g. 42, \"text\", [1,2], {\"a\":1}) but was: " + text);
+        }
+    }
+
+    /**
+     * A stored value as JSON: the value itself when the codec wrote JSON (the default), otherwise
+     * an object naming what it is ({@code {"external": key}} or {@code {"base64": bytes}}).
+     */
+    static JsonNode value(RecordView view, byte[] bytes) {
+        if (view.external()) {
+            return object().put("external", new String(bytes, StandardCharsets.UTF_8));
+        }
+        try {
+            JsonNode node = MAPPER.readTree(bytes);
+            if (node != null && !node.isMissingNode()) {
+                return node;
+            }
+        } catch (java.io.IOException e) {
+            // not JSON: a custom codec
+        }
+        return object().put("base64", Base64.getEncoder().encodeToString(bytes));
+    }
+
+    static String compact(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String pretty(JsonNode node) {
+        try {
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String hex(long zxid) {
+        return "0x" + Long.toHexString(zxid);
+    }
+
+    static TextNode text(String s) {
+        return TextNode.valueOf(s);
+    }
+}

@@ -1,0 +1,90 @@
+package dev.synod.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.synod.stm.Atom;
+import dev.synod.stm.Codec;
+import dev.synod.stm.Ref;
+import dev.synod.zookeeper.ZooKeeperStm;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** swap and reset change atoms through the engine; other clients see the change. */
+class AtomCommandsTest extends CliTestSupport {
+    private static final String NL = System.lineSeparator();
+
+    private ZooKeeperStm stm() {
+        return closeLater(ZooKeeperStm.connect(connect()));
+    }
+
+    @Test
+    void swapAddsToANumberAndResetSetsAnyValue() {
+        String name = unique("counter");
+        Atom<Long> counter = stm().atom(name, Codec.json(Long.class), 5L);
+
+        Result add = synodHere("swap", name, "--add", "37");
+        assertThat(add.code()).isZero();
+        assertThat(add.out()).isEqualTo(name + ": 5 -> 42" + NL);
+        Result sub = synodHere("swap", name, "--add", "-2", "--json");
+        assertThat(sub.out()).isEqualTo("{\"name\":\"" + name + "\",\"old\":42,\"new\":40}" + NL);
+        assertThat(awaitValue(counter, 40L)).isEqualTo(40L);
+
+        Result reset = synodHere("reset", name, "7");
+        assertThat(reset.code()).isZero();
+        assertThat(reset.out()).isEqualTo(name + ": 40 -> 7" + NL);
+        assertThat(awaitValue(counter, 7L)).isEqualTo(7L);
+    }
+
+    @Test
+    void swapAppendsToArraysAndMergesIntoObjects() {
+        String list = unique("list");
+        String map = unique("map");
+        ZooKeeperStm stm = stm();
+        stm.atom(list, Codec.json(List.class), List.of(1));
+        stm.atom(map, Codec.json(Map.class), Map.of("a", 1));
+
+        assertThat(synodHere("swap", list, "--append", "{\"x\":2}").out())
+                .isEqualTo(list + ": [1] -> [1,{\"x\":2}]" + NL);
+        assertThat(synodHere("swap", map, "--merge", "{\"b\":2,\"a\":3}").out())
+                .isEqualTo(map + ": {\"a\":1} -> {\"a\":3,\"b\":2}" + NL);
+        Result wrongType = synodHere("swap", map, "--add", "1");
+        assertThat(wrongType.code()).isEqualTo(2);
+        assertThat(wrongType.err())
+                .isEqualTo("synod: --add needs a number but atom '" + map + "' holds {\"a\":3,\"b\":2}" + NL);
+    }
+
+    @Test
+    void swapAndResetRefuseRefsAndNeedOneChange() {
+        String name = unique("ref");
+        Ref<Long> ref = stm().ref(name, Codec.json(Long.class), 1L);
+        Result r = synodHere("reset", name, "2");
+        assertThat(r.code()).isEqualTo(4);
+        assertThat(r.err()).contains("it is a ref");
+        assertThat(ref.get()).isEqualTo(1L);
+        assertThat(synodHere("swap", name).code()).isEqualTo(2);
+        assertThat(synodHere("swap", name, "--add", "1", "--append", "2").code())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void aResetValueMayBeAnyJson() throws Exception {
+        String name = unique("doc");
+        stm().atom(name, Codec.json(JsonNode.class), Json.MAPPER.readTree("0"));
+        Result r = synodHere("reset", name, "{\"nested\":[true,null,\"s\"]}", "--json");
+        assertThat(r.code()).isZero();
+        assertThat(Json.MAPPER.readTree(r.out()).get("new").toString()).isEqualTo("{\"nested\":[true,null,\"s\"]}");
+        Result get = synodHere("get", name, "--json");
+        assertThat(Json.MAPPER.readTree(get.out()).get("value").toString()).isEqualTo("{\"nested\":[true,null,\"s\"]}");
+    }
+
+    /** Atom reads outside transactions come from the client's cache: give the watch a moment. */
+    private static Long awaitValue(Atom<Long> atom, Long expected) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!atom.get().equals(expected) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        return atom.get();
+    }
+}

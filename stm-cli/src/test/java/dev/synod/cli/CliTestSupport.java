@@ -1,0 +1,92 @@
+package dev.synod.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.apache.curator.test.InstanceSpec;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+
+/** One ZooKeeper server per test class on 127.0.0.1, and the tool run in-process with captured output. */
+abstract class CliTestSupport {
+    static TestingServer server;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    /** What one run of the tool produced. */
+    record Result(int code, String out, String err) {}
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, 250, -1, null, "127.0.0.1"), true);
+    }
+
+    @AfterAll
+    static void stopServer() throws IOException {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable c : closeables) {
+            c.close();
+        }
+        closeables.clear();
+    }
+
+    static String connect() {
+        return "127.0.0.1:" + server.getPort();
+    }
+
+    /** Runs {@code synod args...} in this JVM. */
+    static Result synod(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Synod.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Runs {@code synod args... --connect <server>}. */
+    static Result synodHere(String... args) {
+        String[] all = new String[args.length + 2];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--connect";
+        all[args.length + 1] = connect();
+        return synod(all);
+    }
+
+    /** A started raw client, closed after the test. */
+    CuratorFramework rawClient() throws InterruptedException {
+        CuratorFramework c = CuratorFrameworkFactory.newClient(connect(), 5000, 5000, new RetryOneTime(100));
+        c.start();
+        closeables.add(c);
+        if (!c.blockUntilConnected(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("no connection to " + connect());
+        }
+        return c;
+    }
+
+    /** Something to close after the test. */
+    <T extends AutoCloseable> T closeLater(T c) {
+        closeables.add(0, c);
+        return c;
+    }
+
+    static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}

@@ -1,0 +1,105 @@
+package dev.synod.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import org.apache.curator.framework.CuratorFramework;
+import org.junit.jupiter.api.Test;
+
+/** Every failure is one line on stderr and its own exit code. */
+class ErrorsAndExitCodesTest extends CliTestSupport {
+
+    @Test
+    void anUnreachableEnsembleIsExitCode3NamingTheConnectStringAndTimeout() throws IOException {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        long start = System.nanoTime();
+        Result r = synod("ls", "--connect", "127.0.0.1:" + closed, "--timeout", "700ms");
+        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err())
+                .isEqualTo("synod: cannot connect to ZooKeeper at 127.0.0.1:" + closed
+                        + " within 700 ms (is it running? set --connect and --timeout)" + System.lineSeparator());
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(5_000);
+        assertThat(synod("get", "x", "--connect", "127.0.0.1:" + closed, "--timeout", "1s")
+                        .code())
+                .isEqualTo(3);
+    }
+
+    @Test
+    void anUnknownRefIsExitCode4() {
+        Result r = synodHere("get", "no/such/ref");
+        assertThat(r.code()).isEqualTo(4);
+        assertThat(r.err())
+                .isEqualTo("synod: no ref or atom named 'no/such/ref' in /synod at " + connect() + " (try: synod ls)"
+                        + System.lineSeparator());
+        assertThat(synodHere("watch", "no/such/ref").code()).isEqualTo(4);
+        assertThat(synodHere("swap", "no-such-atom", "--add", "1").code()).isEqualTo(4);
+        assertThat(synodHere("locks", "no-such-lock").code()).isEqualTo(4);
+    }
+
+    @Test
+    void aBadNameIsExitCode5() {
+        Result r = synodHere("get", "bad name!");
+        assertThat(r.code()).isEqualTo(5);
+        assertThat(r.err()).startsWith("synod: invalid name 'bad name!'").hasLineCount(1);
+        assertThat(synodHere("get", "a//b").code()).isEqualTo(5);
+        assertThat(synodHere("reset", "a/../b", "1").code()).isEqualTo(5);
+        assertThat(synodHere("locks", "bad name").code()).isEqualTo(5);
+    }
+
+    @Test
+    void corruptDataIsExitCode6() throws Exception {
+        CuratorFramework raw = rawClient();
+        String ns = "/" + unique("corrupt");
+        raw.create()
+                .creatingParentsIfNeeded()
+                .forPath(ns + "/cells/broken", "not a synod record".getBytes(StandardCharsets.UTF_8));
+        Result get = synodHere("get", "broken", "--namespace", ns);
+        assertThat(get.code()).isEqualTo(6);
+        assertThat(get.err()).startsWith("synod: corrupt data in 'broken': ").hasLineCount(1);
+
+        Result ls = synodHere("ls", "--namespace", ns);
+        assertThat(ls.code()).isEqualTo(6);
+        assertThat(ls.out()).containsPattern("broken +corrupt");
+        assertThat(ls.err())
+                .isEqualTo("synod: corrupt data in 1 cell(s): broken (see: synod get NAME)" + System.lineSeparator());
+        assertThat(synodHere("swap", "broken", "--add", "1", "--namespace", ns).code())
+                .isEqualTo(6);
+    }
+
+    @Test
+    void usageErrorsAreExitCode2OnOneLine() {
+        Result r = synod("get");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err())
+                .isEqualTo(
+                        "synod: Missing required parameter: 'NAME' (see: synod get --help)" + System.lineSeparator());
+        assertThat(synod("frobnicate").code()).isEqualTo(2);
+        assertThat(synod("ls", "--timeout", "soon").code()).isEqualTo(2);
+        assertThat(synodHere("reset", "x", "not json").err()).contains("VALUE must be a JSON value");
+    }
+
+    @Test
+    void verboseAddsTheStackTrace() {
+        Result quiet = synodHere("get", "nope");
+        Result verbose = synodHere("get", "nope", "--verbose");
+        assertThat(quiet.err()).doesNotContain("\tat ");
+        assertThat(verbose.code()).isEqualTo(4);
+        assertThat(verbose.err()).contains("\tat dev.synod.cli.");
+    }
+
+    @Test
+    void helpListsTheCommandsAndExitCodes() {
+        Result r = synod("help");
+        assertThat(r.code()).isZero();
+        assertThat(r.out())
+                .contains("demo", "server", "ls", "get", "watch", "locks", "swap", "reset", "bench")
+                .contains("3 cannot connect")
+                .doesNotContain("demo-client");
+    }
+}

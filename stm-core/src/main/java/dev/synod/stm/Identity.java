@@ -1,0 +1,56 @@
+package dev.synod.stm;
+
+import java.util.function.Predicate;
+
+/**
+ * What refs and atoms have in common (Clojure's {@code IRef}): a name, a current value, a
+ * validator and watches. Values are never {@code null}: use {@code Optional} or an empty
+ * collection to say "nothing".
+ *
+ * <p>Thread-safe.
+ *
+ * @param <T> the value type
+ */
+public interface Identity<T> {
+
+    /** The name, unique within one {@link Stm}'s namespace. */
+    String name();
+
+    /**
+     * The value. Inside a transaction: the value as of the transaction's snapshot, or the value
+     * this transaction wrote. Outside one: the latest committed value this client knows, usually
+     * from memory (it may trail a commit made elsewhere by the time a change notification takes
+     * to arrive).
+     *
+     * @throws NoSuchRefException if it was destroyed
+     * @throws CorruptRecordException if the stored bytes cannot be decoded
+     */
+    T get();
+
+    /**
+     * Sets the validator checked before every commit that changes this identity, in this client.
+     * A validator that returns false makes the commit fail with {@link ValidationException}; one
+     * that throws makes it fail with that exception, unchanged. Neither is retried. {@code null}
+     * removes the validator.
+     *
+     * @throws ValidationException if the current value does not pass the new validator
+     */
+    void setValidator(Predicate<? super T> validator);
+
+    /** The current validator, or {@code null}. */
+    Predicate<? super T> getValidator();
+
+    /**
+     * Adds (or replaces) a watch under {@code key}. The watch is called after every committed
+     * change this client learns of, made here or by another client, with the value before and the
+     * value after; per identity in commit order. Intermediate versions may be coalesced when
+     * changes arrive faster than they are delivered. A watch that throws is logged and does not
+     * disturb other watches. Watches run on a Synod thread and should be quick.
+     *
+     * @throws NullPointerException if key or watch is null
+     */
+    void addWatch(Object key, Watch<T> watch);
+
+    /** Removes the watch under {@code key}; does nothing if there is none. */
+    void removeWatch(Object key);
+}

@@ -1,0 +1,12 @@
+package dev.synod.stm;
+
+/**
+ * An in-memory ref of one JVM that takes part in distributed transactions: it commits atomically
+ * with the distributed refs of the same transaction, and readers in this JVM never see one
+ * without the other. Its value is not serialised, so any Java object may be kept (it should be
+ * immutable). It is not durable and not visible to other processes; {@link #destroy()} only
+ * forgets it.
+ *
+ * @param <T> the value type
+ */
+public interface LocalRef<T> extends Ref<T> {}

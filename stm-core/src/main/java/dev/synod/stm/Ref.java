@@ -1,0 +1,51 @@
+package dev.synod.stm;
+
+import java.util.function.UnaryOperator;
+
+/**
+ * A transactional reference: its value changes only inside a transaction ({@link
+ * Stm#atomically}), together with the other refs that transaction changes, atomically.
+ *
+ * <p>{@link #alter}, {@link #set}, {@link #commute} and {@link #ensure} must be called inside a
+ * transaction of the {@link Stm} that created the ref; outside one they throw {@link
+ * IllegalStateException}. Functions passed to them may be called more than once (on retry) and
+ * must be free of side effects. Values and function results must not be null ({@link
+ * NullPointerException}, which aborts the transaction).
+ *
+ * <p>Thread-safe.
+ *
+ * @param <T> the value type
+ */
+public interface Ref<T> extends Identity<T> {
+
+    /**
+     * Sets the in-transaction value to {@code fn(current in-transaction value)} and returns it.
+     * The ref is checked at commit: if another transaction committed a change to it since this
+     * transaction's snapshot, this one retries.
+     */
+    T alter(UnaryOperator<T> fn);
+
+    /** Sets the in-transaction value (Clojure's {@code ref-set}) and returns it. */
+    T set(T value);
+
+    /**
+     * Applies a commutative function: {@code fn} is applied to the in-transaction value now (the
+     * result is returned), and applied again at commit to the latest committed value. A
+     * conflict on a commuted ref never re-runs the transaction body; only the commute functions
+     * are re-applied. Use it for counters and other order-independent updates.
+     */
+    T commute(UnaryOperator<T> fn);
+
+    /**
+     * Reads the ref and protects it from changes by other transactions until this one commits,
+     * without writing it. Under {@link Isolation#SNAPSHOT} this is what prevents write skew;
+     * under {@link Isolation#SERIALIZABLE} every read is already protected.
+     */
+    T ensure();
+
+    /**
+     * Deletes the ref from the coordinator (and its external versions, if any). Other clients
+     * then get {@link NoSuchRefException}. Must not be called inside a transaction.
+     */
+    void destroy();
+}

@@ -1,0 +1,160 @@
+package dev.synod.stm;
+
+import dev.synod.stm.internal.Engine;
+import dev.synod.stm.internal.InMemoryCoordinator;
+import dev.synod.stm.spi.Coordinator;
+import dev.synod.stm.spi.StateContainer;
+import dev.synod.stm.spi.VersionedStateContainer;
+
+/**
+ * The entry point: creates refs and atoms on one coordinator and runs transactions over them.
+ *
+ * <pre>{@code
+ * try (Stm stm = Stm.inMemory()) {               // or ZooKeeperStm.connect("127.0.0.1:2181")
+ *     Ref<Integer> r0 = stm.ref("r0", Codec.json(Integer.class), 0);
+ *     Ref<List<Integer>> r1 = stm.ref("r1", Codec.json(new TypeReference<List<Integer>>() {}), List.of());
+ *     stm.run(txn -> {
+ *         r0.alter(x -> x + 1);
+ *         r1.alter(list -> append(list, r0.get()));
+ *     });
+ * }
+ * }</pre>
+ *
+ * <h2>Names</h2>
+ *
+ * Names are one or more segments separated by {@code /} (a leading {@code /} is allowed and
+ * ignored); a segment is 1 to 100 characters from {@code [A-Za-z0-9._-]} and is not {@code .} or
+ * {@code ..}; a name is at most 400 characters. Other names fail with {@link
+ * IllegalArgumentException} before anything is sent. A ref and an atom cannot share a name.
+ *
+ * <h2>Faults</h2>
+ *
+ * Every method throws {@link StmClosedException} after {@link #close()}, {@link
+ * CoordinationException} when the coordinator cannot be reached, and {@link
+ * StmInterruptedException} (with the interrupt flag set) when interrupted while waiting.
+ * Thread-safe.
+ */
+public interface Stm extends AutoCloseable {
+
+    /** A Stm whose refs live in this JVM's memory: the whole engine without a network. */
+    static Stm inMemory() {
+        return create(new InMemoryCoordinator(), TxnOptions.defaults());
+    }
+
+    /**
+     * A Stm on a coordinator of your own (see {@link Coordinator}). The Stm closes the
+     * coordinator when closed.
+     */
+    static Stm create(Coordinator coordinator, TxnOptions defaultOptions) {
+        return new Engine(coordinator, defaultOptions);
+    }
+
+    /**
+     * The ref named {@code name}, created with {@code initial} if it does not exist yet; an
+     * existing ref keeps its value (nothing is clobbered).
+     *
+     * @throws IllegalArgumentException for an invalid name, or an initial value the codec cannot
+     *     encode
+     * @throws ValueTooLargeException if the initial value is over the coordinator's limit
+     * @throws NullPointerException if any argument is null
+     */
+    <T> Ref<T> ref(String name, Codec<T> codec, T initial);
+
+    /**
+     * Attaches to an existing ref (Avout: leave off the initial value).
+     *
+     * @throws NoSuchRefException if there is none
+     */
+    <T> Ref<T> ref(String name, Codec<T> codec);
+
+    /**
+     * A ref whose values live in an external store, while the coordinator orders the versions
+     * and keeps a pointer. Created with {@code initial} if absent.
+     */
+    <T> Ref<T> ref(String name, VersionedStateContainer<T> container, T initial);
+
+    /** The atom named {@code name}, created with {@code initial} if absent. */
+    <T> Atom<T> atom(String name, Codec<T> codec, T initial);
+
+    /**
+     * An atom whose value lives in an external store: each change stages the new value under a
+     * fresh version key, then one compare-and-set on the coordinator moves the pointer to it, and
+     * the previous version is deleted. Created with {@code initial} if absent.
+     */
+    <T> Atom<T> atom(String name, VersionedStateContainer<T> container, T initial);
+
+    /**
+     * An atom whose value lives in a plain, unversioned {@link StateContainer} (Avout's protocol).
+     * Updates are serialised by a claim on the coordinator (two coordinator writes each) and take
+     * effect when the store is written; a claim held longer than the default transaction timeout
+     * counts as abandoned and may be taken over, so a holder paused that long can lose its update
+     * (it then gets {@link LockLostException}). Watches may see changes coalesced: the store keeps
+     * only the latest value. Prefer {@link #atom(String, VersionedStateContainer, Object)} where the
+     * store can keep versions: one compare-and-set per update, no such window.
+     * Created with {@code initial} if absent.
+     */
+    <T> Atom<T> atom(String name, StateContainer<T> container, T initial);
+
+    /**
+     * Attaches to an existing atom.
+     *
+     * @throws NoSuchRefException if there is none
+     */
+    <T> Atom<T> atom(String name, Codec<T> codec);
+
+    /** A new in-memory ref that joins this Stm's transactions. */
+    <T> LocalRef<T> localRef(T initial);
+
+    /**
+     * Runs {@code body} in a transaction with the default options and returns its result. The
+     * body is re-run on conflict; it sees one consistent snapshot and its writes apply atomically
+     * or not at all. Called inside a transaction of this Stm, it joins that transaction.
+     *
+     * @throws RetryLimitExceededException, TransactionTimeoutException when it cannot commit
+     * @throws ValidationException when a validator rejects a value
+     * @throws RuntimeException whatever the body threw, unchanged
+     */
+    <R> R atomically(TxnFunction<R> body);
+
+    /** As {@link #atomically(TxnFunction)} with the given options. */
+    <R> R atomically(TxnOptions options, TxnFunction<R> body);
+
+    /** As {@link #atomically(TxnFunction)} for a body without a result. */
+    void run(TxnRunnable body);
+
+    /** As {@link #run(TxnRunnable)} with the given options. */
+    void run(TxnOptions options, TxnRunnable body);
+
+    /**
+     * Deletes versions of an external ref or atom (made with a {@link VersionedStateContainer}) that its
+     * stored record no longer points at and that were staged at least {@code olderThan} ago: the
+     * orphans a writer leaves when it crashes between staging a value and committing, or between
+     * committing and deleting the versions that fell out of history. Choose {@code olderThan} above
+     * your longest transaction timeout, so that a version staged by a commit still in flight is
+     * never taken for an orphan. Safe to run at any time, from any client.
+     *
+     * @return how many versions were deleted
+     * @throws IllegalArgumentException if it is not an external ref or atom of this Stm
+     * @throws StateStoreException if the container fails
+     */
+    int sweepOrphans(Identity<?> identity, java.time.Duration olderThan);
+
+    /** Whether the calling thread is inside a transaction of this Stm. */
+    boolean inTransaction();
+
+    /** The options used when none are given. */
+    TxnOptions defaultOptions();
+
+    /** Counters since creation. */
+    StmMetrics metrics();
+
+    /** A description of the coordinator, e.g. {@code zookeeper[127.0.0.1:2181]/synod}. */
+    String describe();
+
+    /**
+     * Closes the Stm and its coordinator. Transactions in other threads then fail with {@link
+     * StmClosedException}. Idempotent.
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,30 @@
+package dev.synod.stm;
+
+/**
+ * Counters of one {@link Stm} since it was created. A snapshot: immutable.
+ *
+ * @param commits transactions that committed (read-only ones included)
+ * @param writeCommits committed transactions that wrote something
+ * @param retries times a transaction body was re-run
+ * @param conflicts commits rejected by the coordinator because of a concurrent change
+ * @param commuteReapplies times commute functions were re-applied at commit without re-running
+ *     the body
+ * @param snapshotMisses reads that found no value old enough for the snapshot (the ref's history
+ *     grows when this happens)
+ * @param aborts transactions that ended with an exception
+ * @param outcomeResolutions commits whose outcome was unknown (connection lost) and was
+ *     resolved by reading back the transaction id
+ * @param atomUpdates atom changes applied
+ * @param atomConflicts atom compare-and-set attempts that lost to a concurrent change
+ */
+public record StmMetrics(
+        long commits,
+        long writeCommits,
+        long retries,
+        long conflicts,
+        long commuteReapplies,
+        long snapshotMisses,
+        long aborts,
+        long outcomeResolutions,
+        long atomUpdates,
+        long atomConflicts) {}

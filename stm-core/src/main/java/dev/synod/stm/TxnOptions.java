@@ -1,0 +1,66 @@
+package dev.synod.stm;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Immutable transaction options. Start from {@link #defaults()} and change what you need:
+ *
+ * <pre>{@code
+ * TxnOptions opts = TxnOptions.defaults()
+ *         .withIsolation(Isolation.SNAPSHOT)
+ *         .withMaxRetries(50)
+ *         .withTimeout(Duration.ofSeconds(5));
+ * }</pre>
+ *
+ * @param isolation serializable snapshot (default) or snapshot isolation
+ * @param maxRetries how many times the body may be re-run after a conflict before {@link
+ *     RetryLimitExceededException} (>= 0)
+ * @param backoff pause between retries
+ * @param timeout overall limit for the transaction, retries included, after which it fails with
+ *     {@link TransactionTimeoutException} (> 0)
+ */
+public record TxnOptions(Isolation isolation, int maxRetries, Backoff backoff, Duration timeout) {
+
+    private static final TxnOptions DEFAULTS = new TxnOptions(
+            Isolation.SERIALIZABLE,
+            10_000,
+            Backoff.exponential(Duration.ofMillis(1), Duration.ofMillis(100)),
+            Duration.ofMinutes(1));
+
+    public TxnOptions {
+        Objects.requireNonNull(isolation, "isolation");
+        Objects.requireNonNull(backoff, "backoff");
+        Objects.requireNonNull(timeout, "timeout");
+        if (maxRetries < 0) {
+            throw new IllegalArgumentException("maxRetries must be >= 0 but was " + maxRetries);
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be > 0 but was " + timeout);
+        }
+    }
+
+    /**
+     * Serializable, up to 10,000 retries with jittered exponential backoff from 1 ms to 100 ms,
+     * one minute overall.
+     */
+    public static TxnOptions defaults() {
+        return DEFAULTS;
+    }
+
+    public TxnOptions withIsolation(Isolation isolation) {
+        return new TxnOptions(isolation, maxRetries, backoff, timeout);
+    }
+
+    public TxnOptions withMaxRetries(int maxRetries) {
+        return new TxnOptions(isolation, maxRetries, backoff, timeout);
+    }
+
+    public TxnOptions withBackoff(Backoff backoff) {
+        return new TxnOptions(isolation, maxRetries, backoff, timeout);
+    }
+
+    public TxnOptions withTimeout(Duration timeout) {
+        return new TxnOptions(isolation, maxRetries, backoff, timeout);
+    }
+}

@@ -1,0 +1,315 @@
+package dev.synod.stm.internal;
+
+import dev.synod.stm.Atom;
+import dev.synod.stm.Codec;
+import dev.synod.stm.CommitOutcomeUnknownException;
+import dev.synod.stm.CoordinationException;
+import dev.synod.stm.CorruptRecordException;
+import dev.synod.stm.RetryLimitExceededException;
+import dev.synod.stm.StmInterruptedException;
+import dev.synod.stm.TransactionTimeoutException;
+import dev.synod.stm.TxnOptions;
+import dev.synod.stm.ValueTooLargeException;
+import dev.synod.stm.spi.CommitRequest;
+import dev.synod.stm.spi.CommitResult;
+import dev.synod.stm.spi.Versioned;
+import dev.synod.stm.spi.VersionedStateContainer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/**
+ * An atom kept in the coordinator. Every change is one conditional write on the cell version: the
+ * new value is computed from the cached value and written only if the cell is still at that
+ * version; on a conflict the fresh value is fetched and the function applied again.
+ */
+final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
+    private final Codec<T> codec;
+    private final VersionedStateContainer<T> container;
+    private volatile Decoded<T> decoded;
+
+    /** Writer ids of the last few versions are kept (without values) to resolve unknown outcomes. */
+    static final int ID_HISTORY = 8;
+
+    private static final byte[] NO_VALUE = new byte[0];
+
+    record Decoded<T>(Versioned cell, Record record, T value) {}
+
+    AtomImpl(Engine engine, String name, Codec<T> codec, VersionedStateContainer<T> container) {
+        super(engine, name);
+        this.codec = codec;
+        this.container = container;
+    }
+
+    boolean isExternal() {
+        return container != null;
+    }
+
+    VersionedStateContainer<T> container() {
+        return container;
+    }
+
+    Decoded<T> decode(Versioned cell) {
+        Decoded<T> d = decoded;
+        if (d != null && d.cell.version() == cell.version() && d.cell.stamp() == cell.stamp()) {
+            return d;
+        }
+        Record r = Record.decode(engine.where(name), cell.data());
+        if (!r.isAtom()) {
+            throw new CorruptRecordException("'" + name + "' in " + engine.describe() + " holds a ref, not an atom");
+        }
+        if (r.isExternal() != isExternal()) {
+            throw new CorruptRecordException("atom '" + name + "' in " + engine.describe() + " was written as "
+                    + (r.isExternal() ? "an external" : "an inline") + " atom but is opened as "
+                    + (isExternal() ? "an external" : "an inline") + " one");
+        }
+        T value = isExternal() ? External.read(container, name, r.value()) : decodeInline(r.value());
+        Decoded<T> fresh = new Decoded<>(cell, r, value);
+        if (d == null || d.cell.stamp() < cell.stamp()) {
+            decoded = fresh;
+        }
+        return fresh;
+    }
+
+    private T decodeInline(byte[] bytes) {
+        try {
+            return Objects.requireNonNull(codec.decode(bytes), "codec returned null");
+        } catch (RuntimeException e) {
+            throw new CorruptRecordException(
+                    "cannot decode the value of atom '" + name + "' at " + engine.where(name) + " with " + codec + ": "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** The current value, re-reading if an external version was deleted under us. */
+    private Decoded<T> latest() {
+        Versioned cell = engine.coordinator().current(name);
+        while (true) {
+            try {
+                return decode(cell);
+            } catch (VersionGoneException e) {
+                Versioned now = engine.coordinator().fetch(List.of(name)).get(0);
+                if (now.version() == cell.version()) {
+                    throw e;
+                }
+                cell = now;
+            }
+        }
+    }
+
+    private Decoded<T> fetchLatest() {
+        engine.coordinator().fetch(List.of(name));
+        return latest();
+    }
+
+    byte[] encode(TxnId id, T value, Decoded<T> base, String stagedKey) {
+        byte[] bytes;
+        if (stagedKey != null) {
+            bytes = stagedKey.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        } else {
+            try {
+                bytes = codec.encode(value);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(
+                        "cannot encode the value of atom '" + name + "' with " + codec + ": " + e.getMessage(), e);
+            }
+        }
+        int size = Record.size(bytes, List.of()) + ID_HISTORY * 28 + (isExternal() ? bytes.length : 0);
+        if (size > engine.coordinator().maxCellSize()) {
+            throw new ValueTooLargeException(name, size, engine.coordinator().maxCellSize());
+        }
+        List<Record.Entry> ids = new ArrayList<>(ID_HISTORY);
+        // An external atom keeps its previous version one commit longer (its pointer rides in the
+        // first history entry), so that watches elsewhere can still read the old value.
+        byte[] previous = isExternal() ? base.record().value() : NO_VALUE;
+        ids.add(new Record.Entry(base.cell().stamp(), base.record().writer(), previous));
+        for (Record.Entry h : base.record().history()) {
+            if (ids.size() >= ID_HISTORY) {
+                break;
+            }
+            ids.add(h);
+        }
+        return new Record(Record.ATOM | (isExternal() ? Record.EXTERNAL : 0), id, bytes, ids).encode();
+    }
+
+    @Override
+    public T get() {
+        engine.ensureOpen();
+        return latest().value();
+    }
+
+    @Override
+    public T swap(UnaryOperator<T> fn) {
+        Objects.requireNonNull(fn, "fn");
+        engine.ensureOpen();
+        TxnOptions options = engine.defaultOptions();
+        long deadline = System.nanoTime() + options.timeout().toNanos();
+        Decoded<T> current = latest();
+        for (int attempt = 0; ; attempt++) {
+            T next = TxnImpl.nonNull(fn.apply(current.value()), this);
+            validate(next);
+            if (write(current, next)) {
+                return next;
+            }
+            current = conflicted(attempt, options, deadline);
+        }
+    }
+
+    @Override
+    public T reset(T value) {
+        Objects.requireNonNull(value, "atom values must not be null (use Optional or an empty collection)");
+        engine.ensureOpen();
+        validate(value);
+        TxnOptions options = engine.defaultOptions();
+        long deadline = System.nanoTime() + options.timeout().toNanos();
+        Decoded<T> current = latest();
+        // Conditional on the version seen, so that the id history stays exact; a conflict only
+        // means we retry with the fresh version: the value written is the same.
+        for (int attempt = 0; ; attempt++) {
+            if (write(current, value)) {
+                return value;
+            }
+            current = conflicted(attempt, options, deadline);
+        }
+    }
+
+    @Override
+    public boolean compareAndSet(T expected, T value) {
+        Objects.requireNonNull(expected, "expected");
+        Objects.requireNonNull(value, "atom values must not be null (use Optional or an empty collection)");
+        engine.ensureOpen();
+        TxnOptions options = engine.defaultOptions();
+        long deadline = System.nanoTime() + options.timeout().toNanos();
+        Decoded<T> current = latest();
+        if (!current.value().equals(expected)) {
+            // The cache may trail: decide on the latest committed value.
+            current = fetchLatest();
+        }
+        for (int attempt = 0; ; attempt++) {
+            if (!current.value().equals(expected)) {
+                return false;
+            }
+            validate(value);
+            if (write(current, value)) {
+                return true;
+            }
+            current = conflicted(attempt, options, deadline);
+        }
+    }
+
+    /** One conditional write; true if it applied. */
+    private boolean write(Decoded<T> current, T next) {
+        TxnId id = TxnId.random();
+        String staged = isExternal() ? External.stage(container, name, next, VersionKeys.fresh(id, "atom")) : null;
+        boolean applied = false;
+        try {
+            CommitRequest request = new CommitRequest(
+                    List.of(),
+                    List.of(new CommitRequest.Write(name, current.cell().version(), encode(id, next, current, staged))),
+                    List.of());
+            CommitResult result;
+            try {
+                result = engine.coordinator().commit(request);
+            } catch (CommitOutcomeUnknownException e) {
+                result = resolve(id, current.cell().version() + 1, e);
+            }
+            applied = result instanceof CommitResult.Committed;
+        } finally {
+            if (staged != null && !applied) {
+                External.deleteQuietly(container, name, staged); // not applied: ours is unreachable
+            } else if (staged != null) {
+                // applied: the version before the previous one is no longer referenced
+                List<Record.Entry> older = current.record().history();
+                if (!older.isEmpty() && older.get(0).value().length > 0) {
+                    External.deleteQuietly(
+                            container, name, External.key(older.get(0).value()));
+                }
+            }
+        }
+        if (applied) {
+            engine.counters().atomUpdates.increment();
+        }
+        return applied;
+    }
+
+    private Decoded<T> conflicted(int attempt, TxnOptions options, long deadline) {
+        engine.counters().atomConflicts.increment();
+        if (attempt >= options.maxRetries()) {
+            throw new RetryLimitExceededException("atom '" + name + "' lost " + (attempt + 1)
+                    + " compare-and-set races in a row (maxRetries=" + options.maxRetries() + ")");
+        }
+        if (System.nanoTime() > deadline) {
+            throw new TransactionTimeoutException(
+                    "atom '" + name + "' could not be updated within " + options.timeout() + " under contention");
+        }
+        if (attempt >= 2) {
+            sleep(options.backoff().delay(attempt - 1));
+        }
+        return fetchLatest();
+    }
+
+    private static void sleep(Duration d) {
+        if (d.isZero()) {
+            return;
+        }
+        try {
+            TimeUnit.NANOSECONDS.sleep(d.toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StmInterruptedException("interrupted while backing off an atom update; nothing was applied", e);
+        }
+    }
+
+    /** Reads the cell back to learn whether write {@code id} produced {@code version}. */
+    private CommitResult resolve(TxnId id, long version, CommitOutcomeUnknownException cause) {
+        engine.counters().outcomeResolutions.increment();
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                Versioned v = engine.coordinator().fetch(List.of(name)).get(0);
+                Record r = Record.decode(engine.where(name), v.data());
+                if (v.version() < version) {
+                    return new CommitResult.Conflict(Set.of(name), null);
+                }
+                long index = v.version() - version - 1; // -1: the current record
+                Record.Entry at = index < 0
+                        ? new Record.Entry(v.stamp(), r.writer(), NO_VALUE)
+                        : index < r.history().size() ? r.history().get((int) index) : null;
+                if (at != null) {
+                    return at.writer().equals(id)
+                            ? new CommitResult.Committed(at.stamp(), Map.of())
+                            : new CommitResult.Conflict(Set.of(name), null);
+                }
+                throw new CommitOutcomeUnknownException(
+                        "an update of atom '" + name + "' lost its connection while"
+                                + " committing, and the atom changed since; it applied exactly once or not at all",
+                        cause);
+            } catch (CommitOutcomeUnknownException e) {
+                throw e;
+            } catch (CoordinationException e) {
+                if (System.nanoTime() > giveUp) {
+                    throw new CommitOutcomeUnknownException(
+                            "an update of atom '" + name + "' lost its connection while"
+                                    + " committing and could not be read back: " + e.getMessage(),
+                            cause);
+                }
+                sleep(Duration.ofMillis(50));
+            }
+        }
+    }
+
+    Object codecForComparison() {
+        return container != null ? container : codec;
+    }
+
+    @Override
+    public void destroy() {
+        engine.destroy(this);
+    }
+}

@@ -1,0 +1,408 @@
+package dev.synod.stm.internal;
+
+import dev.synod.stm.CommitOutcomeUnknownException;
+import dev.synod.stm.CoordinationException;
+import dev.synod.stm.LockLostException;
+import dev.synod.stm.StmInterruptedException;
+import dev.synod.stm.ValueTooLargeException;
+import dev.synod.stm.spi.CommitGuard;
+import dev.synod.stm.spi.CommitRequest;
+import dev.synod.stm.spi.CommitResult;
+import dev.synod.stm.spi.Coordinator;
+import dev.synod.stm.spi.Versioned;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Commits one transaction attempt: validators, one conditional commit on the coordinator, local
+ * refs installed under their locks. A conflict only on commuted refs re-applies the commute
+ * functions to fresh values and commits again without re-running the body; any other conflict
+ * makes the engine retry the body.
+ */
+final class Committer {
+    private static final Logger LOG = LoggerFactory.getLogger(Committer.class);
+    private static final long READ_YOUR_WRITES_WAIT_MS = 2_000;
+
+    private final TxnImpl txn;
+    private final Engine engine;
+    private final Coordinator coordinator;
+    private final List<Entry.Dist<?>> dist;
+    private final List<Entry.Local<?>> local;
+    private final List<Entry.Local<?>> locked = new ArrayList<>();
+    private int rounds;
+
+    Committer(TxnImpl txn) {
+        this.txn = txn;
+        this.engine = txn.engine;
+        this.coordinator = engine.coordinator();
+        this.dist = txn.distEntries();
+        this.local = txn.localEntries();
+    }
+
+    /** Commits, or throws {@link RetrySignal} (after {@link TxnImpl#retry}) or a user-facing exception. */
+    void commit() {
+        if (txn.doomed()) {
+            throw RetrySignal.INSTANCE;
+        }
+        boolean distWrites = dist.stream().anyMatch(Entry::changes);
+        boolean localWrites = local.stream().anyMatch(Entry::changes);
+        if (!distWrites && !localWrites) {
+            return; // read-only: the snapshot was consistent, nothing to check or send
+        }
+        boolean sendsCommit = distWrites || !txn.guards.isEmpty();
+        for (Entry.Dist<?> e : dist) {
+            if (!e.commuteOnly() && needsCheck(e) && e.stale) {
+                throw txn.retry(e.cell().stamp(), "'" + e.ref.name + "' changed after the transaction's snapshot");
+            }
+            if (e.commuteOnly()) {
+                try {
+                    rebaseIfNewer(e, coordinator.current(e.ref.name));
+                } catch (VersionGoneException gone) {
+                    throw txn.retry(0, "an external version of '" + e.ref.name + "' was deleted while it was read");
+                }
+            }
+        }
+        while (true) {
+            long stamp = txn.readPoint;
+            try {
+                lockLocals();
+                for (Entry<?> e : txn.entries.values()) {
+                    if (e.changes()) {
+                        validate(e);
+                    }
+                }
+                if (sendsCommit) {
+                    CommitResult result;
+                    CommitRequest request = buildRequest();
+                    try {
+                        result = coordinator.commit(request);
+                    } catch (CommitOutcomeUnknownException unknown) {
+                        result = resolve(unknown);
+                    }
+                    if (result instanceof CommitResult.Conflict conflict) {
+                        unstage();
+                        unlockLocals();
+                        onConflict(conflict);
+                        continue;
+                    }
+                    stamp = ((CommitResult.Committed) result).stamp();
+                    dist.forEach(e -> e.stagedKey = null); // committed: no longer ours to delete
+                }
+                List<Runnable> localWatches = installLocals(stamp, sendsCommit);
+                unlockLocals();
+                afterCommit(stamp, distWrites);
+                localWatches.forEach(Runnable::run);
+                return;
+            } catch (RuntimeException | Error e) {
+                unstage();
+                throw e;
+            } finally {
+                unlockLocals();
+            }
+        }
+    }
+
+    private boolean needsCheck(Entry<?> e) {
+        return e.changes() || e.ensured || (txn.serializable() && e.read);
+    }
+
+    private static <T> void validate(Entry<T> e) {
+        e.ref().validate(e.value);
+    }
+
+    private static <T> void rebaseIfNewer(Entry.Dist<T> e, Versioned cell) {
+        if (cell.version() != e.cell().version() || e.stale) {
+            TxnImpl.rebase(e, cell);
+        }
+    }
+
+    // ---- building the request ----
+
+    private CommitRequest buildRequest() {
+        List<CommitRequest.Check> checks = new ArrayList<>();
+        List<CommitRequest.Write> writes = new ArrayList<>();
+        int max = coordinator.maxCellSize();
+        for (Entry.Dist<?> e : dist) {
+            if (e.changes()) {
+                writes.add(new CommitRequest.Write(e.ref.name, e.cell().version(), newRecord(e, max)));
+            } else if (needsCheck(e)) {
+                checks.add(new CommitRequest.Check(e.ref.name, e.cell().version()));
+            }
+        }
+        return new CommitRequest(checks, writes, txn.guards);
+    }
+
+    private <T> byte[] newRecord(Entry.Dist<T> e, int max) {
+        DistRef<T> ref = e.ref;
+        byte[] value = ref.isExternal() ? stage(e) : ref.encodeValue(e.value);
+        Record base = e.base.record();
+        List<Record.Entry> history = new ArrayList<>();
+        int target = ref.historyTarget();
+        if (target > 0) {
+            history.add(new Record.Entry(e.cell().stamp(), base.writer(), base.value(), base.cowritten()));
+            for (Record.Entry h : base.history()) {
+                if (history.size() >= target) {
+                    break;
+                }
+                history.add(h);
+            }
+        }
+        List<String> cowritten = cowritten(ref.name);
+        int extra = Record.cowrittenSize(cowritten);
+        // (history entries carry their own commit's co-written names, counted by Record.size)
+        while (!history.isEmpty() && Record.size(value, history) + extra > max) {
+            history.remove(history.size() - 1);
+        }
+        e.keptHistory = history.size();
+        int size = Record.size(value, history) + extra;
+        if (size > max) {
+            throw new ValueTooLargeException(ref.name, size, max);
+        }
+        return new Record(ref.isExternal() ? Record.EXTERNAL : 0, txn.id, value, List.copyOf(history), cowritten)
+                .encode();
+    }
+
+    /** The other refs this commit writes, so that readers can check they see all of it. */
+    private List<String> cowritten(String self) {
+        List<String> names = new ArrayList<>();
+        for (Entry.Dist<?> e : dist) {
+            if (e.changes() && !e.ref.name.equals(self)) {
+                names.add(e.ref.name);
+            }
+        }
+        return names.size() <= Record.MAX_COWRITTEN ? names : List.of();
+    }
+
+    private <T> byte[] stage(Entry.Dist<T> e) {
+        String key = VersionKeys.fresh(txn.id, Integer.toString(rounds));
+        External.stage(e.ref.container, e.ref.name, e.value, key);
+        e.stagedKey = key;
+        return key.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void unstage() {
+        for (Entry.Dist<?> e : dist) {
+            if (e.stagedKey != null) {
+                deleteQuietly(e.ref, e.stagedKey);
+                e.stagedKey = null;
+            }
+        }
+    }
+
+    private static void deleteQuietly(DistRef<?> ref, String key) {
+        External.deleteQuietly(ref.container, ref.name, key);
+    }
+
+    // ---- local refs ----
+
+    private void lockLocals() {
+        List<Entry.Local<?>> toLock = new ArrayList<>();
+        for (Entry.Local<?> e : local) {
+            if (needsCheck(e)) {
+                toLock.add(e);
+            }
+        }
+        toLock.sort(Comparator.comparingLong(e -> e.ref.id));
+        for (Entry.Local<?> e : toLock) {
+            long remaining = txn.deadlineNanos - System.nanoTime();
+            try {
+                if (!e.ref.lock.tryLock(Math.max(remaining, 0), TimeUnit.NANOSECONDS)) {
+                    throw txn.retry(0, e.ref.name + " stayed locked by another commit");
+                }
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new StmInterruptedException("interrupted while locking " + e.ref.name + " to commit", ie);
+            }
+            locked.add(e);
+            if (e.ref.head() != e.base) {
+                if (e.commuteOnly()) {
+                    rebaseLocal(e);
+                } else {
+                    throw txn.retry(0, e.ref.name + " changed after the transaction's snapshot");
+                }
+            }
+        }
+    }
+
+    private static <T> void rebaseLocal(Entry.Local<T> e) {
+        e.base = e.ref.head();
+        e.value = e.applyCommutes(e.base.value);
+    }
+
+    private void unlockLocals() {
+        for (int i = locked.size() - 1; i >= 0; i--) {
+            locked.get(i).ref.lock.unlock();
+        }
+        locked.clear();
+    }
+
+    private List<Runnable> installLocals(long stamp, boolean mixed) {
+        List<Runnable> watches = new ArrayList<>();
+        long seq = engine.nextLocalSeq();
+        for (Entry.Local<?> e : local) {
+            if (e.changes()) {
+                watches.add(install(e, stamp, seq, mixed));
+            }
+        }
+        return watches;
+    }
+
+    private static <T> Runnable install(Entry.Local<T> e, long stamp, long seq, boolean mixed) {
+        T old = e.ref.head().value;
+        T value = e.value;
+        e.ref.install(value, stamp, seq, mixed);
+        return () -> {
+            if (e.ref.hasWatches()) {
+                e.ref.fireWatches(old, value);
+            }
+        };
+    }
+
+    // ---- outcomes ----
+
+    private void onConflict(CommitResult.Conflict conflict) {
+        CommitGuard guard = conflict.failedGuard();
+        if (guard != null) {
+            throw new LockLostException("commit rejected: " + guard.description() + " is no longer held (guard "
+                    + guard.path() + "); nothing was applied");
+        }
+        engine.counters().conflicts.increment();
+        Set<String> names = conflict.conflicting();
+        List<Entry.Dist<?>> commuted = new ArrayList<>();
+        Set<String> commutedNames = new HashSet<>();
+        for (Entry.Dist<?> e : dist) {
+            if (e.commuteOnly()) {
+                commuted.add(e);
+                commutedNames.add(e.ref.name);
+            }
+        }
+        boolean onlyCommuted = !names.isEmpty() && commutedNames.containsAll(names);
+        if (onlyCommuted && rounds < txn.options.maxRetries() && System.nanoTime() < txn.deadlineNanos) {
+            rounds++;
+            List<Versioned> fresh =
+                    coordinator.fetch(commuted.stream().map(e -> e.ref.name).toList());
+            try {
+                for (int i = 0; i < commuted.size(); i++) {
+                    TxnImpl.rebase(commuted.get(i), fresh.get(i));
+                }
+            } catch (VersionGoneException gone) {
+                throw txn.retry(0, "an external version was deleted while commute functions were re-applied");
+            }
+            engine.counters().commuteReapplies.increment();
+            return;
+        }
+        long stamp = 0;
+        if (!names.isEmpty()) {
+            try {
+                for (Versioned v : coordinator.fetch(List.copyOf(names))) {
+                    stamp = Math.max(stamp, v.stamp());
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("could not refresh {} after a conflict", names, e);
+            }
+        }
+        throw txn.retry(stamp, "a concurrent commit changed " + (names.isEmpty() ? "a ref it read" : names));
+    }
+
+    /**
+     * The commit may or may not have applied. Reads one written ref back and looks for this
+     * transaction's id at the version the commit would have produced. The commit's version checks
+     * mean an absent id can no longer appear, so "not applied" is safe to retry.
+     */
+    private CommitResult resolve(CommitOutcomeUnknownException cause) {
+        engine.counters().outcomeResolutions.increment();
+        Entry.Dist<?> probe = dist.stream().filter(Entry::changes).findFirst().orElseThrow(() -> cause);
+        String name = probe.ref.name;
+        long produced = probe.cell().version() + 1;
+        long giveUp = Math.max(txn.deadlineNanos, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+        CommitResult notApplied = new CommitResult.Conflict(Set.of(), null);
+        while (true) {
+            try {
+                Versioned v = coordinator.fetch(List.of(name)).get(0);
+                Record r = Record.decode(engine.where(name), v.data());
+                if (v.version() < produced) {
+                    return notApplied;
+                }
+                if (v.version() == produced) {
+                    return r.writer().equals(txn.id) ? new CommitResult.Committed(v.stamp(), Map.of()) : notApplied;
+                }
+                long index = v.version() - produced - 1;
+                if (index < r.history().size()) {
+                    Record.Entry h = r.history().get((int) index);
+                    return h.writer().equals(txn.id) ? new CommitResult.Committed(h.stamp(), Map.of()) : notApplied;
+                }
+                throw new CommitOutcomeUnknownException(
+                        "transaction " + txn.id + " lost its connection while committing," + " and '" + name
+                                + "' changed too often since to tell whether it applied",
+                        cause);
+            } catch (CommitOutcomeUnknownException e) {
+                throw e;
+            } catch (CoordinationException e) {
+                if (System.nanoTime() > giveUp) {
+                    throw new CommitOutcomeUnknownException(
+                            "transaction " + txn.id + " lost its connection while"
+                                    + " committing and '" + name
+                                    + "' could not be read back to learn whether it applied: "
+                                    + e.getMessage(),
+                            cause);
+                }
+                sleepBeforeResolving();
+            }
+        }
+    }
+
+    private static void sleepBeforeResolving() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new StmInterruptedException(
+                    "interrupted while learning the outcome of a commit; it applied" + " exactly once or not at all",
+                    ie);
+        }
+    }
+
+    private void afterCommit(long stamp, boolean distWrites) {
+        engine.counters().writeCommits.increment();
+        if (!distWrites) {
+            return;
+        }
+        for (Entry.Dist<?> e : dist) {
+            if (e.changes() && e.ref.isExternal()) {
+                dropUnreachableVersions(e);
+            }
+        }
+        try {
+            // Read your writes: the next transaction's snapshot includes this commit.
+            coordinator.awaitReadPoint(stamp, READ_YOUR_WRITES_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Deletes external versions that fell out of the ref's history with this commit. */
+    private static void dropUnreachableVersions(Entry.Dist<?> e) {
+        Record base = e.base.record();
+        Set<String> before = new HashSet<>();
+        before.add(new String(base.value(), StandardCharsets.UTF_8));
+        base.history().forEach(h -> before.add(new String(h.value(), StandardCharsets.UTF_8)));
+        int kept = e.keptHistory;
+        Set<String> keep = new HashSet<>();
+        if (kept > 0) {
+            keep.add(new String(base.value(), StandardCharsets.UTF_8));
+            for (int i = 0; i < kept - 1 && i < base.history().size(); i++) {
+                keep.add(new String(base.history().get(i).value(), StandardCharsets.UTF_8));
+            }
+        }
+        before.removeAll(keep);
+        before.forEach(key -> deleteQuietly(e.ref, key));
+    }
+}

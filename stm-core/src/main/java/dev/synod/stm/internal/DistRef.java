@@ -1,0 +1,129 @@
+package dev.synod.stm.internal;
+
+import dev.synod.stm.Codec;
+import dev.synod.stm.CorruptRecordException;
+import dev.synod.stm.spi.Versioned;
+import dev.synod.stm.spi.VersionedStateContainer;
+import java.util.Objects;
+
+/**
+ * A ref kept in the coordinator: the value inline (through a {@link Codec}) or in an external
+ * {@link VersionedStateContainer} with a pointer inline. Keeps the last decoded state so that a
+ * deref of an unchanged ref costs no decoding.
+ */
+final class DistRef<T> extends RefBase<T> {
+    static final int MIN_HISTORY = 1;
+    static final int MAX_HISTORY = 10;
+
+    final Codec<T> codec;
+    final VersionedStateContainer<T> container;
+    private volatile Decoded<T> decoded;
+    private volatile int historyTarget = MIN_HISTORY;
+
+    /** A cell state with its record and value decoded. */
+    record Decoded<T>(Versioned cell, Record record, T value) {}
+
+    DistRef(Engine engine, String name, Codec<T> codec, VersionedStateContainer<T> container) {
+        super(engine, name);
+        this.codec = codec;
+        this.container = container;
+    }
+
+    boolean isExternal() {
+        return container != null;
+    }
+
+    Decoded<T> decode(Versioned cell) {
+        Decoded<T> d = decoded;
+        if (d != null && d.cell.version() == cell.version() && d.cell.stamp() == cell.stamp()) {
+            return d;
+        }
+        Record record = Record.decode(engine.where(name), cell.data());
+        if (record.isAtom()) {
+            throw new CorruptRecordException("'" + name + "' in " + engine.describe() + " holds an atom, not a ref");
+        }
+        Decoded<T> fresh = new Decoded<>(cell, record, valueOf(record.value(), record.isExternal()));
+        if (d == null || d.cell.stamp() < cell.stamp()) {
+            decoded = fresh;
+        }
+        return fresh;
+    }
+
+    T valueOf(byte[] bytes, boolean external) {
+        if (external != isExternal()) {
+            throw new CorruptRecordException("'" + name + "' in " + engine.describe() + " was written as "
+                    + (external ? "an external" : "an inline") + " ref but is opened as "
+                    + (isExternal() ? "an external" : "an inline") + " one");
+        }
+        if (!external) {
+            try {
+                return Objects.requireNonNull(codec.decode(bytes), "codec returned null");
+            } catch (RuntimeException e) {
+                throw new CorruptRecordException(
+                        "cannot decode the value of '" + name + "' at " + engine.where(name) + " with " + codec + ": "
+                                + e.getMessage(),
+                        e);
+            }
+        }
+        return External.read(container, name, bytes);
+    }
+
+    byte[] encodeValue(T value) {
+        try {
+            return codec.encode(value);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(
+                    "cannot encode the value of '" + name + "' with " + codec + ": " + e.getMessage(), e);
+        }
+    }
+
+    int historyTarget() {
+        return historyTarget;
+    }
+
+    void growHistory() {
+        int h = historyTarget;
+        if (h < MAX_HISTORY) {
+            historyTarget = h + 1;
+        }
+    }
+
+    @Override
+    public T get() {
+        TxnImpl txn = engine.currentTxn(this);
+        if (txn != null) {
+            return txn.get(this);
+        }
+        return decodeLatest().value();
+    }
+
+    /**
+     * Decodes the current cell state; if an external version it points at was deleted meanwhile
+     * (the cell moved on), decodes the newer state instead.
+     */
+    Decoded<T> decodeLatest() {
+        Versioned cell = engine.coordinator().current(name);
+        while (true) {
+            try {
+                return decode(cell);
+            } catch (VersionGoneException e) {
+                Versioned now = engine.coordinator().current(name);
+                if (now.version() == cell.version()) {
+                    now = engine.coordinator().fetch(java.util.List.of(name)).get(0);
+                    if (now.version() == cell.version()) {
+                        throw e; // the cell has not moved: the version really is missing
+                    }
+                }
+                cell = now;
+            }
+        }
+    }
+
+    @Override
+    public void destroy() {
+        engine.destroy(this);
+        if (container != null) {
+            container.destroy();
+        }
+    }
+}

@@ -1,0 +1,569 @@
+package dev.synod.stm.internal;
+
+import dev.synod.stm.Atom;
+import dev.synod.stm.Codec;
+import dev.synod.stm.CorruptRecordException;
+import dev.synod.stm.Identity;
+import dev.synod.stm.LocalRef;
+import dev.synod.stm.Ref;
+import dev.synod.stm.RetryLimitExceededException;
+import dev.synod.stm.StateStoreException;
+import dev.synod.stm.Stm;
+import dev.synod.stm.StmClosedException;
+import dev.synod.stm.StmInterruptedException;
+import dev.synod.stm.StmMetrics;
+import dev.synod.stm.TransactionBodyException;
+import dev.synod.stm.TransactionTimeoutException;
+import dev.synod.stm.TxnFunction;
+import dev.synod.stm.TxnOptions;
+import dev.synod.stm.TxnRunnable;
+import dev.synod.stm.spi.ChangeListener;
+import dev.synod.stm.spi.CommitRequest;
+import dev.synod.stm.spi.Coordinator;
+import dev.synod.stm.spi.StateContainer;
+import dev.synod.stm.spi.Versioned;
+import dev.synod.stm.spi.VersionedStateContainer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transaction engine over any {@link Coordinator}. The commit loop: take a snapshot, run the
+ * body, commit; on a conflict back off and run it again.
+ */
+public final class Engine implements Stm {
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+    private static final ThreadLocal<TxnImpl> CURRENT = new ThreadLocal<>();
+
+    private final Coordinator coordinator;
+    private final TxnOptions defaults;
+    private final Metrics metrics = new Metrics();
+    private final Map<String, IdentityBase<?>> identities = new ConcurrentHashMap<>();
+    private final AtomicLong localSeq = new AtomicLong();
+    private final AutoCloseable subscription;
+    private volatile boolean closed;
+
+    public Engine(Coordinator coordinator, TxnOptions defaults) {
+        this.coordinator = Objects.requireNonNull(coordinator, "coordinator");
+        this.defaults = Objects.requireNonNull(defaults, "defaultOptions");
+        this.subscription = coordinator.subscribe(new Listener());
+    }
+
+    // ---- creating refs and atoms ----
+
+    @Override
+    public <T> Ref<T> ref(String name, Codec<T> codec, T initial) {
+        Objects.requireNonNull(codec, "codec");
+        Objects.requireNonNull(initial, "initial value must not be null (use Optional or an empty collection)");
+        return openRef(RefNames.validate(name), codec, initial);
+    }
+
+    @Override
+    public <T> Ref<T> ref(String name, Codec<T> codec) {
+        Objects.requireNonNull(codec, "codec");
+        return openRef(RefNames.validate(name), codec, null);
+    }
+
+    private <T> Ref<T> openRef(String name, Codec<T> codec, T initial) {
+        ensureOpen();
+        DistRef<T> ref = register(new DistRef<>(this, name, codec, null), codec);
+        byte[] bytes = null;
+        if (initial != null) {
+            byte[] value = ref.encodeValue(initial);
+            bytes = initialRecord(name, 0, value);
+        }
+        ref.decode(coordinator.open(name, bytes)); // checks it is a readable ref
+        return ref;
+    }
+
+    @Override
+    public <T> Ref<T> ref(String name, VersionedStateContainer<T> container, T initial) {
+        Objects.requireNonNull(container, "container");
+        Objects.requireNonNull(initial, "initial value must not be null (use Optional or an empty collection)");
+        String n = RefNames.validate(name);
+        ensureOpen();
+        DistRef<T> ref = register(new DistRef<>(this, n, null, container), container);
+        ref.decode(openExternal(n, container, Record.EXTERNAL, initial));
+        return ref;
+    }
+
+    @Override
+    public <T> Atom<T> atom(String name, Codec<T> codec, T initial) {
+        Objects.requireNonNull(codec, "codec");
+        Objects.requireNonNull(initial, "initial value must not be null (use Optional or an empty collection)");
+        return openAtom(RefNames.validate(name), codec, initial);
+    }
+
+    @Override
+    public <T> Atom<T> atom(String name, Codec<T> codec) {
+        Objects.requireNonNull(codec, "codec");
+        return openAtom(RefNames.validate(name), codec, null);
+    }
+
+    private <T> Atom<T> openAtom(String name, Codec<T> codec, T initial) {
+        ensureOpen();
+        AtomImpl<T> atom = register(new AtomImpl<>(this, name, codec, null), codec);
+        byte[] bytes = null;
+        if (initial != null) {
+            byte[] value;
+            try {
+                value = codec.encode(initial);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(
+                        "cannot encode the initial value of atom '" + name + "' with " + codec + ": " + e.getMessage(),
+                        e);
+            }
+            bytes = initialRecord(name, Record.ATOM, value);
+        }
+        atom.decode(coordinator.open(name, bytes));
+        return atom;
+    }
+
+    @Override
+    public <T> Atom<T> atom(String name, VersionedStateContainer<T> container, T initial) {
+        Objects.requireNonNull(container, "container");
+        Objects.requireNonNull(initial, "initial value must not be null (use Optional or an empty collection)");
+        String n = RefNames.validate(name);
+        ensureOpen();
+        AtomImpl<T> atom = register(new AtomImpl<>(this, n, null, container), container);
+        atom.decode(openExternal(n, container, Record.ATOM | Record.EXTERNAL, initial));
+        return atom;
+    }
+
+    /**
+     * Opens a cell whose value lives in {@code container}: stages {@code initial} under a fresh
+     * version key, creates the cell pointing at it if absent, and deletes the staged version again
+     * if the cell existed already (nothing is clobbered).
+     */
+    private <T> Versioned openExternal(String name, VersionedStateContainer<T> container, int flags, T initial) {
+        try {
+            container.init();
+        } catch (StateStoreException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new StateStoreException(
+                    "initialising '" + name + "' in " + container.describe() + " failed: " + e, e);
+        }
+        TxnId id = TxnId.random();
+        String key = External.stage(container, name, initial, VersionKeys.fresh(id, "init"));
+        Versioned cell =
+                coordinator.open(name, new Record(flags, id, key.getBytes(StandardCharsets.UTF_8), List.of()).encode());
+        if (!Record.decode(where(name), cell.data()).writer().equals(id)) {
+            External.deleteQuietly(container, name, key); // it existed already: ours is not needed
+        }
+        return cell;
+    }
+
+    @Override
+    public <T> Atom<T> atom(String name, StateContainer<T> container, T initial) {
+        Objects.requireNonNull(container, "container");
+        Objects.requireNonNull(initial, "initial value must not be null (use Optional or an empty collection)");
+        String n = RefNames.validate(name);
+        ensureOpen();
+        ContainerAtom<T> atom = register(new ContainerAtom<>(this, n, container), container);
+        try {
+            container.init();
+        } catch (RuntimeException e) {
+            throw new StateStoreException("initialising atom '" + n + "' in " + container + " failed: " + e, e);
+        }
+        TxnId id = TxnId.random();
+        Versioned cell = coordinator.open(n, ContainerAtom.record(id, true));
+        if (Record.decode(where(n), cell.data()).writer().equals(id)) {
+            // we created it, claimed: store the first value, then settle
+            try {
+                container.set(initial);
+            } catch (RuntimeException e) {
+                coordinator.delete(n);
+                throw new StateStoreException(
+                        "storing the initial value of atom '" + n + "' in " + container + " failed: " + e, e);
+            }
+            coordinator.commit(new CommitRequest(
+                    List.of(),
+                    List.of(new CommitRequest.Write(n, cell.version(), ContainerAtom.record(id, false))),
+                    List.of()));
+        }
+        return atom;
+    }
+
+    private byte[] initialRecord(String name, int flags, byte[] value) {
+        int size = Record.size(value, List.of());
+        if (size > coordinator.maxCellSize()) {
+            throw new dev.synod.stm.ValueTooLargeException(name, size, coordinator.maxCellSize());
+        }
+        return new Record(flags, TxnId.random(), value, List.of()).encode();
+    }
+
+    /** One identity object per name and kind; opening again with an equal codec returns it. */
+    @SuppressWarnings("unchecked")
+    private <I extends IdentityBase<?>> I register(I fresh, Object codec) {
+        IdentityBase<?> existing = identities.putIfAbsent(fresh.name, fresh);
+        if (existing == null) {
+            return fresh;
+        }
+        Object existingCodec = existing instanceof DistRef<?> d
+                ? (d.codec != null ? d.codec : d.container)
+                : existing instanceof AtomImpl<?> a
+                        ? a.codecForComparison()
+                        : existing instanceof ContainerAtom<?> c ? c.container() : null;
+        if (existing.getClass() != fresh.getClass()) {
+            throw new IllegalArgumentException("'" + fresh.name + "' is already open as "
+                    + (existing instanceof AtomImpl || existing instanceof ContainerAtom ? "an atom" : "a ref")
+                    + " in this Stm");
+        }
+        if (!Objects.equals(existingCodec, codec)) {
+            throw new IllegalArgumentException("'" + fresh.name + "' is already open with " + existingCodec
+                    + "; open it with an equal codec or container, or reuse the first handle");
+        }
+        return (I) existing;
+    }
+
+    @Override
+    public <T> LocalRef<T> localRef(T initial) {
+        Objects.requireNonNull(initial, "initial value must not be null (use Optional or an empty collection)");
+        ensureOpen();
+        return new LocalRefImpl<>(this, initial);
+    }
+
+    void destroy(IdentityBase<?> identity) {
+        ensureOpen();
+        if (CURRENT.get() != null) {
+            throw new IllegalStateException("cannot destroy '" + identity.name + "' inside a transaction");
+        }
+        coordinator.delete(identity.name);
+        identities.remove(identity.name, identity);
+    }
+
+    @Override
+    public int sweepOrphans(Identity<?> identity, Duration olderThan) {
+        Objects.requireNonNull(identity, "identity");
+        Objects.requireNonNull(olderThan, "olderThan");
+        if (olderThan.isNegative()) {
+            throw new IllegalArgumentException("olderThan must be >= 0 but was " + olderThan);
+        }
+        ensureOpen();
+        VersionedStateContainer<?> container = identity instanceof DistRef<?> d && d.engine == this
+                ? d.container
+                : identity instanceof AtomImpl<?> a && a.engine == this ? a.container() : null;
+        if (container == null) {
+            throw new IllegalArgumentException("'" + identity.name() + "' is not a ref or atom of this Stm kept in an"
+                    + " external container: only those have versions to sweep");
+        }
+        String name = identity.name();
+        Record record = Record.decode(
+                where(name), coordinator.fetch(List.of(name)).get(0).data());
+        Set<String> referenced = new HashSet<>();
+        referenced.add(External.key(record.value()));
+        record.history().forEach(h -> referenced.add(External.key(h.value())));
+        long cutoff = System.currentTimeMillis() - olderThan.toMillis();
+        int deleted = 0;
+        try {
+            for (String key : List.copyOf(container.versions())) {
+                OptionalLong stagedAt = VersionKeys.stagedAt(key);
+                if (!referenced.contains(key) && stagedAt.isPresent() && stagedAt.getAsLong() <= cutoff) {
+                    container.deleteAt(key);
+                    deleted++;
+                }
+            }
+        } catch (StateStoreException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new StateStoreException("sweeping '" + name + "' in " + container.describe() + " failed: " + e, e);
+        }
+        if (deleted > 0) {
+            LOG.info("swept {} orphaned versions of '{}' from {}", deleted, name, container.describe());
+        }
+        return deleted;
+    }
+
+    // ---- transactions ----
+
+    @Override
+    public <R> R atomically(TxnFunction<R> body) {
+        return atomically(defaults, body);
+    }
+
+    @Override
+    public void run(TxnRunnable body) {
+        run(defaults, body);
+    }
+
+    @Override
+    public void run(TxnOptions options, TxnRunnable body) {
+        Objects.requireNonNull(body, "body");
+        atomically(options, txn -> {
+            body.run(txn);
+            return null;
+        });
+    }
+
+    @Override
+    public <R> R atomically(TxnOptions options, TxnFunction<R> body) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(body, "body");
+        ensureOpen();
+        TxnImpl outer = CURRENT.get();
+        if (outer != null) {
+            if (outer.engine != this) {
+                throw new IllegalStateException("already inside a transaction of another Stm ("
+                        + outer.engine.describe() + "); a transaction cannot span two Stm instances");
+            }
+            return callBody(body, outer); // a nested call joins the outer transaction
+        }
+        long deadline = System.nanoTime() + options.timeout().toNanos();
+        for (int attempt = 0; ; attempt++) {
+            ensureOpen();
+            TxnImpl txn = new TxnImpl(this, options, attempt, deadline);
+            CURRENT.set(txn);
+            try {
+                R result = callBody(body, txn);
+                new Committer(txn).commit();
+                metrics.commits.increment();
+                return result;
+            } catch (RetrySignal retry) {
+                metrics.retries.increment();
+            } catch (RuntimeException | Error e) {
+                metrics.aborts.increment();
+                throw e;
+            } finally {
+                CURRENT.remove();
+            }
+            pauseBeforeRetry(txn, attempt + 1, deadline);
+        }
+    }
+
+    private static <R> R callBody(TxnFunction<R> body, TxnImpl txn) {
+        try {
+            return body.apply(txn);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StmInterruptedException("the transaction body was interrupted; nothing was applied", e);
+        } catch (Exception e) {
+            throw new TransactionBodyException("the transaction body threw " + e + "; nothing was applied", e);
+        }
+    }
+
+    private void pauseBeforeRetry(TxnImpl failed, int retry, long deadline) {
+        TxnOptions options = failed.options;
+        if (retry > options.maxRetries()) {
+            metrics.aborts.increment();
+            throw new RetryLimitExceededException("transaction did not commit after " + retry + " attempts (maxRetries="
+                    + options.maxRetries() + "); last cause: " + failed.retryReason());
+        }
+        long delay = options.backoff().delay(retry).toNanos();
+        try {
+            if (failed.retryAfterStamp() > 0) {
+                long start = System.nanoTime();
+                coordinator.awaitReadPoint(
+                        failed.retryAfterStamp(), Math.max(0, deadline - start), TimeUnit.NANOSECONDS);
+                delay -= System.nanoTime() - start;
+            }
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0 || delay >= remaining) {
+                metrics.aborts.increment();
+                throw new TransactionTimeoutException("transaction did not commit within " + options.timeout() + " ("
+                        + retry + " attempts); last cause: " + failed.retryReason());
+            }
+            if (delay > 0) {
+                TimeUnit.NANOSECONDS.sleep(delay);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            metrics.aborts.increment();
+            throw new StmInterruptedException(
+                    "interrupted while waiting to retry a transaction; nothing was applied", e);
+        }
+    }
+
+    /** The running transaction of this thread if it belongs to this engine; null outside one. */
+    TxnImpl currentTxn(IdentityBase<?> ref) {
+        ensureOpen();
+        TxnImpl txn = CURRENT.get();
+        if (txn != null && txn.engine != this) {
+            throw new IllegalStateException("'" + ref.name
+                    + "' belongs to a different Stm than the running transaction (" + txn.engine.describe() + ")");
+        }
+        return txn;
+    }
+
+    TxnImpl currentTxnOrNull() {
+        TxnImpl txn = CURRENT.get();
+        return txn != null && txn.engine == this ? txn : null;
+    }
+
+    TxnImpl requireTxn(IdentityBase<?> ref, String op) {
+        TxnImpl txn = currentTxn(ref);
+        if (txn == null) {
+            throw new IllegalStateException("Ref." + op + " on '" + ref.name + "' must be called inside a transaction:"
+                    + " wrap it in stm.run(txn -> ...) or stm.atomically(txn -> ...)");
+        }
+        return txn;
+    }
+
+    @Override
+    public boolean inTransaction() {
+        TxnImpl txn = CURRENT.get();
+        return txn != null && txn.engine == this;
+    }
+
+    // ---- plumbing ----
+
+    Coordinator coordinator() {
+        return coordinator;
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong staleCacheReports =
+            new java.util.concurrent.atomic.AtomicLong();
+
+    /** A transaction caught the coordinator's local state trailing a commit (logged, rate-limited). */
+    void reportStaleCache(String name, long stamp) {
+        long n = staleCacheReports.incrementAndGet();
+        if (Long.bitCount(n) == 1) { // 1st, 2nd, 4th, 8th... report
+            LOG.warn(
+                    "{}: the local state of '{}' trailed commit {} seen on a co-written ref; read afresh and"
+                            + " retried ({} time(s) so far)",
+                    coordinator.describe(),
+                    name,
+                    Long.toHexString(stamp),
+                    n);
+        }
+    }
+
+    Metrics counters() {
+        return metrics;
+    }
+
+    long localSeq() {
+        return localSeq.get();
+    }
+
+    long nextLocalSeq() {
+        return localSeq.incrementAndGet();
+    }
+
+    String where(String name) {
+        return coordinator.locate(name);
+    }
+
+    void ensureOpen() {
+        if (closed) {
+            throw new StmClosedException("this Stm (" + coordinator.describe() + ") is closed");
+        }
+    }
+
+    @Override
+    public TxnOptions defaultOptions() {
+        return defaults;
+    }
+
+    @Override
+    public StmMetrics metrics() {
+        return metrics.snapshot();
+    }
+
+    @Override
+    public String describe() {
+        return coordinator.describe();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            subscription.close();
+        } catch (Exception e) {
+            LOG.debug("closing the change subscription failed", e);
+        }
+        coordinator.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Stm[" + coordinator.describe() + "]";
+    }
+
+    /** Turns coordinator changes into watch calls. Runs on the coordinator's notification thread. */
+    private final class Listener implements ChangeListener {
+        @Override
+        public void onChange(Versioned previous, Versioned current) {
+            IdentityBase<?> identity = identities.get(current.name());
+            if (identity == null || !identity.hasWatches()) {
+                return;
+            }
+            try {
+                if (identity instanceof DistRef<?> ref) {
+                    fireRef(ref, previous, current);
+                } else if (identity instanceof AtomImpl<?> atom) {
+                    fireAtom(atom, previous, current);
+                } else if (identity instanceof ContainerAtom<?> atom) {
+                    atom.onSettled(current);
+                }
+            } catch (CorruptRecordException | StateStoreException e) {
+                LOG.warn("cannot deliver the change of '{}' to its watches: {}", current.name(), e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.warn("delivering the change of '{}' failed", current.name(), e);
+            }
+        }
+
+        private <T> void fireRef(DistRef<T> ref, Versioned previous, Versioned current) {
+            DistRef.Decoded<T> now;
+            try {
+                now = ref.decode(current);
+            } catch (VersionGoneException gone) {
+                return; // already superseded: the next notification reports the newer value
+            }
+            T old = null;
+            try {
+                if (previous != null) {
+                    old = ref.decode(previous).value();
+                } else if (!now.record().history().isEmpty()) {
+                    old = ref.valueOf(
+                            now.record().history().get(0).value(), now.record().isExternal());
+                }
+            } catch (VersionGoneException gone) {
+                // an external version already deleted by later commits: coalesce (see below)
+            }
+            fire(ref, old, now.value());
+        }
+
+        private <T> void fireAtom(AtomImpl<T> atom, Versioned previous, Versioned current) {
+            T now;
+            try {
+                now = atom.decode(current).value();
+            } catch (VersionGoneException gone) {
+                return;
+            }
+            T old = null;
+            if (previous != null) {
+                try {
+                    old = atom.decode(previous).value();
+                } catch (VersionGoneException gone) {
+                    // coalesce
+                }
+            }
+            fire(atom, old, now);
+        }
+
+        /** Without the exact previous value, the change is reported from the last value watched. */
+        private <T> void fire(IdentityBase<T> identity, T old, T now) {
+            T from = old != null ? old : identity.lastWatched();
+            if (from != null) {
+                identity.fireWatches(from, now);
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.synod.stm.internal;
+
+import dev.synod.stm.Identity;
+import dev.synod.stm.ValidationException;
+import dev.synod.stm.Watch;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Validator and watches, shared by refs, local refs and atoms. */
+abstract class IdentityBase<T> implements Identity<T> {
+    private static final Logger LOG = LoggerFactory.getLogger(IdentityBase.class);
+
+    final Engine engine;
+    final String name;
+    private final Map<Object, Watch<T>> watches = new ConcurrentHashMap<>();
+    private volatile Predicate<? super T> validator;
+    /** The newest value delivered to (or seen when adding) watches: the old value of the next change. */
+    private volatile T lastWatched;
+
+    IdentityBase(Engine engine, String name) {
+        this.engine = engine;
+        this.name = name;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void setValidator(Predicate<? super T> validator) {
+        if (validator != null) {
+            T current = get();
+            if (!validator.test(current)) {
+                throw new ValidationException(
+                        name, "the current value of '" + name + "' does not pass the new validator");
+            }
+        }
+        this.validator = validator;
+    }
+
+    @Override
+    public Predicate<? super T> getValidator() {
+        return validator;
+    }
+
+    /** Runs the validator; a false result becomes a {@link ValidationException}, a throw propagates. */
+    void validate(T value) {
+        Predicate<? super T> v = validator;
+        if (v != null && !v.test(value)) {
+            throw new ValidationException(name, "validator of '" + name + "' rejected the value " + abbreviate(value));
+        }
+    }
+
+    @Override
+    public void addWatch(Object key, Watch<T> watch) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(watch, "watch");
+        if (lastWatched == null && engine.currentTxnOrNull() == null) {
+            try {
+                lastWatched = get();
+            } catch (RuntimeException e) {
+                LOG.debug("'{}': no current value to start watching from", name, e);
+            }
+        }
+        watches.put(key, watch);
+    }
+
+    T lastWatched() {
+        return lastWatched;
+    }
+
+    @Override
+    public void removeWatch(Object key) {
+        Objects.requireNonNull(key, "key");
+        watches.remove(key);
+    }
+
+    boolean hasWatches() {
+        return !watches.isEmpty();
+    }
+
+    /** Calls every watch; one that throws is logged and does not stop the others. */
+    void fireWatches(T oldValue, T newValue) {
+        lastWatched = newValue;
+        for (Map.Entry<Object, Watch<T>> e : watches.entrySet()) {
+            try {
+                e.getValue().onChange(e.getKey(), this, oldValue, newValue);
+            } catch (RuntimeException | Error ex) {
+                if (ex instanceof VirtualMachineError) {
+                    throw ex;
+                }
+                LOG.warn("watch '{}' on '{}' threw; ignored", e.getKey(), name, ex);
+            }
+        }
+    }
+
+    static String abbreviate(Object value) {
+        String s = String.valueOf(value);
+        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + name + "]";
+    }
+}

@@ -1,0 +1,87 @@
+package dev.synod.stm.internal;
+
+import dev.synod.stm.LocalRef;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * An in-memory ref that joins distributed transactions. Versions form a short chain, newest
+ * first. A version written together with distributed refs is tagged with the coordinator stamp of
+ * that commit and is visible to snapshots at or after it; a version written by a transaction with
+ * only local writes is visible to snapshots that started after it (by the engine's local
+ * sequence). A committing transaction holds the ref's lock from before its distributed commit until
+ * the local value is installed, and readers wait for that lock: so a reader never sees one half of
+ * a mixed commit without the other.
+ */
+final class LocalRefImpl<T> extends RefBase<T> implements LocalRef<T> {
+    private static final AtomicLong IDS = new AtomicLong();
+    static final int MAX_VERSIONS = 16;
+
+    final long id = IDS.incrementAndGet();
+    final ReentrantLock lock = new ReentrantLock();
+    private volatile Version<T> head;
+
+    static final class Version<T> {
+        final T value;
+        final long stamp;
+        final long seq;
+        final boolean mixed;
+        volatile Version<T> prev;
+
+        Version(T value, long stamp, long seq, boolean mixed, Version<T> prev) {
+            this.value = value;
+            this.stamp = stamp;
+            this.seq = seq;
+            this.mixed = mixed;
+            this.prev = prev;
+        }
+
+        boolean visibleAt(long readPoint, long localPoint) {
+            return mixed ? stamp <= readPoint : seq <= localPoint;
+        }
+    }
+
+    LocalRefImpl(Engine engine, T initial) {
+        super(engine, "local-" + IDS.get());
+        this.head = new Version<>(initial, 0, 0, false, null);
+    }
+
+    Version<T> head() {
+        return head;
+    }
+
+    /** The newest version visible to a snapshot, waiting for a commit in progress; null if none. */
+    Version<T> visible(long readPoint, long localPoint) throws InterruptedException {
+        if (lock.isLocked() && !lock.isHeldByCurrentThread()) {
+            lock.lockInterruptibly();
+            lock.unlock();
+        }
+        Version<T> v = head;
+        while (v != null && !v.visibleAt(readPoint, localPoint)) {
+            v = v.prev;
+        }
+        return v;
+    }
+
+    /** Installs a new version; the caller holds the lock. */
+    void install(T value, long stamp, long seq, boolean mixed) {
+        Version<T> next = new Version<>(value, stamp, seq, mixed, head);
+        Version<T> v = next;
+        for (int i = 1; i < MAX_VERSIONS && v.prev != null; i++) {
+            v = v.prev;
+        }
+        v.prev = null;
+        head = next;
+    }
+
+    @Override
+    public T get() {
+        TxnImpl txn = engine.currentTxn(this);
+        return txn != null ? txn.get(this) : head.value;
+    }
+
+    @Override
+    public void destroy() {
+        // Nothing is stored outside this object; dropping references to it frees it.
+    }
+}

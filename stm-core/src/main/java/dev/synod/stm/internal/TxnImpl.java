@@ -1,0 +1,296 @@
+package dev.synod.stm.internal;
+
+import dev.synod.stm.Isolation;
+import dev.synod.stm.StmInterruptedException;
+import dev.synod.stm.Txn;
+import dev.synod.stm.TxnOptions;
+import dev.synod.stm.spi.CommitGuard;
+import dev.synod.stm.spi.Versioned;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * One attempt of a transaction: its snapshot, what it read and wrote. Reads come from the
+ * coordinator's local state as of {@link #readPoint} (older values from the history kept in each
+ * record); the commit is done by {@link Committer}.
+ */
+final class TxnImpl implements Txn {
+    final Engine engine;
+    final TxnOptions options;
+    final int attempt;
+    final long localPoint;
+    final long readPoint;
+    final long deadlineNanos;
+    final TxnId id = TxnId.random();
+    final Map<IdentityBase<?>, Entry<?>> entries = new LinkedHashMap<>();
+    final List<CommitGuard> guards = new ArrayList<>(0);
+    /** Stamp of the version read, per coordinator ref (the read-atomic check). */
+    private final Map<String, Long> readAt = new java.util.HashMap<>();
+    /** Least stamp a ref must be read at, demanded by a co-written ref already read. */
+    private final Map<String, Long> required = new java.util.HashMap<>();
+
+    private boolean doomed;
+    private long retryAfterStamp;
+    private String retryReason = "a conflicting commit";
+
+    TxnImpl(Engine engine, TxnOptions options, int attempt, long deadlineNanos) {
+        this.engine = engine;
+        this.options = options;
+        this.attempt = attempt;
+        this.deadlineNanos = deadlineNanos;
+        // Local point first, then read point: see LocalRefImpl for why the order matters.
+        this.localPoint = engine.localSeq();
+        this.readPoint = engine.coordinator().readPoint();
+    }
+
+    @Override
+    public int attempt() {
+        return attempt;
+    }
+
+    @Override
+    public TxnOptions options() {
+        return options;
+    }
+
+    @Override
+    public long readPoint() {
+        return readPoint;
+    }
+
+    @Override
+    public void guard(CommitGuard guard) {
+        Objects.requireNonNull(guard, "guard");
+        if (!guards.contains(guard)) {
+            guards.add(guard);
+        }
+    }
+
+    boolean serializable() {
+        return options.isolation() == Isolation.SERIALIZABLE;
+    }
+
+    // ---- operations (called by Ref implementations) ----
+
+    <T> T get(IdentityBase<T> ref) {
+        Entry<T> e = entry(ref, false);
+        e.read = true;
+        return e.value;
+    }
+
+    <T> T alter(IdentityBase<T> ref, UnaryOperator<T> fn) {
+        Entry<T> e = entry(ref, false);
+        refuseAfterCommute(e, "alter");
+        e.value = nonNull(fn.apply(e.value), ref);
+        e.written = true;
+        return e.value;
+    }
+
+    <T> T set(IdentityBase<T> ref, T value) {
+        Entry<T> e = entry(ref, false);
+        refuseAfterCommute(e, "set");
+        e.value = value;
+        e.written = true;
+        return value;
+    }
+
+    <T> T commute(IdentityBase<T> ref, UnaryOperator<T> fn) {
+        Entry<T> e = entry(ref, true);
+        T next = nonNull(fn.apply(e.value), ref);
+        e.value = next;
+        if (!e.written) {
+            e.addCommute(fn);
+        }
+        return next;
+    }
+
+    <T> T ensure(IdentityBase<T> ref) {
+        Entry<T> e = entry(ref, false);
+        e.ensured = true;
+        e.read = true;
+        return e.value;
+    }
+
+    private static void refuseAfterCommute(Entry<?> e, String op) {
+        if (e.commutes != null && !e.written) {
+            throw new IllegalStateException("cannot " + op + " '" + e.ref().name()
+                    + "' after commute in the same transaction (as in Clojure): use alter for both");
+        }
+    }
+
+    static <T> T nonNull(T value, IdentityBase<?> ref) {
+        if (value == null) {
+            throw new NullPointerException("function returned null for '" + ref.name()
+                    + "': values must not be null (use Optional or an empty collection)");
+        }
+        return value;
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> Entry<T> entry(IdentityBase<T> ref, boolean forCommute) {
+        if (doomed) {
+            throw RetrySignal.INSTANCE;
+        }
+        Entry<T> e = (Entry<T>) entries.get(ref);
+        if (e != null) {
+            return e;
+        }
+        if (ref instanceof DistRef<T> d) {
+            Versioned cell = engine.coordinator().current(d.name);
+            try {
+                e = readDist(d, cell, forCommute);
+            } catch (VersionGoneException gone) {
+                // Deleted by a later commit while we read it: our snapshot is older than the
+                // history kept. Retry on a newer snapshot, unless the cell did not move (corrupt).
+                Versioned now = engine.coordinator().fetch(List.of(d.name)).get(0);
+                if (now.version() == cell.version()) {
+                    throw gone;
+                }
+                engine.counters().snapshotMisses.increment();
+                throw retry(now.stamp(), "a version of '" + d.name + "' was deleted while this transaction read it");
+            }
+        } else {
+            e = readLocal((LocalRefImpl<T>) ref, forCommute);
+        }
+        entries.put(ref, e);
+        return e;
+    }
+
+    private <T> Entry<T> readDist(DistRef<T> ref, Versioned cell, boolean forCommute) {
+        Entry.Dist<T> e = new Entry.Dist<>(ref);
+        e.base = ref.decode(cell);
+        if (e.base.cell().stamp() <= readPoint) {
+            e.value = e.base.value();
+            checkReadAtomic(ref.name, e.base.cell().stamp(), e.base.record().cowritten());
+            return e;
+        }
+        // The cell changed after our snapshot: find the value current at the read point.
+        e.stale = true;
+        Optional<T> old = valueAsOf(ref, e.base.record(), readPoint);
+        if (old.isPresent()) {
+            e.value = old.get();
+        } else if (forCommute) {
+            e.value = e.base.value(); // re-applied to the latest value at commit anyway
+        } else {
+            engine.counters().snapshotMisses.increment();
+            ref.growHistory();
+            throw retry(e.base.cell().stamp(), "the history of '" + ref.name + "' did not reach back to the snapshot");
+        }
+        return e;
+    }
+
+    private <T> Optional<T> valueAsOf(DistRef<T> ref, Record record, long point) {
+        for (Record.Entry h : record.history()) {
+            if (h.stamp() <= point) {
+                checkReadAtomic(ref.name, h.stamp(), h.cowritten());
+                return Optional.of(ref.valueOf(h.value(), record.isExternal()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A safety net under the coordinator's read-point contract: every record names the other refs
+     * its commit wrote, so a snapshot that holds this version of one of them but an older version
+     * of another is caught here (the local cache missed a change). The stale ref is read afresh and
+     * the transaction retried; it never returns a fractured snapshot.
+     */
+    private void checkReadAtomic(String name, long stamp, List<String> cowritten) {
+        Long need = required.get(name);
+        if (need != null && stamp < need) {
+            throw inconsistent(name, need);
+        }
+        readAt.put(name, stamp);
+        for (String other : cowritten) {
+            required.merge(other, stamp, Math::max);
+            Long seen = readAt.get(other);
+            if (seen != null && seen < stamp) {
+                throw inconsistent(other, stamp);
+            }
+        }
+    }
+
+    private RetrySignal inconsistent(String name, long stamp) {
+        engine.counters().snapshotMisses.increment();
+        engine.reportStaleCache(name, stamp);
+        try {
+            engine.coordinator().fetch(List.of(name)); // refreshes the cache
+        } catch (RuntimeException e) {
+            // the retry will find out
+        }
+        return retry(stamp, "the local state of '" + name + "' trailed a commit seen on another ref");
+    }
+
+    private <T> Entry<T> readLocal(LocalRefImpl<T> ref, boolean forCommute) {
+        Entry.Local<T> e = new Entry.Local<>(ref);
+        try {
+            e.base = ref.visible(readPoint, localPoint);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new StmInterruptedException("interrupted while waiting for a commit of " + ref.name, ie);
+        }
+        if (e.base == null && forCommute) {
+            e.base = ref.head(); // re-applied to the latest value under the lock at commit anyway
+        }
+        if (e.base == null) {
+            engine.counters().snapshotMisses.increment();
+            throw retry(0, "the history of " + ref.name + " did not reach back to the snapshot");
+        }
+        e.value = e.base.value;
+        return e;
+    }
+
+    // ---- retry bookkeeping ----
+
+    /** Marks this attempt as failed; the engine retries after the read point reached {@code stamp}. */
+    RetrySignal retry(long stamp, String reason) {
+        doomed = true;
+        retryAfterStamp = Math.max(retryAfterStamp, stamp);
+        retryReason = reason;
+        return RetrySignal.INSTANCE;
+    }
+
+    boolean doomed() {
+        return doomed;
+    }
+
+    long retryAfterStamp() {
+        return retryAfterStamp;
+    }
+
+    String retryReason() {
+        return retryReason;
+    }
+
+    List<Entry.Dist<?>> distEntries() {
+        List<Entry.Dist<?>> out = new ArrayList<>();
+        for (Entry<?> e : entries.values()) {
+            if (e instanceof Entry.Dist<?> d) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    List<Entry.Local<?>> localEntries() {
+        List<Entry.Local<?>> out = new ArrayList<>();
+        for (Entry<?> e : entries.values()) {
+            if (e instanceof Entry.Local<?> l) {
+                out.add(l);
+            }
+        }
+        return out;
+    }
+
+    /** Refreshes a commute-only entry from a newer cell state and re-applies its functions. */
+    static <T> void rebase(Entry.Dist<T> e, Versioned cell) {
+        e.base = e.ref.decode(cell);
+        e.stale = false;
+        e.value = e.applyCommutes(e.base.value());
+    }
+}

@@ -1,0 +1,101 @@
+package dev.synod.stm.spi;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The coordination service the transaction engine runs on: versioned cells of bytes with a read
+ * point, one atomic conditional commit, and change notifications.
+ *
+ * <p>The engine keeps values, codecs, history and transaction ids inside the cell bytes; a
+ * coordinator stores bytes and orders commits. {@code stm-core} ships an in-memory implementation
+ * and {@code stm-zookeeper} one on ZooKeeper. Implementations are thread-safe.
+ *
+ * <h2>The read-point contract</h2>
+ *
+ * {@link #readPoint()} returns a stamp {@code T} such that, for every opened cell, {@link
+ * #current(String)} reflects every commit with stamp {@code <= T}: its stamp is at least the stamp
+ * of the last such commit to that cell. {@code current} may also reflect newer commits (the engine
+ * then reads older values from the history it keeps in the bytes). Read points never go backwards.
+ *
+ * <h2>Failures</h2>
+ *
+ * Methods throw {@code dev.synod.stm.CoordinationException} (or a subclass) when the service cannot
+ * be reached within the configured timeouts, {@code dev.synod.stm.StmClosedException} after
+ * {@link #close()}, and {@code dev.synod.stm.NoSuchRefException} for a cell that does not exist.
+ * {@link #commit} throws {@code dev.synod.stm.CommitOutcomeUnknownException} when the request may
+ * or may not have applied (connection lost in flight); the engine then resolves the outcome itself
+ * by reading the written cells back with {@link #fetch(List)}.
+ */
+public interface Coordinator extends AutoCloseable {
+
+    /** A short description for messages and logs, e.g. {@code zookeeper[127.0.0.1:2181]/synod}. */
+    String describe();
+
+    /**
+     * Where a cell lives, for error messages, e.g. {@code zookeeper[127.0.0.1:2181]/synod/cells/a:b}.
+     */
+    default String locate(String name) {
+        return describe() + ":" + name;
+    }
+
+    /** The largest cell, in bytes, this coordinator accepts. */
+    int maxCellSize();
+
+    /**
+     * Opens a cell so that {@link #current} serves it and listeners hear of its changes.
+     *
+     * @param name a validated name
+     * @param initialIfAbsent bytes to create the cell with if it does not exist; {@code null}
+     *     requires it to exist
+     * @return the current state (the existing one if the cell already existed)
+     * @throws dev.synod.stm.NoSuchRefException if absent and {@code initialIfAbsent} is null
+     */
+    Versioned open(String name, byte[] initialIfAbsent);
+
+    /** Deletes a cell and stops serving it. Deleting an absent cell does nothing. */
+    void delete(String name);
+
+    /** The current read point (see the class comment). Never blocks on the network. */
+    long readPoint();
+
+    /**
+     * The latest state of an opened cell known to this client; never older than the read point
+     * requires. Usually a memory read.
+     *
+     * @throws IllegalStateException if the cell was not opened
+     * @throws dev.synod.stm.NoSuchRefException if the cell has been deleted
+     */
+    Versioned current(String name);
+
+    /**
+     * Reads the latest committed state of the given cells from the service, all at one state of
+     * the service, in one round trip where the service allows. Bypasses any cache and refreshes
+     * it.
+     *
+     * @return one entry per name, in order
+     */
+    List<Versioned> fetch(List<String> names);
+
+    /**
+     * Waits until {@link #readPoint()} is at least {@code stamp}.
+     *
+     * @return whether it got there before the timeout
+     * @throws InterruptedException if interrupted while waiting
+     */
+    boolean awaitReadPoint(long stamp, long timeout, TimeUnit unit) throws InterruptedException;
+
+    /**
+     * Applies all checks, writes and guards atomically, or none. A write transaction costs one
+     * request to the service. On success the local state ({@link #current}) already reflects the
+     * writes when this method returns.
+     */
+    CommitResult commit(CommitRequest request);
+
+    /** Registers a listener for changes of opened cells. Closing the handle unregisters it. */
+    AutoCloseable subscribe(ChangeListener listener);
+
+    /** Releases resources. Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,84 @@
+package dev.synod.stm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.synod.stm.internal.InMemoryCoordinator;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Atoms: swap, reset and compare-and-set, always conditional on the stored version. */
+class AtomTest {
+    private static final Codec<Long> LONG = Codec.json(Long.class);
+
+    @Test
+    void concurrentSwapsFromSeveralClientsAreExact() throws Exception {
+        InMemoryCoordinator shared = new InMemoryCoordinator();
+        List<Stm> clients = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            clients.add(Stm.create(shared, TxnOptions.defaults()));
+        }
+        try {
+            List<Thread> threads = new ArrayList<>();
+            for (Stm client : clients) {
+                Atom<Long> atom = client.atom("counter", LONG, 0L);
+                threads.add(new Thread(() -> {
+                    for (int i = 0; i < 2_000; i++) {
+                        atom.swap(x -> x + 1);
+                    }
+                }));
+            }
+            threads.forEach(Thread::start);
+            for (Thread t : threads) {
+                t.join();
+            }
+            assertThat(clients.get(0).atom("counter", LONG).get()).isEqualTo(8_000L);
+            long updates =
+                    clients.stream().mapToLong(c -> c.metrics().atomUpdates()).sum();
+            assertThat(updates).isEqualTo(8_000L);
+        } finally {
+            clients.forEach(Stm::close);
+        }
+    }
+
+    @Test
+    void compareAndSetIsByValueEquality() {
+        try (Stm stm = Stm.inMemory()) {
+            Atom<String> a = stm.atom("s", Codec.json(String.class), "one");
+            assertThat(a.compareAndSet(new String("one"), "two")).isTrue();
+            assertThat(a.compareAndSet("one", "three")).isFalse();
+            assertThat(a.get()).isEqualTo("two");
+            assertThat(a.reset("four")).isEqualTo("four");
+            assertThat(a.get()).isEqualTo("four");
+            assertThat(a.swap(s -> s + "!")).isEqualTo("four!");
+        }
+    }
+
+    @Test
+    void aValidatorGuardsAtomUpdates() {
+        try (Stm stm = Stm.inMemory()) {
+            Atom<Long> a = stm.atom("a", LONG, 1L);
+            a.setValidator(v -> v > 0);
+            assertThatThrownBy(() -> a.swap(x -> -x))
+                    .isInstanceOf(ValidationException.class)
+                    .hasMessageContaining("'a'");
+            assertThatThrownBy(() -> a.reset(0L)).isInstanceOf(ValidationException.class);
+            assertThat(a.compareAndSet(1L, 2L)).isTrue();
+            assertThat(a.get()).isEqualTo(2L);
+        }
+    }
+
+    @Test
+    void destroyedAtomsAreGoneForEveryClient() {
+        InMemoryCoordinator shared = new InMemoryCoordinator();
+        try (Stm a = Stm.create(shared, TxnOptions.defaults());
+                Stm b = Stm.create(shared, TxnOptions.defaults())) {
+            Atom<Long> mine = a.atom("gone", LONG, 1L);
+            Atom<Long> theirs = b.atom("gone", LONG);
+            mine.destroy();
+            assertThatThrownBy(theirs::get).isInstanceOf(NoSuchRefException.class);
+            assertThatThrownBy(() -> b.atom("gone", LONG)).isInstanceOf(NoSuchRefException.class);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package dev.synod.stm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.synod.stm.fixtures.MapVersionedContainer;
+import dev.synod.stm.internal.InMemoryCoordinator;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Refs whose values live in a VersionedStateContainer while the coordinator orders versions. */
+class ExternalRefTest {
+    @Test
+    void valuesLiveInTheContainerAndOldVersionsAreDeleted() throws Exception {
+        try (Stm stm = Stm.inMemory()) {
+            MapVersionedContainer<Long> store = new MapVersionedContainer<>();
+            Ref<Long> r = stm.ref("ext", store, 0L);
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                threads.add(new Thread(() -> {
+                    for (int i = 0; i < 500; i++) {
+                        stm.run(txn -> r.alter(x -> x + 1));
+                    }
+                }));
+            }
+            threads.forEach(Thread::start);
+            for (Thread t : threads) {
+                t.join();
+            }
+            assertThat(r.get()).isEqualTo(2_000L);
+            // current + history only: staged versions of aborted attempts and old ones are gone
+            assertThat(store.versions().size()).isBetween(1, 11);
+            assertThat(stm.sweepOrphans(r, Duration.ZERO)).isZero();
+        }
+    }
+
+    @Test
+    void aValueFarOverTheCoordinatorLimitWorksThroughTheContainer() {
+        try (Stm stm = Stm.create(new InMemoryCoordinator(), TxnOptions.defaults())) {
+            Ref<String> big = stm.ref("big", new MapVersionedContainer<>(), "");
+            String tenMb = "x".repeat(10 * 1024 * 1024);
+            stm.run(txn -> big.set(tenMb));
+            assertThat(big.get()).hasSize(10 * 1024 * 1024);
+        }
+    }
+
+    @Test
+    void anUnreachableStoreAbortsWithAClearErrorAndChangesNothing() {
+        try (Stm stm = Stm.inMemory()) {
+            MapVersionedContainer<Long> store = new MapVersionedContainer<>();
+            Ref<Long> r = stm.ref("ext", store, 1L);
+            Ref<Long> plain = stm.ref("plain", Codec.json(Long.class), 1L);
+            store.failing(true);
+            assertThatThrownBy(() -> stm.run(txn -> {
+                        plain.set(2L);
+                        r.set(2L);
+                    }))
+                    .isInstanceOf(StateStoreException.class)
+                    .hasMessageContaining("map-store");
+            store.failing(false);
+            assertThat(plain.get()).isEqualTo(1L);
+            assertThat(r.get()).isEqualTo(1L);
+        }
+    }
+
+    @Test
+    void aSweepDeletesOrphansOlderThanTheGraceAndKeepsTheRest() throws Exception {
+        try (Stm stm = Stm.inMemory()) {
+            MapVersionedContainer<Long> store = new MapVersionedContainer<>();
+            Ref<Long> r = stm.ref("ext", store, 1L);
+            stm.run(txn -> r.set(2L));
+            // a writer that crashed after staging: a version nothing points at
+            store.setAt(99L, "v" + (System.currentTimeMillis() - 60_000) + "-deadbeef-0");
+            store.setAt(98L, "v" + System.currentTimeMillis() + "-cafebabe-0"); // maybe still committing
+            store.setAt(97L, "not-ours");
+            int before = store.versions().size();
+            assertThat(stm.sweepOrphans(r, Duration.ofSeconds(30))).isEqualTo(1);
+            assertThat(store.versions()).hasSize(before - 1).contains("not-ours");
+            assertThat(r.get()).isEqualTo(2L);
+            assertThatThrownBy(() -> stm.sweepOrphans(stm.ref("inline", Codec.json(Long.class), 0L), Duration.ZERO))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("external");
+        }
+    }
+
+    @Test
+    void readersOfOldSnapshotsReadOldVersionsFromTheContainer() throws Exception {
+        try (Stm stm = Stm.inMemory()) {
+            Ref<Long> r = stm.ref("ext", new MapVersionedContainer<>(), 1L);
+            long seen = stm.atomically(txn -> {
+                if (txn.attempt() == 0) {
+                    Thread w = new Thread(() -> stm.run(t -> r.set(2L)));
+                    w.start();
+                    w.join();
+                }
+                return r.get();
+            });
+            assertThat(seen).isEqualTo(1L);
+            assertThat(r.get()).isEqualTo(2L);
+        }
+    }
+
+    @Test
+    void externalAtomsSwapExactlyAndKeepOneVersion() throws Exception {
+        InMemoryCoordinator shared = new InMemoryCoordinator();
+        MapVersionedContainer<Long> store = new MapVersionedContainer<>();
+        try (Stm a = Stm.create(shared, TxnOptions.defaults());
+                Stm b = Stm.create(shared, TxnOptions.defaults())) {
+            Atom<Long> atomA = a.atom("ext-atom", store, 0L);
+            Atom<Long> atomB = b.atom("ext-atom", store, 0L);
+            List<Thread> threads = new ArrayList<>();
+            for (Atom<Long> atom : List.of(atomA, atomB, atomA, atomB)) {
+                threads.add(new Thread(() -> {
+                    for (int i = 0; i < 500; i++) {
+                        atom.swap(x -> x + 1);
+                    }
+                }));
+            }
+            threads.forEach(Thread::start);
+            for (Thread t : threads) {
+                t.join();
+            }
+            assertThat(atomB.get()).isEqualTo(2_000L);
+            assertThat(store.versions()).hasSize(2); // current and previous (for watches)
+            assertThat(atomA.compareAndSet(2_000L, 7L)).isTrue();
+            assertThat(atomB.get()).isEqualTo(7L);
+            assertThat(a.sweepOrphans(atomA, Duration.ZERO)).isZero();
+        }
+    }
+
+    @Test
+    void watchesOnExternalRefsAndAtomsSeeOldAndNewValuesFromAnotherClient() throws Exception {
+        InMemoryCoordinator shared = new InMemoryCoordinator();
+        MapVersionedContainer<Long> refStore = new MapVersionedContainer<>();
+        MapVersionedContainer<Long> atomStore = new MapVersionedContainer<>();
+        try (Stm a = Stm.create(shared, TxnOptions.defaults());
+                Stm b = Stm.create(shared, TxnOptions.defaults())) {
+            Ref<Long> refA = a.ref("r", refStore, 1L);
+            Atom<Long> atomA = a.atom("a", atomStore, 1L);
+            Ref<Long> refB = b.ref("r", refStore, 1L);
+            Atom<Long> atomB = b.atom("a", atomStore, 1L);
+            List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            refB.addWatch("w", (k, id, o, n) -> seen.add("ref " + o + "->" + n));
+            atomB.addWatch("w", (k, id, o, n) -> seen.add("atom " + o + "->" + n));
+            a.run(txn -> refA.set(2L));
+            a.run(txn -> refA.set(3L));
+            atomA.swap(x -> x + 1);
+            atomA.swap(x -> x + 1);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (seen.size() < 4 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(seen).containsExactlyInAnyOrder("ref 1->2", "ref 2->3", "atom 1->2", "atom 2->3");
+        }
+    }
+}

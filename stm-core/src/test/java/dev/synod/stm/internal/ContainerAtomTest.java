@@ -1,0 +1,106 @@
+package dev.synod.stm.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.synod.stm.Atom;
+import dev.synod.stm.Stm;
+import dev.synod.stm.TxnOptions;
+import dev.synod.stm.ValidationException;
+import dev.synod.stm.fixtures.MapStateContainer;
+import dev.synod.stm.spi.CommitRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** Atoms over a plain StateContainer: claimed updates, exact under contention, abandoned claims. */
+class ContainerAtomTest {
+    @Test
+    void concurrentSwapsFromSeveralClientsAreExact() throws Exception {
+        InMemoryCoordinator shared = new InMemoryCoordinator();
+        MapStateContainer<Long> store = new MapStateContainer<>();
+        List<Stm> clients = new ArrayList<>();
+        try {
+            List<Thread> threads = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Stm client = Stm.create(shared, TxnOptions.defaults());
+                clients.add(client);
+                Atom<Long> atom = client.atom("counter", store, 0L);
+                threads.add(new Thread(() -> {
+                    for (int n = 0; n < 300; n++) {
+                        atom.swap(x -> x + 1);
+                    }
+                }));
+            }
+            threads.forEach(Thread::start);
+            for (Thread t : threads) {
+                t.join();
+            }
+            assertThat(clients.get(0).atom("counter", store, 0L).get()).isEqualTo(1_200L);
+            // each update: one claim and one settle
+            assertThat(clients.stream()
+                            .mapToLong(c -> c.metrics().atomUpdates())
+                            .sum())
+                    .isEqualTo(1_200L);
+        } finally {
+            clients.forEach(Stm::close);
+        }
+    }
+
+    @Test
+    void compareAndSetResetValidatorsAndWatches() throws Exception {
+        InMemoryCoordinator shared = new InMemoryCoordinator();
+        MapStateContainer<String> store = new MapStateContainer<>();
+        try (Stm a = Stm.create(shared, TxnOptions.defaults());
+                Stm b = Stm.create(shared, TxnOptions.defaults())) {
+            Atom<String> mine = a.atom("s", store, "one");
+            Atom<String> theirs = b.atom("s", store, "ignored");
+            List<String> seen = new CopyOnWriteArrayList<>();
+            theirs.addWatch("w", (k, id, o, n) -> seen.add(o + "->" + n));
+            assertThat(mine.compareAndSet("one", "two")).isTrue();
+            assertThat(mine.compareAndSet("one", "three")).isFalse();
+            assertThat(mine.reset("four")).isEqualTo("four");
+            mine.setValidator(v -> !v.isEmpty());
+            assertThatThrownBy(() -> mine.reset("")).isInstanceOf(ValidationException.class);
+            assertThat(theirs.get()).isEqualTo("four");
+            IllegalStateException boom = new IllegalStateException("boom");
+            assertThatThrownBy(() -> mine.swap(v -> {
+                        throw boom;
+                    }))
+                    .isSameAs(boom);
+            assertThat(mine.swap(v -> v + "!")).isEqualTo("four!"); // the failed update released its claim
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while ((seen.isEmpty() || !seen.get(seen.size() - 1).endsWith("->four!")) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            // The store keeps only the latest value, so changes may be coalesced; the calls form a
+            // chain from the first value to the last, each starting where the previous ended.
+            assertThat(seen).isNotEmpty();
+            assertThat(seen.get(0)).startsWith("one->");
+            assertThat(seen.get(seen.size() - 1)).endsWith("->four!");
+            for (int i = 1; i < seen.size(); i++) {
+                assertThat(seen.get(i)).startsWith(seen.get(i - 1).split("->")[1] + "->");
+            }
+        }
+    }
+
+    @Test
+    void anAbandonedClaimIsTakenOverAfterTheLease() {
+        InMemoryCoordinator coordinator = new InMemoryCoordinator();
+        try (Stm stm = Stm.create(coordinator, TxnOptions.defaults().withTimeout(Duration.ofSeconds(2)))) {
+            Atom<Long> atom = stm.atom("a", new MapStateContainer<>(), 1L);
+            // a client that claimed the atom 10 s ago and crashed
+            coordinator.commit(new CommitRequest(
+                    List.of(),
+                    List.of(new CommitRequest.Write(
+                            "a",
+                            CommitRequest.ANY_VERSION,
+                            ContainerAtom.record(TxnId.random(), true, System.currentTimeMillis() - 10_000))),
+                    List.of()));
+            assertThat(atom.swap(x -> x + 1)).isEqualTo(2L);
+            assertThat(atom.get()).isEqualTo(2L);
+        }
+    }
+}

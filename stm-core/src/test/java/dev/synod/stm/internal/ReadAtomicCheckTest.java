@@ -1,0 +1,139 @@
+package dev.synod.stm.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.synod.stm.Codec;
+import dev.synod.stm.Ref;
+import dev.synod.stm.Stm;
+import dev.synod.stm.TxnOptions;
+import dev.synod.stm.spi.ChangeListener;
+import dev.synod.stm.spi.CommitRequest;
+import dev.synod.stm.spi.CommitResult;
+import dev.synod.stm.spi.Coordinator;
+import dev.synod.stm.spi.Versioned;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine's safety net under the coordinator's read-point contract: if a local cache misses one
+ * ref of a commit while the read point already covers it, a transaction never returns the
+ * fractured snapshot; it reads the stale ref afresh and retries.
+ */
+class ReadAtomicCheckTest {
+
+    /** A coordinator whose local state of some cells is stale until they are fetched. */
+    static final class StaleCache implements Coordinator {
+        final InMemoryCoordinator real = new InMemoryCoordinator();
+        final Map<String, Versioned> stale = new ConcurrentHashMap<>();
+        volatile long pinnedReadPoint = -1;
+
+        @Override
+        public String describe() {
+            return "stale-cache";
+        }
+
+        @Override
+        public int maxCellSize() {
+            return real.maxCellSize();
+        }
+
+        @Override
+        public Versioned open(String name, byte[] initialIfAbsent) {
+            return real.open(name, initialIfAbsent);
+        }
+
+        @Override
+        public void delete(String name) {
+            real.delete(name);
+        }
+
+        @Override
+        public long readPoint() {
+            return pinnedReadPoint >= 0 ? pinnedReadPoint : real.readPoint();
+        }
+
+        @Override
+        public Versioned current(String name) {
+            Versioned v = stale.get(name);
+            return v != null ? v : real.current(name);
+        }
+
+        @Override
+        public List<Versioned> fetch(List<String> names) {
+            names.forEach(stale::remove);
+            return real.fetch(names);
+        }
+
+        @Override
+        public boolean awaitReadPoint(long stamp, long timeout, TimeUnit unit) {
+            return real.awaitReadPoint(stamp, timeout, unit);
+        }
+
+        @Override
+        public CommitResult commit(CommitRequest request) {
+            return real.commit(request);
+        }
+
+        @Override
+        public AutoCloseable subscribe(ChangeListener listener) {
+            return real.subscribe(listener);
+        }
+
+        @Override
+        public void close() {
+            real.close();
+        }
+    }
+
+    @Test
+    void aCacheThatMissedOneRefOfACommitNeverYieldsAFracturedSnapshot() {
+        StaleCache coordinator = new StaleCache();
+        try (Stm stm = Stm.create(coordinator, TxnOptions.defaults())) {
+            Ref<Long> from = stm.ref("from", Codec.json(Long.class), 10L);
+            Ref<Long> to = stm.ref("to", Codec.json(Long.class), 0L);
+            Versioned fromBefore = coordinator.real.current("from");
+            stm.run(txn -> {
+                from.alter(x -> x - 3);
+                to.alter(x -> x + 3);
+            });
+            coordinator.stale.put("from", fromBefore); // the cache missed 'from' of that commit
+
+            long total = stm.atomically(txn -> to.get() + from.get());
+            assertThat(total).isEqualTo(10L);
+            assertThat(from.get()).isEqualTo(7L);
+            assertThat(stm.metrics().retries()).isEqualTo(1);
+
+            coordinator.stale.put("from", coordinator.real.current("from"));
+            stm.run(txn -> {
+                from.alter(x -> x - 1);
+                to.alter(x -> x + 1);
+            });
+            coordinator.stale.put("from", fromBefore); // missed again, other read order
+            long again = stm.atomically(txn -> from.get() + to.get());
+            assertThat(again).isEqualTo(10L);
+        }
+    }
+
+    @Test
+    void theCheckAlsoCoversValuesReadFromHistory() {
+        StaleCache coordinator = new StaleCache();
+        try (Stm stm = Stm.create(coordinator, TxnOptions.defaults())) {
+            Ref<Long> from = stm.ref("from", Codec.json(Long.class), 10L);
+            Ref<Long> to = stm.ref("to", Codec.json(Long.class), 0L);
+            Versioned fromBefore = coordinator.real.current("from");
+            stm.run(txn -> {
+                from.alter(x -> x - 3);
+                to.alter(x -> x + 3);
+            });
+            long transferStamp = coordinator.real.current("to").stamp();
+            stm.run(txn -> to.alter(x -> x + 100)); // 'to' moves on: at the pinned point it is history
+            coordinator.pinnedReadPoint = transferStamp;
+            coordinator.stale.put("from", fromBefore);
+            long total = stm.atomically(txn -> to.get() + from.get());
+            assertThat(total).isEqualTo(10L);
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package dev.synod.locks;
+
+import dev.synod.stm.StmInterruptedException;
+import dev.synod.stm.spi.CommitGuard;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
+import java.util.function.Supplier;
+
+/**
+ * A {@link Lock} shared by every process that uses the same ZooKeeper ensemble and lock name:
+ * {@link DistributedReentrantLock}, or one side of a {@link DistributedReentrantReadWriteLock}.
+ *
+ * <h2>Ownership</h2>
+ * Like {@link java.util.concurrent.locks.ReentrantLock}, a lock is owned by a thread and is
+ * reentrant per thread; {@link #unlock()} by a thread that does not hold it throws {@link
+ * IllegalMonitorStateException}. Different threads of one process holding the same lock object are
+ * excluded from each other like different processes. Waiters are served in FIFO order (the order in
+ * which their lock nodes were created).
+ *
+ * <h2>Blocking and faults</h2>
+ * Every method that acquires or releases talks to ZooKeeper and so blocks for at least one round
+ * trip, even {@link #tryLock()}. ZooKeeper requests are retried under the Curator client's retry
+ * policy; when that gives up, the method throws {@link dev.synod.stm.CoordinationException}
+ * (unchecked) and leaves no lock node behind. A closed Curator client gives {@link
+ * dev.synod.stm.StmClosedException}. An interrupt never leaves a node behind: {@link
+ * #lockInterruptibly()} and {@link #tryLock(long, TimeUnit)} throw {@link InterruptedException};
+ * {@link #lock()} keeps waiting and returns with the interrupt flag set.
+ *
+ * <h2>Loss</h2>
+ * A distributed lock can be lost while held: when the connection is suspended the lock is
+ * <em>uncertain</em>, and when the session expires its node is gone and another process may take
+ * the lock. {@link LockListener}s hear about both; after a loss {@link #isHeldByCurrentThread()}
+ * is false and {@link #getHoldCount()} is 0. The holder's outstanding {@code unlock()} calls still
+ * balance its {@code lock()} calls: the first one throws {@link dev.synod.stm.LockLostException}
+ * (the critical section was not protected to the end), the others return quietly. A thread that
+ * calls {@code lock()} again while it still has such unbalanced holds gets {@code
+ * LockLostException} at once. Between the loss and the holder noticing it, another process may
+ * already hold the lock: protect external writes with {@link #fencingToken()} or Synod commits with
+ * {@link #guard()}.
+ *
+ * <p>Implementations are thread-safe.
+ */
+public interface DistributedLock extends Lock {
+
+    /** The lock's name, as given when it was created. */
+    String name();
+
+    /** The number of holds on this lock by the current thread; 0 when not held or lost. */
+    int getHoldCount();
+
+    /** Whether the current thread holds this lock (false once the lock was lost). */
+    boolean isHeldByCurrentThread();
+
+    /**
+     * The fencing token of the current thread's hold: the creation zxid of its lock node. Tokens of
+     * successive holders of a lock strictly increase, so a store that remembers the highest token it
+     * saw can refuse a stale holder's write. The same for every reentrant hold of one acquisition.
+     *
+     * @throws IllegalMonitorStateException if the current thread does not hold the lock
+     */
+    long fencingToken();
+
+    /**
+     * A commit guard for Synod transactions: {@code check(lockNode, -1)} added to a commit makes it
+     * apply only while this hold's lock node exists, i.e. while the lock is really held. The path is
+     * the absolute ZooKeeper path of the node (any Curator namespace included).
+     *
+     * @throws IllegalMonitorStateException if the current thread does not hold the lock
+     */
+    CommitGuard guard();
+
+    /**
+     * Acquires the lock like {@link #lock()} and returns a handle that releases it on {@link
+     * HeldLock#close()}, for try-with-resources.
+     */
+    default HeldLock acquire() {
+        lock();
+        try {
+            return new HeldLock(this);
+        } catch (RuntimeException e) {
+            unlock();
+            throw e;
+        }
+    }
+
+    /**
+     * A distributed condition of this lock, shared by every process that uses the same lock name and
+     * condition name. See {@link #newCondition()}.
+     *
+     * @param name one [A-Za-z0-9._-] segment
+     * @throws UnsupportedOperationException for a read lock
+     */
+    Condition newCondition(String name);
+
+    /**
+     * The lock's default distributed condition, {@code newCondition("default")}: every call, in
+     * every process, returns the same condition. Use {@link #newCondition(String)} for several.
+     *
+     * <p>{@code await} requires the lock, releases it completely, waits for a signal from any
+     * process, takes the lock again (at the back of the queue) and restores the hold count. {@code
+     * signal} and {@code signalAll} require the lock; {@code signal} wakes the longest waiting
+     * waiter. A waiter whose session expires wakes up spuriously (allowed by {@link Condition}).
+     *
+     * @throws UnsupportedOperationException for a read lock
+     */
+    @Override
+    default Condition newCondition() {
+        return newCondition("default");
+    }
+
+    /** Adds a listener for loss of this lock (see {@link LockListener}). */
+    void addListener(LockListener listener);
+
+    /** Removes a listener added with {@link #addListener(LockListener)}. */
+    void removeListener(LockListener listener);
+
+    /**
+     * Runs {@code body} holding the lock (taken as by {@link #lock()}) and returns its result. An
+     * exception from the body reaches the caller unchanged; a failure to release (e.g. {@link
+     * dev.synod.stm.LockLostException}) is then added to it as suppressed.
+     */
+    default <T> T withLock(Supplier<T> body) {
+        Objects.requireNonNull(body, "body");
+        lock();
+        return runHeld(this, body);
+    }
+
+    /** Runs {@code body} holding the lock (taken as by {@link #lock()}); see {@link #withLock(Supplier)}. */
+    default void withLock(Runnable body) {
+        Objects.requireNonNull(body, "body");
+        withLock(() -> {
+            body.run();
+            return null;
+        });
+    }
+
+    /**
+     * Runs {@code body} holding the lock if the lock can be had within {@code timeout}.
+     *
+     * @return the body's result, or empty when the lock was not acquired in time (or the body
+     *     returned null)
+     * @throws StmInterruptedException if interrupted while waiting (the interrupt flag is set again)
+     */
+    default <T> Optional<T> tryWithLock(Duration timeout, Supplier<T> body) {
+        Objects.requireNonNull(body, "body");
+        if (!tryLockInterruptibly(this, timeout)) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(runHeld(this, body));
+    }
+
+    /**
+     * Runs {@code body} holding the lock if the lock can be had within {@code timeout}.
+     *
+     * @return whether the lock was acquired and the body ran
+     * @throws StmInterruptedException if interrupted while waiting (the interrupt flag is set again)
+     */
+    default boolean tryWithLock(Duration timeout, Runnable body) {
+        Objects.requireNonNull(body, "body");
+        return tryWithLock(timeout, () -> {
+                    body.run();
+                    return Boolean.TRUE;
+                })
+                .isPresent();
+    }
+
+    private static <T> T runHeld(Lock lock, Supplier<T> body) {
+        Throwable failure = null;
+        try {
+            return body.get();
+        } catch (Throwable t) {
+            failure = t;
+            throw t;
+        } finally {
+            if (failure == null) {
+                lock.unlock();
+            } else {
+                try {
+                    lock.unlock();
+                } catch (RuntimeException e) {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+    }
+
+    private static boolean tryLockInterruptibly(Lock lock, Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        try {
+            return lock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StmInterruptedException("interrupted while waiting for the lock", e);
+        }
+    }
+}

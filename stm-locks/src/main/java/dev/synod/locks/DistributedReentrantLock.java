@@ -1,0 +1,166 @@
+package dev.synod.locks;
+
+import dev.synod.locks.internal.LockCore;
+import dev.synod.locks.internal.LockDriver;
+import dev.synod.locks.internal.LockEngine;
+import dev.synod.locks.internal.LockPaths;
+import dev.synod.stm.spi.CommitGuard;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import org.apache.curator.framework.CuratorFramework;
+
+/**
+ * A distributed reentrant mutual-exclusion lock on ZooKeeper, used like {@link
+ * java.util.concurrent.locks.ReentrantLock} (fair):
+ *
+ * <pre>{@code
+ * DistributedReentrantLock lock = new DistributedReentrantLock(curator, "orders");
+ * try (HeldLock held = lock.acquire()) {
+ *     // only one thread in all processes runs here; held.fencingToken() orders the holders
+ * }
+ * }</pre>
+ *
+ * <p>Lock nodes are ephemeral-sequential children of {@code <basePath>/locks/<name>} (inside the
+ * client's namespace); the oldest node holds the lock, so waiters are served first come, first
+ * served, and a crashed holder's node goes away when its session expires. An uncontended
+ * acquire+release costs two ZooKeeper requests. See {@link DistributedLock} for ownership,
+ * blocking, interrupts, loss and the fencing token.
+ *
+ * <p>Thread-safe. Lock objects are cheap; any number of them (in any process) with the same base
+ * path and name are the same lock. The Curator client must be started, and stay open while the lock
+ * is used: a closed client gives {@link dev.synod.stm.StmClosedException}.
+ */
+public final class DistributedReentrantLock implements DistributedLock {
+    private final LockCore core;
+
+    /**
+     * The lock {@code name} under the default base path {@code /synod}.
+     *
+     * @param client a started Curator client (its namespace, if any, applies)
+     * @param name [A-Za-z0-9._-] segments separated by '/'
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the name is invalid
+     */
+    public DistributedReentrantLock(CuratorFramework client, String name) {
+        this(client, LockPaths.DEFAULT_BASE_PATH, name);
+    }
+
+    /**
+     * The lock {@code name} under {@code basePath}.
+     *
+     * @param client a started Curator client (its namespace, if any, applies)
+     * @param basePath an absolute path of [A-Za-z0-9._-] segments, e.g. {@code "/synod"}
+     * @param name [A-Za-z0-9._-] segments separated by '/'
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the base path or name is invalid
+     */
+    public DistributedReentrantLock(CuratorFramework client, String basePath, String name) {
+        Objects.requireNonNull(client, "client");
+        LockPaths paths = LockPaths.of(client.getNamespace(), basePath, name);
+        LockEngine engine = new LockEngine(client.usingNamespace(null), paths);
+        this.core = new LockCore(engine, LockDriver.exclusive(), "lock", true, () -> {});
+    }
+
+    @Override
+    public String name() {
+        return core.name();
+    }
+
+    /**
+     * Acquires the lock, waiting as long as it takes; reentrant. Not interruptible: an interrupt
+     * while waiting is remembered and the flag is set again when this returns.
+     *
+     * @throws dev.synod.stm.LockLostException if the current thread's earlier hold was lost and not
+     *     yet balanced by {@code unlock()}
+     * @throws dev.synod.stm.CoordinationException if ZooKeeper cannot be reached under the client's
+     *     retry policy (no lock node is left behind)
+     */
+    @Override
+    public void lock() {
+        core.lock();
+    }
+
+    /**
+     * Acquires the lock unless interrupted.
+     *
+     * @throws InterruptedException if interrupted before or while waiting; the lock node is removed
+     */
+    @Override
+    public void lockInterruptibly() throws InterruptedException {
+        core.lockInterruptibly();
+    }
+
+    /**
+     * Acquires the lock only if no other thread or process holds or waits for it now. Costs a
+     * ZooKeeper round trip (plus a delete when it fails); does not wait for other holders.
+     */
+    @Override
+    public boolean tryLock() {
+        return core.tryLock();
+    }
+
+    /**
+     * Acquires the lock if it can be had within {@code time}. On timeout the lock node is removed
+     * and {@code false} returned. The time bounds the wait for other holders; a ZooKeeper request in
+     * flight may add up to the client's retry policy.
+     *
+     * @throws InterruptedException if interrupted before or while waiting; the lock node is removed
+     */
+    @Override
+    public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
+        return core.tryLock(time, unit);
+    }
+
+    /**
+     * Releases one hold; the last one deletes the lock node.
+     *
+     * @throws IllegalMonitorStateException if the current thread does not hold the lock
+     * @throws dev.synod.stm.LockLostException once, if the lock was lost while held (the hold is
+     *     released all the same)
+     */
+    @Override
+    public void unlock() {
+        core.unlock();
+    }
+
+    @Override
+    public int getHoldCount() {
+        return core.getHoldCount();
+    }
+
+    @Override
+    public boolean isHeldByCurrentThread() {
+        return core.isHeldByCurrentThread();
+    }
+
+    @Override
+    public long fencingToken() {
+        return core.fencingToken();
+    }
+
+    @Override
+    public CommitGuard guard() {
+        return core.guard();
+    }
+
+    @Override
+    public Condition newCondition(String name) {
+        return core.newCondition(name);
+    }
+
+    @Override
+    public void addListener(LockListener listener) {
+        core.addListener(listener);
+    }
+
+    @Override
+    public void removeListener(LockListener listener) {
+        core.removeListener(listener);
+    }
+
+    @Override
+    public String toString() {
+        return "DistributedReentrantLock[" + core.description() + "]";
+    }
+}

@@ -1,0 +1,291 @@
+package dev.synod.locks.internal;
+
+import dev.synod.locks.DistributedLock;
+import dev.synod.locks.LockListener;
+import dev.synod.stm.LockLostException;
+import dev.synod.stm.spi.CommitGuard;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.function.Consumer;
+import org.apache.curator.framework.state.ConnectionState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The per-thread side of a distributed lock: reentrant holds, ownership checks, loss tracking and
+ * listeners, over one {@link LockEngine} and one {@link LockDriver}. The public lock classes are
+ * thin fronts over this. Thread-safe.
+ */
+public final class LockCore implements DistributedLock {
+    private static final Logger LOG = LoggerFactory.getLogger(LockCore.class);
+
+    /** One thread's hold: its lock node and how many times it entered. */
+    static final class Hold {
+        final LockEngine.Acquired node;
+        int count = 1; // only touched by the owning thread
+        volatile boolean uncertain;
+        volatile boolean lost;
+        boolean lossReported; // only touched by the owning thread
+
+        Hold(LockEngine.Acquired node) {
+            this.node = node;
+        }
+    }
+
+    private final LockEngine engine;
+    private final LockDriver driver;
+    private final String description;
+    private final boolean conditions;
+    private final Runnable beforeAcquire;
+    private final Map<Thread, Hold> holds = new ConcurrentHashMap<>();
+    private final List<LockListener> listeners = new CopyOnWriteArrayList<>();
+
+    /**
+     * @param kind "lock", "read lock" or "write lock", used in messages
+     * @param conditions whether {@link #newCondition(String)} is supported
+     * @param beforeAcquire runs before a new (non-reentrant) acquisition; may throw
+     */
+    public LockCore(LockEngine engine, LockDriver driver, String kind, boolean conditions, Runnable beforeAcquire) {
+        this.engine = Objects.requireNonNull(engine, "engine");
+        this.driver = Objects.requireNonNull(driver, "driver");
+        this.description = kind + " '" + engine.paths().name() + "'";
+        this.conditions = conditions;
+        this.beforeAcquire = Objects.requireNonNull(beforeAcquire, "beforeAcquire");
+        Consumer<ConnectionState> observer = this::onConnectionState;
+        engine.observe(observer);
+    }
+
+    @Override
+    public String name() {
+        return engine.paths().name();
+    }
+
+    /** E.g. {@code "write lock 'orders'"}. */
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public void lock() {
+        try {
+            acquire(-1, false);
+        } catch (InterruptedException e) {
+            throw new AssertionError("uninterruptible acquisition was interrupted", e);
+        }
+    }
+
+    @Override
+    public void lockInterruptibly() throws InterruptedException {
+        acquire(-1, true);
+    }
+
+    @Override
+    public boolean tryLock() {
+        try {
+            return acquire(0, false);
+        } catch (InterruptedException e) {
+            throw new AssertionError("uninterruptible acquisition was interrupted", e);
+        }
+    }
+
+    @Override
+    public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
+        Objects.requireNonNull(unit, "unit");
+        return acquire(Math.max(0, unit.toNanos(time)), true);
+    }
+
+    private boolean acquire(long timeoutNanos, boolean interruptible) throws InterruptedException {
+        Thread me = Thread.currentThread();
+        Hold hold = holds.get(me);
+        if (hold != null) {
+            if (hold.lost) {
+                throw lostException("lost before this reentrant acquisition; unlock() the stale holds first");
+            }
+            if (hold.count == Integer.MAX_VALUE) {
+                throw new Error("maximum lock count exceeded for " + description);
+            }
+            hold.count++;
+            return true;
+        }
+        beforeAcquire.run();
+        LockEngine.Acquired node = engine.acquire(driver, timeoutNanos, interruptible);
+        if (node == null) {
+            return false;
+        }
+        Hold fresh = new Hold(node);
+        synchronized (this) {
+            holds.put(me, fresh);
+            if (engine.lossEpoch() != node.lossEpoch()) {
+                fresh.lost = true; // the session was lost between the engine's check and now
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void unlock() {
+        Hold hold = holds.get(Thread.currentThread());
+        if (hold == null) {
+            throw new IllegalMonitorStateException("the current thread does not hold " + description);
+        }
+        if (--hold.count == 0) {
+            holds.remove(Thread.currentThread());
+            engine.release(hold.node.path());
+        }
+        if (hold.lost && !hold.lossReported) {
+            hold.lossReported = true;
+            throw lostException("was lost while held: the critical section was not protected to its end");
+        }
+    }
+
+    @Override
+    public int getHoldCount() {
+        Hold hold = holds.get(Thread.currentThread());
+        return hold == null || hold.lost ? 0 : hold.count;
+    }
+
+    @Override
+    public boolean isHeldByCurrentThread() {
+        Hold hold = holds.get(Thread.currentThread());
+        return hold != null && !hold.lost;
+    }
+
+    /** Whether the current thread has a hold whose lock was lost and not yet balanced by unlock(). */
+    public boolean hasLostHold() {
+        Hold hold = holds.get(Thread.currentThread());
+        return hold != null && hold.lost;
+    }
+
+    @Override
+    public long fencingToken() {
+        return ownHold().node.token();
+    }
+
+    @Override
+    public CommitGuard guard() {
+        return new CommitGuard(ownHold().node.path(), CommitGuard.ANY_VERSION, description);
+    }
+
+    @Override
+    public Condition newCondition(String name) {
+        if (!conditions) {
+            throw new UnsupportedOperationException(description + " has no conditions: a shared (read) lock"
+                    + " cannot be released and re-taken atomically for other readers; use the write lock");
+        }
+        return new ZkCondition(this, engine, engine.paths().conditionRoot(name));
+    }
+
+    @Override
+    public void addListener(LockListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public void removeListener(LockListener listener) {
+        listeners.remove(listener);
+    }
+
+    /** The current thread's live hold. */
+    Hold ownHold() {
+        Hold hold = holds.get(Thread.currentThread());
+        if (hold == null) {
+            throw new IllegalMonitorStateException("the current thread does not hold " + description);
+        }
+        if (hold.lost) {
+            throw lostException("was lost while held");
+        }
+        return hold;
+    }
+
+    /** Releases every hold of the current thread (for a condition wait); returns the hold count. */
+    int releaseFully() {
+        Hold hold = ownHold();
+        holds.remove(Thread.currentThread());
+        engine.release(hold.node.path());
+        return hold.count;
+    }
+
+    /** Takes the lock again after a condition wait, without interruption, with {@code count} holds. */
+    void reacquire(int count) {
+        lock();
+        holds.get(Thread.currentThread()).count = count;
+    }
+
+    LockLostException lostException(String what) {
+        return new LockLostException(description + " " + what);
+    }
+
+    private void onConnectionState(ConnectionState state) {
+        switch (state) {
+            case SUSPENDED -> {
+                if (mark(h -> !h.lost && !h.uncertain, h -> h.uncertain = true)) {
+                    fire(LockListener::onUncertain);
+                }
+            }
+            case LOST -> {
+                if (mark(h -> !h.lost, h -> h.lost = true)) {
+                    LOG.warn("{} was lost: the ZooKeeper session expired", description);
+                    fire(LockListener::onLost);
+                }
+            }
+            case RECONNECTED, CONNECTED -> verifyAfterReconnect();
+            default -> {}
+        }
+    }
+
+    private void verifyAfterReconnect() {
+        boolean restored = false;
+        boolean lost = false;
+        for (Hold hold : holds.values()) {
+            if (hold.lost || !hold.uncertain) {
+                continue;
+            }
+            boolean owned;
+            try {
+                owned = engine.stillOwned(hold.node.path(), hold.node.sessionId());
+            } catch (RuntimeException e) {
+                LOG.warn("cannot check {} after reconnecting; it stays uncertain", description, e);
+                continue;
+            }
+            hold.uncertain = false;
+            if (owned) {
+                restored = true;
+            } else {
+                hold.lost = true;
+                lost = true;
+            }
+        }
+        if (lost) {
+            LOG.warn("{} was lost: its node is gone after reconnecting", description);
+            fire(LockListener::onLost);
+        } else if (restored) {
+            fire(LockListener::onRestored);
+        }
+    }
+
+    private synchronized boolean mark(java.util.function.Predicate<Hold> when, Consumer<Hold> change) {
+        boolean any = false;
+        for (Hold hold : holds.values()) {
+            if (when.test(hold)) {
+                change.accept(hold);
+                any = true;
+            }
+        }
+        return any;
+    }
+
+    private void fire(java.util.function.BiConsumer<LockListener, String> event) {
+        for (LockListener listener : listeners) {
+            try {
+                event.accept(listener, description);
+            } catch (RuntimeException e) {
+                LOG.warn("lock listener {} failed for {}", listener, description, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,381 @@
+package dev.synod.locks.internal;
+
+import dev.synod.stm.CoordinationException;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.framework.state.ConnectionStateListener;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.KeeperException.Code;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.OpResult;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lock engine: a FIFO queue of ephemeral-sequential nodes under one lock root, shared by the
+ * drivers of one lock (mutex, or read and write). Thread-safe.
+ *
+ * <p>An acquisition is one {@code multi(create(node), setData(root))} request: the parent's stat
+ * returned by the {@code setData} says how many children the root has right after our node was
+ * added (one means the lock is ours, without listing the children) and its mzxid is our node's
+ * czxid, the fencing token. Only when the root has other children does the engine list them and
+ * watch the node it waits for. A release is one {@code delete}. Uncontended, an acquire+release
+ * costs two ZooKeeper requests (Curator's InterProcessMutex: three).
+ */
+public final class LockEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(LockEngine.class);
+    private static final byte[] EMPTY = new byte[0];
+    private static final int MAX_CREATE_ATTEMPTS = 10;
+
+    /** A node this engine created and that holds the lock. */
+    public record Acquired(String path, long token, long sessionId, long lossEpoch) {}
+
+    private record Created(String path, String name, long czxid, long sessionId, boolean alone) {}
+
+    private record MultiOutcome(Code code, List<OpResult> results) {}
+
+    private final CuratorFramework client;
+    private final LockPaths paths;
+    private final Set<CountDownLatch> waiters = ConcurrentHashMap.newKeySet();
+    private final List<Consumer<ConnectionState>> observers = new CopyOnWriteArrayList<>();
+    private final ConnectionStateListener stateListener = (c, state) -> onConnectionState(state);
+    private final AtomicLong lossEpoch = new AtomicLong();
+    private int interest; // guarded by this: holds and waiters that need connection events
+
+    /** An engine for the lock at {@code paths}; {@code client} must have no namespace. */
+    public LockEngine(CuratorFramework client, LockPaths paths) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.paths = Objects.requireNonNull(paths, "paths");
+    }
+
+    public CuratorFramework client() {
+        return client;
+    }
+
+    public LockPaths paths() {
+        return paths;
+    }
+
+    /** Registers a callback for connection state changes (called on Curator's event thread). */
+    public void observe(Consumer<ConnectionState> observer) {
+        observers.add(observer);
+    }
+
+    /** Incremented every time the session is lost; a hold taken under an older epoch may be gone. */
+    public long lossEpoch() {
+        return lossEpoch.get();
+    }
+
+    /**
+     * Acquires a node of {@code driver}'s kind. {@code timeoutNanos < 0} waits forever, {@code 0}
+     * only takes the lock if it is free now. On success the caller owns one unit of interest
+     * ({@link #release(String)} gives it back).
+     *
+     * @return the node, or {@code null} when the time ran out (no node is left behind)
+     * @throws InterruptedException only when {@code interruptible}; no node is left behind
+     */
+    public Acquired acquire(LockDriver driver, long timeoutNanos, boolean interruptible) throws InterruptedException {
+        if (interruptible && Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        boolean deferredInterrupt = !interruptible && Thread.interrupted();
+        long deadline = System.nanoTime() + Math.max(0, timeoutNanos);
+        retain();
+        Created ours = null;
+        boolean acquired = false;
+        try {
+            long epoch = lossEpoch.get();
+            ours = create(driver.tag());
+            boolean mayShortcut = true;
+            while (true) {
+                if (mayShortcut && (ours.alone() || driver.grantsWithoutWaiting())) {
+                    acquired = true;
+                } else {
+                    List<String> queue = sortedLockNodes();
+                    int index = queue.indexOf(ours.name());
+                    if (index < 0) { // our session was lost while we waited: queue again
+                        epoch = lossEpoch.get();
+                        ours = create(driver.tag());
+                        mayShortcut = true;
+                        continue;
+                    }
+                    String blocker = driver.blocker(queue, index);
+                    if (blocker == null) {
+                        acquired = true;
+                    } else if (timeoutNanos == 0) {
+                        return null;
+                    } else {
+                        WaitOutcome outcome = waitFor(blocker, timeoutNanos < 0 ? -1 : deadline, interruptible);
+                        if (outcome == WaitOutcome.TIMED_OUT) {
+                            return null;
+                        }
+                        if (outcome == WaitOutcome.INTERRUPTED_UNINTERRUPTIBLY) {
+                            deferredInterrupt = true;
+                        }
+                        mayShortcut = false;
+                        continue;
+                    }
+                }
+                if (epoch != lossEpoch.get() && !stillOwned(ours.path(), ours.sessionId())) {
+                    acquired = false;
+                    epoch = lossEpoch.get();
+                    ours = create(driver.tag());
+                    mayShortcut = true;
+                    continue;
+                }
+                return new Acquired(ours.path(), ours.czxid(), ours.sessionId(), epoch);
+            }
+        } finally {
+            if (!acquired) {
+                if (ours != null) {
+                    deleteNode(ours.path());
+                }
+                dispose();
+            }
+            if (deferredInterrupt) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Deletes a held node and gives back its unit of interest. Never interrupted; idempotent. */
+    public void release(String path) {
+        try {
+            deleteNode(path);
+        } finally {
+            dispose();
+        }
+    }
+
+    /** Whether {@code path} still exists and belongs to the client's current session. */
+    public boolean stillOwned(String path, long sessionId) {
+        Stat stat = ZkCalls.uninterruptibly(
+                client, "checking " + path, () -> client.checkExists().forPath(path));
+        long current = ZkCalls.uninterruptibly(client, "reading the session id", () -> client.getZookeeperClient()
+                .getZooKeeper()
+                .getSessionId());
+        return stat != null && stat.getEphemeralOwner() == sessionId && sessionId == current;
+    }
+
+    /** Wakes every waiter of this engine so that it looks at the queue again. */
+    public void wakeWaiters() {
+        waiters.forEach(CountDownLatch::countDown);
+    }
+
+    /**
+     * Registers {@code latch} to be counted down on every connection state change, and keeps the
+     * engine listening to them, until {@link #removeWaiter(CountDownLatch)}.
+     */
+    public void addWaiter(CountDownLatch latch) {
+        retain();
+        waiters.add(latch);
+    }
+
+    /** Undoes {@link #addWaiter(CountDownLatch)}. */
+    public void removeWaiter(CountDownLatch latch) {
+        if (waiters.remove(latch)) {
+            dispose();
+        }
+    }
+
+    enum WaitOutcome {
+        CHANGED,
+        TIMED_OUT,
+        INTERRUPTED_UNINTERRUPTIBLY
+    }
+
+    /** Waits until node {@code blocker} goes away, the connection changes, or the deadline passes. */
+    private WaitOutcome waitFor(String blocker, long deadline, boolean interruptible) throws InterruptedException {
+        CountDownLatch latch = new CountDownLatch(1);
+        Watcher watcher = event -> latch.countDown();
+        waiters.add(latch);
+        try {
+            String path = paths.lockRoot() + "/" + blocker;
+            boolean exists = ZkCalls.uninterruptibly(client, "watching " + path, () -> {
+                try {
+                    client.getData().usingWatcher(watcher).forPath(path);
+                    return true;
+                } catch (KeeperException.NoNodeException e) {
+                    return false;
+                }
+            });
+            if (!exists) {
+                return WaitOutcome.CHANGED;
+            }
+            try {
+                if (interruptible && Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+                if (deadline == -1) {
+                    latch.await();
+                    return WaitOutcome.CHANGED;
+                }
+                long remaining = deadline - System.nanoTime();
+                return remaining > 0 && latch.await(remaining, TimeUnit.NANOSECONDS)
+                        ? WaitOutcome.CHANGED
+                        : WaitOutcome.TIMED_OUT;
+            } catch (InterruptedException e) {
+                if (interruptible) {
+                    throw e;
+                }
+                return WaitOutcome.INTERRUPTED_UNINTERRUPTIBLY;
+            }
+        } finally {
+            waiters.remove(latch);
+        }
+    }
+
+    /** Creates our node in one multi; finds it again after a connection loss (never creates two). */
+    private Created create(String tag) {
+        String attemptId = UUID.randomUUID().toString();
+        String prefix = paths.lockRoot() + "/" + LockNodes.prefix(tag, attemptId);
+        for (int attempt = 1; ; attempt++) {
+            ZooKeeper zk = ZkCalls.uninterruptibly(
+                    client, "connecting", () -> client.getZookeeperClient().getZooKeeper());
+            long sessionId = zk.getSessionId();
+            MultiOutcome outcome = multi(zk, prefix);
+            switch (outcome.code()) {
+                case OK -> {
+                    String path = ((OpResult.CreateResult) outcome.results().get(0)).getPath();
+                    Stat root = ((OpResult.SetDataResult) outcome.results().get(1)).getStat();
+                    return new Created(path, nameOf(path), root.getMzxid(), sessionId, root.getNumChildren() == 1);
+                }
+                case NONODE ->
+                    ZkCalls.uninterruptibly(client, "creating " + paths.lockRoot(), () -> {
+                        client.createContainers(paths.lockRoot());
+                        return null;
+                    });
+                case CONNECTIONLOSS, OPERATIONTIMEOUT, SESSIONEXPIRED, SESSIONMOVED -> {
+                    LOG.debug(
+                            "{} while creating a node under {}; attempt {}", outcome.code(), paths.lockRoot(), attempt);
+                    awaitConnected();
+                    Created found = findCreated(attemptId);
+                    if (found != null) {
+                        return found;
+                    }
+                }
+                default ->
+                    throw new CoordinationException("cannot create a lock node under " + paths.lockRoot() + ": "
+                            + KeeperException.create(outcome.code()).getMessage());
+            }
+            if (attempt >= MAX_CREATE_ATTEMPTS) {
+                throw new CoordinationException("cannot create a lock node under " + paths.lockRoot() + " after "
+                        + attempt + " attempts (last: " + outcome.code() + ")");
+            }
+        }
+    }
+
+    private MultiOutcome multi(ZooKeeper zk, String prefix) {
+        CompletableFuture<MultiOutcome> answer = new CompletableFuture<>();
+        List<Op> ops = List.of(
+                Op.create(prefix, EMPTY, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL_SEQUENTIAL),
+                Op.setData(paths.lockRoot(), EMPTY, -1));
+        zk.multi(ops, (rc, path, ctx, results) -> answer.complete(new MultiOutcome(Code.get(rc), results)), null);
+        int bound = client.getZookeeperClient().getConnectionTimeoutMs()
+                + Math.max(client.getZookeeperClient().getLastNegotiatedSessionTimeoutMs(), 1000) * 2;
+        return ZkCalls.await(answer, bound, "creating a lock node under " + paths.lockRoot());
+    }
+
+    private Created findCreated(String attemptId) {
+        for (String name : children()) {
+            if (LockNodes.hasAttemptId(name, attemptId)) {
+                String path = paths.lockRoot() + "/" + name;
+                Stat stat = ZkCalls.uninterruptibly(
+                        client, "checking " + path, () -> client.checkExists().forPath(path));
+                long session =
+                        ZkCalls.uninterruptibly(client, "reading the session id", () -> client.getZookeeperClient()
+                                .getZooKeeper()
+                                .getSessionId());
+                if (stat != null && stat.getEphemeralOwner() == session) {
+                    return new Created(path, name, stat.getCzxid(), session, false);
+                }
+            }
+        }
+        return null;
+    }
+
+    private void awaitConnected() {
+        int timeout = Math.max(client.getZookeeperClient().getConnectionTimeoutMs(), 1000) * 2;
+        boolean connected = ZkCalls.uninterruptibly(
+                client, "reconnecting", () -> client.blockUntilConnected(timeout, TimeUnit.MILLISECONDS));
+        if (!connected) {
+            throw new CoordinationException(
+                    "no ZooKeeper connection within " + timeout + " ms for lock root " + paths.lockRoot());
+        }
+    }
+
+    private List<String> sortedLockNodes() {
+        return LockNodes.sortedLockNodes(children());
+    }
+
+    private List<String> children() {
+        return ZkCalls.uninterruptibly(client, "listing " + paths.lockRoot(), () -> {
+            try {
+                return client.getChildren().forPath(paths.lockRoot());
+            } catch (KeeperException.NoNodeException e) {
+                return List.of();
+            }
+        });
+    }
+
+    private void deleteNode(String path) {
+        try {
+            ZkCalls.uninterruptibly(client, "deleting " + path, () -> {
+                try {
+                    client.delete().guaranteed().forPath(path);
+                } catch (KeeperException.NoNodeException e) {
+                    // already gone: released by session expiry, or deleted by a retried request
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("could not delete lock node {} (Curator keeps retrying in the background)", path, e);
+        }
+    }
+
+    private static String nameOf(String path) {
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    private synchronized void retain() {
+        if (interest++ == 0) {
+            client.getConnectionStateListenable().addListener(stateListener);
+        }
+    }
+
+    private synchronized void dispose() {
+        if (--interest == 0) {
+            client.getConnectionStateListenable().removeListener(stateListener);
+        }
+    }
+
+    private void onConnectionState(ConnectionState state) {
+        if (state == ConnectionState.LOST) {
+            lossEpoch.incrementAndGet();
+        }
+        wakeWaiters();
+        for (Consumer<ConnectionState> observer : observers) {
+            try {
+                observer.accept(state);
+            } catch (RuntimeException e) {
+                LOG.warn("lock state observer failed on {} for {}", state, paths.lockRoot(), e);
+            }
+        }
+    }
+}

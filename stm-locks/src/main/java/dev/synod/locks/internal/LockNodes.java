@@ -1,0 +1,54 @@
+package dev.synod.locks.internal;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Names of lock nodes: {@code <tag>~<attempt-uuid>~<sequence>}. The '~' cannot occur in a lock
+ * name, so a nested lock root (lock "a/b" under lock "a") is never mistaken for a lock node. The
+ * attempt id finds our node again after a connection loss during its creation.
+ */
+final class LockNodes {
+    static final String EXCLUSIVE = "w";
+    static final String SHARED = "r";
+    private static final char SEP = '~';
+    private static final int SEQUENCE_DIGITS = 10;
+
+    private LockNodes() {}
+
+    /** The prefix given to ZooKeeper for a sequential node of {@code tag} and {@code attemptId}. */
+    static String prefix(String tag, String attemptId) {
+        return tag + SEP + attemptId + SEP;
+    }
+
+    static boolean isLockNode(String name) {
+        int first = name.indexOf(SEP);
+        int last = name.lastIndexOf(SEP);
+        return first > 0 && last > first && name.length() - last - 1 == SEQUENCE_DIGITS;
+    }
+
+    static boolean isExclusive(String name) {
+        return name.startsWith(EXCLUSIVE + SEP);
+    }
+
+    static boolean hasAttemptId(String name, String attemptId) {
+        return name.contains(SEP + attemptId + SEP);
+    }
+
+    static long sequence(String name) {
+        return Long.parseLong(name.substring(name.length() - SEQUENCE_DIGITS));
+    }
+
+    /** The lock nodes among {@code children}, in queue (sequence) order. */
+    static List<String> sortedLockNodes(List<String> children) {
+        List<String> nodes = new ArrayList<>(children.size());
+        for (String child : children) {
+            if (isLockNode(child)) {
+                nodes.add(child);
+            }
+        }
+        nodes.sort(Comparator.comparingLong(LockNodes::sequence));
+        return nodes;
+    }
+}

@@ -1,0 +1,75 @@
+package dev.synod.locks.internal;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+import org.apache.curator.utils.ZKPaths;
+
+/**
+ * Validated names and the znode layout of one lock: lock nodes live directly under {@code
+ * <basePath>/locks/<name>}, condition waiters under {@code <basePath>/conditions/<name>/<condition>}.
+ * Paths are absolute ZooKeeper paths (any Curator namespace already applied).
+ */
+public record LockPaths(String name, String lockRoot, String conditionsRoot) {
+    /** The default base path of every Synod lock. */
+    public static final String DEFAULT_BASE_PATH = "/synod";
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
+    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._-]+");
+
+    public LockPaths {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(lockRoot, "lockRoot");
+        Objects.requireNonNull(conditionsRoot, "conditionsRoot");
+    }
+
+    /**
+     * Builds the layout of lock {@code name} under {@code basePath}, inside the client's {@code
+     * namespace} (may be null).
+     *
+     * @throws IllegalArgumentException naming the bad value when the name or base path is invalid
+     */
+    public static LockPaths of(String namespace, String basePath, String name) {
+        Objects.requireNonNull(basePath, "basePath");
+        Objects.requireNonNull(name, "name");
+        validateName(name);
+        if (!basePath.startsWith("/")
+                || (basePath.length() > 1
+                        && !NAME.matcher(basePath.substring(1)).matches())) {
+            throw new IllegalArgumentException("basePath must be an absolute path of [A-Za-z0-9._-] segments"
+                    + " separated by '/' but was '" + basePath + "'");
+        }
+        String base = ZKPaths.fixForNamespace(namespace, basePath);
+        String root = ZKPaths.makePath(base, "locks/" + name);
+        String conditions = ZKPaths.makePath(base, "conditions/" + name);
+        return new LockPaths(name, root, conditions);
+    }
+
+    /** Checks a lock name: [A-Za-z0-9._-] segments separated by '/'; "." and ".." are not names. */
+    public static void validateName(String name) {
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException(
+                    "lock name must be [A-Za-z0-9._-] segments separated by '/' but was '" + name + "'");
+        }
+        for (String segment : name.split("/")) {
+            if (segment.equals(".") || segment.equals("..")) {
+                throw new IllegalArgumentException(
+                        "lock name must not contain '.' or '..' segments but was '" + name + "'");
+            }
+        }
+    }
+
+    /** Checks a condition name: one [A-Za-z0-9._-] segment. */
+    public static void validateConditionName(String condition) {
+        Objects.requireNonNull(condition, "condition");
+        if (!SEGMENT.matcher(condition).matches() || condition.equals(".") || condition.equals("..")) {
+            throw new IllegalArgumentException(
+                    "condition name must be one [A-Za-z0-9._-] segment but was '" + condition + "'");
+        }
+    }
+
+    /** Root of the waiter nodes of one condition of this lock. */
+    public String conditionRoot(String condition) {
+        validateConditionName(condition);
+        return ZKPaths.makePath(conditionsRoot, condition);
+    }
+}

@@ -1,0 +1,216 @@
+package dev.synod.locks.internal;
+
+import dev.synod.stm.CoordinationException;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.CuratorEvent;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.data.Stat;
+
+/**
+ * A distributed {@link java.util.concurrent.locks.Condition}: one ephemeral-sequential waiter node
+ * per waiting thread under the condition's root. A waiter creates its node while it still holds
+ * the lock, then releases the lock and waits for its node to disappear; a signaller (who must hold
+ * the lock) deletes the oldest waiter node. Since the node exists before the lock is released, a
+ * signal can never be missed. Deleting the node is also how a waiter cancels (timeout, interrupt):
+ * whoever deletes it first decides whether it was signalled, so a signal is never lost to a waiter
+ * that gives up at the same moment.
+ */
+final class ZkCondition implements java.util.concurrent.locks.Condition {
+    private static final int SEQUENCE_DIGITS = 10;
+
+    private final LockCore core;
+    private final LockEngine engine;
+    private final CuratorFramework client;
+    private final String root;
+
+    ZkCondition(LockCore core, LockEngine engine, String root) {
+        this.core = core;
+        this.engine = engine;
+        this.client = engine.client();
+        this.root = root;
+    }
+
+    @Override
+    public void await() throws InterruptedException {
+        awaitInternal(-1, true);
+    }
+
+    @Override
+    public void awaitUninterruptibly() {
+        try {
+            awaitInternal(-1, false);
+        } catch (InterruptedException e) {
+            throw new AssertionError("uninterruptible wait was interrupted", e);
+        }
+    }
+
+    @Override
+    public long awaitNanos(long nanosTimeout) throws InterruptedException {
+        long deadline = System.nanoTime() + Math.max(0, nanosTimeout);
+        boolean signalled = awaitInternal(Math.max(0, nanosTimeout), true);
+        long remaining = deadline - System.nanoTime();
+        return signalled ? Math.max(1, remaining) : Math.min(0, remaining);
+    }
+
+    @Override
+    public boolean await(long time, TimeUnit unit) throws InterruptedException {
+        Objects.requireNonNull(unit, "unit");
+        return awaitInternal(Math.max(0, unit.toNanos(time)), true);
+    }
+
+    @Override
+    public boolean awaitUntil(Date deadline) throws InterruptedException {
+        Objects.requireNonNull(deadline, "deadline");
+        long millis = deadline.getTime() - System.currentTimeMillis();
+        return awaitInternal(TimeUnit.MILLISECONDS.toNanos(Math.max(0, millis)), true);
+    }
+
+    @Override
+    public void signal() {
+        core.ownHold();
+        for (String waiter : sortedWaiters()) {
+            if (deleteWaiter(root + "/" + waiter)) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void signalAll() {
+        core.ownHold();
+        for (String waiter : sortedWaiters()) {
+            deleteWaiter(root + "/" + waiter);
+        }
+    }
+
+    /**
+     * @param nanos how long to wait, or -1 for ever
+     * @return whether a signal (or a spurious wake-up) ended the wait, rather than the timeout
+     */
+    private boolean awaitInternal(long nanos, boolean interruptible) throws InterruptedException {
+        core.ownHold();
+        if (interruptible && Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        long deadline = System.nanoTime() + Math.max(0, nanos);
+        String waiter = createWaiter();
+        int holds;
+        try {
+            holds = core.releaseFully();
+        } catch (RuntimeException e) {
+            deleteWaiter(waiter);
+            throw e;
+        }
+        boolean signalled = false;
+        boolean throwInterrupt = false;
+        boolean reinterrupt = false;
+        try {
+            while (true) {
+                CountDownLatch latch = new CountDownLatch(1);
+                Watcher watcher = event -> latch.countDown();
+                engine.addWaiter(latch);
+                try {
+                    Stat stat = ZkCalls.uninterruptibly(client, "watching " + waiter, () -> client.checkExists()
+                            .usingWatcher(watcher)
+                            .forPath(waiter));
+                    if (stat == null) {
+                        signalled = true;
+                        break;
+                    }
+                    if (!interruptible && Thread.interrupted()) {
+                        reinterrupt = true;
+                    }
+                    if (nanos < 0) {
+                        latch.await();
+                    } else if (!latch.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                        signalled = !deleteWaiter(waiter); // gone already: a signal won the race
+                        break;
+                    }
+                } catch (InterruptedException e) {
+                    if (!interruptible) {
+                        reinterrupt = true;
+                        continue;
+                    }
+                    if (deleteWaiter(waiter)) {
+                        throwInterrupt = true;
+                    } else {
+                        signalled = true; // the signal came first: keep it, like AbstractQueuedSynchronizer
+                        reinterrupt = true;
+                    }
+                    break;
+                } finally {
+                    engine.removeWaiter(latch);
+                }
+            }
+        } catch (RuntimeException e) {
+            deleteWaiter(waiter);
+            throw e;
+        } finally {
+            core.reacquire(holds);
+        }
+        if (throwInterrupt) {
+            throw new InterruptedException();
+        }
+        if (reinterrupt) {
+            Thread.currentThread().interrupt();
+        }
+        return signalled;
+    }
+
+    private String createWaiter() {
+        CompletableFuture<CuratorEvent> created = new CompletableFuture<>();
+        try {
+            client.create()
+                    .creatingParentContainersIfNeeded()
+                    .withProtection()
+                    .withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
+                    .inBackground((c, event) -> created.complete(event))
+                    .forPath(root + "/waiter-");
+        } catch (Exception e) {
+            throw ZkCalls.translate(client, "creating a condition waiter under " + root, e);
+        }
+        int bound = client.getZookeeperClient().getConnectionTimeoutMs()
+                + Math.max(client.getZookeeperClient().getLastNegotiatedSessionTimeoutMs(), 1000) * 2;
+        CuratorEvent event = ZkCalls.await(created, bound, "creating a condition waiter under " + root);
+        if (event.getResultCode() != KeeperException.Code.OK.intValue()) {
+            throw new CoordinationException("cannot create a condition waiter under " + root + ": "
+                    + KeeperException.Code.get(event.getResultCode()));
+        }
+        return event.getName() != null ? event.getName() : event.getPath();
+    }
+
+    /** Deletes a waiter node; true if this call deleted it, false if it was already gone. */
+    private boolean deleteWaiter(String path) {
+        return ZkCalls.uninterruptibly(client, "deleting " + path, () -> {
+            try {
+                client.delete().forPath(path);
+                return true;
+            } catch (KeeperException.NoNodeException e) {
+                return false;
+            }
+        });
+    }
+
+    private List<String> sortedWaiters() {
+        List<String> children = ZkCalls.uninterruptibly(client, "listing " + root, () -> {
+            try {
+                return client.getChildren().forPath(root);
+            } catch (KeeperException.NoNodeException e) {
+                return List.<String>of();
+            }
+        });
+        return children.stream()
+                .filter(name -> name.length() > SEQUENCE_DIGITS)
+                .sorted(Comparator.comparing(name -> name.substring(name.length() - SEQUENCE_DIGITS)))
+                .toList();
+    }
+}

@@ -1,0 +1,123 @@
+package dev.synod.locks;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.curator.test.InstanceSpec;
+import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * One real ZooKeeper server per test class on 127.0.0.1 (tick 250 ms, so sessions of 0.5 to 5 s
+ * are allowed) and as many Curator clients, each its own session, as a test asks for.
+ */
+public abstract class ZkTestSupport {
+    protected static TestingServer server;
+    private final List<CuratorFramework> clients = new ArrayList<>();
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = new TestingServer(newSpec(), true);
+    }
+
+    static InstanceSpec newSpec() {
+        return new InstanceSpec(null, -1, -1, -1, true, -1, 250, -1, null, "127.0.0.1");
+    }
+
+    @AfterAll
+    static void stopServer() throws IOException {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @AfterEach
+    void closeClients() {
+        for (CuratorFramework client : clients) {
+            client.close();
+        }
+        clients.clear();
+    }
+
+    /** A started, connected client with a 5 s session. */
+    protected CuratorFramework newClient() {
+        return newClient(5000, null);
+    }
+
+    /** A started, connected client; {@code requests} (if not null) counts its ZooKeeper requests. */
+    protected CuratorFramework newClient(int sessionTimeoutMs, AtomicLong requests) {
+        CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
+                .connectString(server.getConnectString())
+                .sessionTimeoutMs(sessionTimeoutMs)
+                .connectionTimeoutMs(3000)
+                .retryPolicy(new ExponentialBackoffRetry(50, 5));
+        if (requests != null) {
+            builder.zookeeperFactory(CountingZooKeeper.factory(requests));
+        }
+        CuratorFramework client = builder.build();
+        clients.add(client);
+        client.start();
+        try {
+            if (!client.blockUntilConnected(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("no connection to " + server.getConnectString());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return client;
+    }
+
+    /** A lock name unique to one test. */
+    protected static String uniqueName(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /**
+     * Expires {@code client}'s session on the server: a second handle joins the session with its id
+     * and password and closes it, so the server deletes the session's ephemeral nodes at once.
+     */
+    protected static void expireOnServer(CuratorFramework client) throws Exception {
+        ZooKeeper zk = client.getZookeeperClient().getZooKeeper();
+        CountDownLatch connected = new CountDownLatch(1);
+        ZooKeeper twin = new ZooKeeper(
+                server.getConnectString(),
+                5000,
+                event -> {
+                    if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                        connected.countDown();
+                    }
+                },
+                zk.getSessionId(),
+                zk.getSessionPasswd());
+        try {
+            if (!connected.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("could not join the session to expire it");
+            }
+        } finally {
+            twin.close();
+        }
+    }
+
+    /** The lock-node children of a lock root (names containing '~'). */
+    protected static List<String> lockNodes(CuratorFramework client, String lockName) throws Exception {
+        String root = "/synod/locks/" + lockName;
+        if (client.checkExists().forPath(root) == null) {
+            return List.of();
+        }
+        return client.getChildren().forPath(root).stream()
+                .filter(n -> n.contains("~"))
+                .toList();
+    }
+}

@@ -1,0 +1,2 @@
+/** JDBC implementation details. Not API: may change in any release. */
+package dev.synod.plugins.jdbc.internal;

@@ -1,0 +1,97 @@
+package dev.synod.plugins.mongo;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.ReplaceOptions;
+import dev.synod.plugins.internal.Names;
+import dev.synod.plugins.internal.StoreCalls;
+import dev.synod.plugins.internal.Values;
+import dev.synod.stm.Codec;
+import dev.synod.stm.NoSuchRefException;
+import dev.synod.stm.spi.StateContainer;
+import java.util.Objects;
+import org.bson.Document;
+import org.bson.types.Binary;
+
+/**
+ * A {@link StateContainer} (the latest value only; Avout's {@code mongo-atom} store) in MongoDB:
+ * one document per container, {@code { _id: "<name>", value: BinData(...) }}, in a shared
+ * collection (default {@value MongoDocs#VALUES}). Values are limited to a little under 16 MB.
+ *
+ * <p>Thread-safe; may be used from several JVMs at once (last write wins). Every method blocks on
+ * one MongoDB operation. Driver failures are thrown as {@link dev.synod.stm.StateStoreException}
+ * whose message contains {@link #describe()}; a null value throws {@link NullPointerException};
+ * undecodable bytes {@link dev.synod.stm.CorruptRecordException}.
+ *
+ * @param <T> the value type
+ */
+public final class MongoStateContainer<T> implements StateContainer<T> {
+    private final MongoCollection<Document> docs;
+    private final String name;
+    private final Codec<T> codec;
+    private final String where;
+
+    private MongoStateContainer(MongoDatabase db, String collection, String name, Codec<T> codec) {
+        this.docs = db.getCollection(collection);
+        this.name = name;
+        this.codec = codec;
+        this.where = "mongo[" + db.getName() + "." + collection + "]/" + name;
+    }
+
+    /**
+     * A container named {@code name} (the rules of ref names) in {@code collection} of {@code db}.
+     *
+     * @throws NullPointerException if any argument is null
+     * @throws IllegalArgumentException if {@code name} or {@code collection} is invalid
+     */
+    public static <T> MongoStateContainer<T> create(MongoDatabase db, String collection, String name, Codec<T> codec) {
+        Objects.requireNonNull(db, "db");
+        Objects.requireNonNull(codec, "codec");
+        return new MongoStateContainer<>(db, MongoDocs.collection(collection), Names.containerName(name), codec);
+    }
+
+    /** As {@link #create} in collection {@value MongoDocs#VALUES} with {@code Codec.json(type)}. */
+    public static <T> MongoStateContainer<T> create(MongoDatabase db, String name, Class<T> type) {
+        return create(db, MongoDocs.VALUES, name, Codec.json(type));
+    }
+
+    /** Nothing to create (documents are keyed by {@code _id}): does nothing. */
+    @Override
+    public void init() {}
+
+    /** Deletes the document. Idempotent. */
+    @Override
+    public void destroy() {
+        StoreCalls.call("destroying", where, () -> docs.deleteOne(Filters.eq("_id", name)));
+    }
+
+    /** @throws NoSuchRefException if no value was set (or it was destroyed) */
+    @Override
+    public T get() {
+        Document d = StoreCalls.call(
+                "reading", where, () -> docs.find(Filters.eq("_id", name)).first());
+        if (d == null) {
+            throw new NoSuchRefException("no value in " + where);
+        }
+        return Values.decode(codec, MongoDocs.bytes(d, where), where, "the value");
+    }
+
+    @Override
+    public void set(T value) {
+        byte[] bytes = Values.encode(codec, value, where);
+        Document d = new Document("_id", name).append("value", new Binary(bytes));
+        StoreCalls.call(
+                "writing", where, () -> docs.replaceOne(Filters.eq("_id", name), d, new ReplaceOptions().upsert(true)));
+    }
+
+    /** {@code mongo[<database>.<collection>]/<name>}. */
+    public String describe() {
+        return where;
+    }
+
+    @Override
+    public String toString() {
+        return where;
+    }
+}

@@ -1,0 +1,143 @@
+package dev.synod.plugins.mongo;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.ReplaceOptions;
+import dev.synod.plugins.internal.Names;
+import dev.synod.plugins.internal.StoreCalls;
+import dev.synod.plugins.internal.Values;
+import dev.synod.stm.Codec;
+import dev.synod.stm.spi.VersionedStateContainer;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.bson.Document;
+import org.bson.types.Binary;
+
+/**
+ * A {@link VersionedStateContainer} in MongoDB (Avout's {@code mongo-ref}), through the official
+ * sync driver. Many containers share one collection (default {@value MongoDocs#VERSIONS}); each
+ * version is one document:
+ *
+ * <pre>{@code
+ * { _id: "<name>@<version key>", ref: "<name>", v: "<version key>", value: BinData(...) }
+ * }</pre>
+ *
+ * with an index on {@code ref} (created by {@link #init()}). A document is at most 16 MB, so a value
+ * is limited to a little under 16 MB once encoded.
+ *
+ * <p>Thread-safe; may be used from several JVMs at once. Every method blocks on one MongoDB
+ * operation. Driver failures are thrown as {@link dev.synod.stm.StateStoreException} whose message
+ * contains {@link #describe()}; null arguments throw {@link NullPointerException}; undecodable
+ * bytes {@link dev.synod.stm.CorruptRecordException}.
+ *
+ * @param <T> the value type
+ */
+public final class MongoVersionedStateContainer<T> implements VersionedStateContainer<T> {
+    private final MongoCollection<Document> docs;
+    private final String name;
+    private final Codec<T> codec;
+    private final String where;
+
+    private MongoVersionedStateContainer(MongoDatabase db, String collection, String name, Codec<T> codec) {
+        this.docs = db.getCollection(collection);
+        this.name = name;
+        this.codec = codec;
+        this.where = "mongo[" + db.getName() + "." + collection + "]/" + name;
+    }
+
+    /**
+     * A container named {@code name} (the rules of ref names) in {@code collection} of {@code db}.
+     *
+     * @throws NullPointerException if any argument is null
+     * @throws IllegalArgumentException if {@code name} is invalid or {@code collection} is empty
+     */
+    public static <T> MongoVersionedStateContainer<T> create(
+            MongoDatabase db, String collection, String name, Codec<T> codec) {
+        Objects.requireNonNull(db, "db");
+        Objects.requireNonNull(codec, "codec");
+        return new MongoVersionedStateContainer<>(
+                db, MongoDocs.collection(collection), Names.containerName(name), codec);
+    }
+
+    /** As {@link #create} in collection {@value MongoDocs#VERSIONS} with {@code Codec.json(type)}. */
+    public static <T> MongoVersionedStateContainer<T> create(MongoDatabase db, String name, Class<T> type) {
+        return create(db, MongoDocs.VERSIONS, name, Codec.json(type));
+    }
+
+    /** Creates the index on {@code ref}. Idempotent. */
+    @Override
+    public void init() {
+        StoreCalls.call("creating the index", describe(), () -> docs.createIndex(Indexes.ascending("ref")));
+    }
+
+    /** Deletes this container's documents (the collection stays: others share it). Idempotent. */
+    @Override
+    public void destroy() {
+        StoreCalls.call("destroying", describe(), () -> docs.deleteMany(Filters.eq("ref", name)));
+    }
+
+    @Override
+    public Optional<T> getAt(String version) {
+        String id = id(version);
+        Document d =
+                StoreCalls.call("reading version '" + version + "'", describe(), () -> docs.find(Filters.eq("_id", id))
+                        .first());
+        if (d == null) {
+            return Optional.empty();
+        }
+        byte[] bytes = MongoDocs.bytes(d, describe());
+        return Optional.of(Values.decode(codec, bytes, describe(), "version '" + version + "'"));
+    }
+
+    /** Stores {@code value} under {@code version}, replacing any value already there. */
+    @Override
+    public void setAt(T value, String version) {
+        Objects.requireNonNull(value, "value");
+        String id = id(version);
+        byte[] bytes = Values.encode(codec, value, describe());
+        Document d =
+                new Document("_id", id).append("ref", name).append("v", version).append("value", new Binary(bytes));
+        StoreCalls.call(
+                "writing version '" + version + "'",
+                describe(),
+                () -> docs.replaceOne(Filters.eq("_id", id), d, new ReplaceOptions().upsert(true)));
+    }
+
+    @Override
+    public void deleteAt(String version) {
+        String id = id(version);
+        StoreCalls.call("deleting version '" + version + "'", describe(), () -> docs.deleteOne(Filters.eq("_id", id)));
+    }
+
+    @Override
+    public Collection<String> versions() {
+        return StoreCalls.call("listing versions", describe(), () -> {
+            List<String> keys = new ArrayList<>();
+            for (Document d : docs.find(Filters.eq("ref", name)).projection(Projections.include("v"))) {
+                keys.add(d.getString("v"));
+            }
+            return List.copyOf(keys);
+        });
+    }
+
+    private String id(String version) {
+        return name + "@" + Names.versionKey(version);
+    }
+
+    /** {@code mongo[<database>.<collection>]/<name>}. */
+    @Override
+    public String describe() {
+        return where;
+    }
+
+    @Override
+    public String toString() {
+        return where;
+    }
+}

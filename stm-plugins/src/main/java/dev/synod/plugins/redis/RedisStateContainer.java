@@ -1,0 +1,122 @@
+package dev.synod.plugins.redis;
+
+import dev.synod.plugins.internal.Names;
+import dev.synod.plugins.internal.StoreCalls;
+import dev.synod.plugins.internal.Values;
+import dev.synod.stm.Codec;
+import dev.synod.stm.NoSuchRefException;
+import dev.synod.stm.spi.StateContainer;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * A {@link StateContainer} (the latest value only) in Redis: one string key per container, {@code
+ * <prefix>value:<name>} (default prefix {@value RedisKeys#DEFAULT_PREFIX}), holding the value
+ * encoded by a {@link Codec} (JSON by default).
+ *
+ * <p>Thread-safe (as the Jedis client is); may be used from several JVMs at once (last write wins).
+ * Every method blocks on one Redis command. Redis failures are thrown as {@link
+ * dev.synod.stm.StateStoreException} whose message contains {@link #describe()}; a null value
+ * throws {@link NullPointerException}; undecodable bytes {@link dev.synod.stm.CorruptRecordException}.
+ *
+ * @param <T> the value type
+ */
+public final class RedisStateContainer<T> implements StateContainer<T> {
+    private final UnifiedJedis redis;
+    private final Codec<T> codec;
+    private final String key;
+    private final byte[] keyBytes;
+    private final String label;
+
+    private RedisStateContainer(UnifiedJedis redis, String name, Codec<T> codec, String prefix, String label) {
+        this.redis = redis;
+        this.codec = codec;
+        this.key = prefix + "value:" + name;
+        this.keyBytes = key.getBytes(StandardCharsets.UTF_8);
+        this.label = label;
+    }
+
+    /**
+     * Starts building a container named {@code name} (the rules of ref names) on {@code redis}
+     * (the container never closes it).
+     *
+     * @throws NullPointerException if any argument is null
+     * @throws IllegalArgumentException if {@code name} is invalid
+     */
+    public static <T> Builder<T> builder(UnifiedJedis redis, String name, Codec<T> codec) {
+        return new Builder<>(redis, name, codec);
+    }
+
+    /** As {@link #builder(UnifiedJedis, String, Codec)} with {@code Codec.json(type)}. */
+    public static <T> Builder<T> builder(UnifiedJedis redis, String name, Class<T> type) {
+        return new Builder<>(redis, name, Codec.json(type));
+    }
+
+    /** Nothing to create in Redis: does nothing. */
+    @Override
+    public void init() {}
+
+    /** Deletes the key. Idempotent. */
+    @Override
+    public void destroy() {
+        StoreCalls.call("destroying", describe(), () -> redis.del(keyBytes));
+    }
+
+    /** @throws NoSuchRefException if no value was set (or it was destroyed) */
+    @Override
+    public T get() {
+        byte[] bytes = StoreCalls.call("reading", describe(), () -> redis.get(keyBytes));
+        if (bytes == null) {
+            throw new NoSuchRefException("no value in " + describe());
+        }
+        return Values.decode(codec, bytes, describe(), "the value");
+    }
+
+    @Override
+    public void set(T value) {
+        byte[] bytes = Values.encode(codec, value, describe());
+        StoreCalls.call("writing", describe(), () -> redis.set(keyBytes, bytes));
+    }
+
+    /** {@code redis[<label>]/<key>}, or {@code redis/<key>} without a label. */
+    public String describe() {
+        return RedisKeys.describe(label, key);
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+
+    /** Configures a {@link RedisStateContainer}. Not thread-safe; build once and share. */
+    public static final class Builder<T> {
+        private final UnifiedJedis redis;
+        private final String name;
+        private final Codec<T> codec;
+        private String prefix = RedisKeys.DEFAULT_PREFIX;
+        private String label;
+
+        private Builder(UnifiedJedis redis, String name, Codec<T> codec) {
+            this.redis = Objects.requireNonNull(redis, "redis");
+            this.name = Names.containerName(name);
+            this.codec = Objects.requireNonNull(codec, "codec");
+        }
+
+        /** The prefix of every key; default {@value RedisKeys#DEFAULT_PREFIX}. */
+        public Builder<T> prefix(String prefix) {
+            this.prefix = RedisKeys.prefix(prefix);
+            return this;
+        }
+
+        /** How error messages name the server, e.g. {@code 10.0.0.5:6379}. */
+        public Builder<T> label(String label) {
+            this.label = Objects.requireNonNull(label, "label");
+            return this;
+        }
+
+        public RedisStateContainer<T> build() {
+            return new RedisStateContainer<>(redis, name, codec, prefix, label);
+        }
+    }
+}

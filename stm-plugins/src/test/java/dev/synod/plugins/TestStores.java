@@ -1,0 +1,85 @@
+package dev.synod.plugins;
+
+import dev.synod.stm.testkit.ServiceAvailability;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcConnectionPool;
+import org.h2.jdbcx.JdbcDataSource;
+import org.postgresql.ds.PGConnectionPoolDataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/** The stores the tests run against, and the service checks that skip or fail them. */
+public final class TestStores {
+    public static final String PG_HOST = "127.0.0.1";
+    public static final int PG_PORT = 5432;
+    public static final String REDIS_HOST = "127.0.0.1";
+    public static final int REDIS_PORT = 6379;
+
+    private TestStores() {}
+
+    /** PostgreSQL at 127.0.0.1:5432/test, user postgres, trust auth; skips (or fails under CI=true) if absent. */
+    public static DataSource postgres() {
+        ServiceAvailability.require("PostgreSQL", PG_HOST, PG_PORT);
+        return PG_POOL;
+    }
+
+    /** Connections to PostgreSQL are expensive to open (a process each): the tests share a pool. */
+    private static final JdbcConnectionPool PG_POOL = pgPool();
+
+    private static JdbcConnectionPool pgPool() {
+        PGConnectionPoolDataSource ds = new PGConnectionPoolDataSource();
+        ds.setServerNames(new String[] {PG_HOST});
+        ds.setPortNumbers(new int[] {PG_PORT});
+        ds.setDatabaseName("test");
+        ds.setUser("postgres");
+        ds.setConnectTimeout(5);
+        JdbcConnectionPool pool = JdbcConnectionPool.create(ds);
+        pool.setMaxConnections(16);
+        return pool;
+    }
+
+    public static PGSimpleDataSource postgresAt(String host, int port) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setServerNames(new String[] {host});
+        ds.setPortNumbers(new int[] {port});
+        ds.setDatabaseName("test");
+        ds.setUser("postgres");
+        ds.setConnectTimeout(5);
+        ds.setSocketTimeout(30);
+        return ds;
+    }
+
+    /** Redis at 127.0.0.1:6379; skips (or fails under CI=true) if absent. */
+    public static void requireRedis() {
+        ServiceAvailability.require("Redis", REDIS_HOST, REDIS_PORT);
+    }
+
+    /** An in-memory H2 database private to {@code name}, living until the JVM exits. */
+    public static DataSource h2(String name) {
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1");
+        return ds;
+    }
+
+    /** A table name no other test run uses. */
+    public static String uniqueTable(String prefix) {
+        return prefix + "_"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1).toLowerCase(Locale.ROOT);
+    }
+
+    /** A prefix no other test run uses. */
+    public static String uniquePrefix(String prefix) {
+        return prefix + ":" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1) + ":";
+    }
+
+    public static void dropTable(DataSource ds, String table) throws SQLException {
+        try (Connection c = ds.getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS " + table);
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package dev.synod.stm.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.synod.stm.Atom;
+import dev.synod.stm.NoSuchRefException;
+import dev.synod.stm.Stm;
+import dev.synod.stm.spi.StateContainer;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The contract every {@link StateContainer} must keep, as abstract JUnit 5 tests. A back-end's
+ * test extends this class and supplies fresh containers and sample values (see {@link
+ * VersionedStateContainerCompatibilityKit} for an example).
+ *
+ * <p>Every test gets a container under a name no other test uses ({@link #container}), already
+ * initialised; it is destroyed afterwards.
+ *
+ * @param <T> the value type of the containers under test; values must implement {@code equals}
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+public abstract class StateContainerCompatibilityKit<T> {
+    /** The container of the running test: initialised before it, destroyed after it. */
+    protected StateContainer<T> container;
+
+    /** The name {@link #container} was created with, unique to the running test. */
+    protected String name;
+
+    /**
+     * A new handle on the container called {@code name}, not yet initialised. Two handles with
+     * the same name must see the same value; different names must not see each other's values.
+     */
+    protected abstract StateContainer<T> newContainer(String name);
+
+    /** A sample value; different {@code i} give values that are not {@code equals}. */
+    protected abstract T value(int i);
+
+    /** A value whose stored form takes at least {@code bytes} bytes; distinct for distinct {@code i}. */
+    protected abstract T valueOfSize(int bytes, int i);
+
+    /** The Stm the atom test runs on: {@link Stm#inMemory()} unless overridden. */
+    protected Stm newStm() {
+        return Stm.inMemory();
+    }
+
+    @BeforeEach
+    void createContainer(TestInfo info) {
+        name = KitNames.unique(info);
+        container = newContainer(name);
+        container.init();
+    }
+
+    @AfterEach
+    void destroyContainer() {
+        if (container != null) {
+            container.destroy();
+        }
+    }
+
+    @Test
+    void getBeforeAnySetThrowsNoSuchRef() {
+        assertThatThrownBy(container::get).isInstanceOf(NoSuchRefException.class);
+    }
+
+    @Test
+    void setThenGetReturnsTheLatestValue() {
+        container.set(value(1));
+        assertThat(container.get()).isEqualTo(value(1));
+        container.set(value(2));
+        assertThat(container.get()).isEqualTo(value(2));
+    }
+
+    @Test
+    void initIsIdempotentAndKeepsTheValue() {
+        container.set(value(1));
+        container.init();
+        container.init();
+        assertThat(container.get()).isEqualTo(value(1));
+    }
+
+    @Test
+    void destroyRemovesTheValueAndIsIdempotent() {
+        container.set(value(1));
+        container.destroy();
+        container.destroy();
+        container.init();
+        assertThatThrownBy(container::get).isInstanceOf(NoSuchRefException.class);
+        container.set(value(2));
+        assertThat(container.get()).isEqualTo(value(2));
+    }
+
+    @Test
+    void anotherHandleWithTheSameNameSeesTheSameValue() {
+        container.set(value(3));
+        StateContainer<T> other = newContainer(name);
+        other.init();
+        assertThat(other.get()).isEqualTo(value(3));
+        other.set(value(4));
+        assertThat(container.get()).isEqualTo(value(4));
+    }
+
+    @Test
+    void containersWithDifferentNamesDoNotSeeEachOther() {
+        StateContainer<T> other = newContainer(name + "-other");
+        other.init();
+        try {
+            container.set(value(1));
+            other.set(value(2));
+            assertThat(container.get()).isEqualTo(value(1));
+            other.destroy();
+            assertThat(container.get()).isEqualTo(value(1));
+            assertThatThrownBy(other::get).isInstanceOf(NoSuchRefException.class);
+        } finally {
+            other.destroy();
+        }
+    }
+
+    @Test
+    void nullValueIsRejected() {
+        assertThatThrownBy(() -> container.set(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(container::get).isInstanceOf(NoSuchRefException.class);
+    }
+
+    /** Readers racing writers only ever see whole values that some writer set. */
+    @Test
+    void concurrentSetsAndGetsSeeOnlyWholeWrittenValues() throws Exception {
+        int threads = 6;
+        int perThread = 30;
+        Set<T> written = ConcurrentHashMap.newKeySet();
+        written.add(value(0));
+        container.set(value(0));
+        KitThreads.run(threads, t -> {
+            for (int i = 1; i <= perThread; i++) {
+                T v = value(t * 1000 + i);
+                written.add(v);
+                container.set(v);
+                assertThat(written).contains(container.get());
+            }
+        });
+        T last = container.get();
+        assertThat(written).contains(last);
+        assertThat(last).isNotEqualTo(value(0));
+    }
+
+    @Test
+    void largeValuesRoundTrip() {
+        T oneMb = valueOfSize(1024 * 1024, 1);
+        container.set(oneMb);
+        assertThat(container.get()).isEqualTo(oneMb);
+        T tenMb = valueOfSize(10 * 1024 * 1024, 2);
+        container.set(tenMb);
+        assertThat(container.get()).isEqualTo(tenMb);
+    }
+
+    @Test
+    void anAtomOverTheContainerLosesNoUpdateUnderConcurrency() throws Exception {
+        try (Stm stm = newStm()) {
+            Atom<T> atom = stm.atom(name + "-atom", container, value(0));
+            AtomicInteger next = new AtomicInteger();
+            Map<T, T> successor = new ConcurrentHashMap<>();
+            KitThreads.run(4, thread -> {
+                for (int i = 0; i < 10; i++) {
+                    atom.swap(old -> {
+                        T fresh = value(next.incrementAndGet());
+                        successor.put(old, fresh); // called once per applied update: the atom claims first
+                        return fresh;
+                    });
+                }
+            });
+            // The updates form one chain from the initial value: none lost, none applied twice.
+            T v = value(0);
+            int steps = 0;
+            while (successor.containsKey(v)) {
+                v = successor.get(v);
+                steps++;
+            }
+            assertThat(steps).isEqualTo(40);
+            assertThat(successor).hasSize(40);
+            assertThat(atom.get()).isEqualTo(v);
+        }
+    }
+}

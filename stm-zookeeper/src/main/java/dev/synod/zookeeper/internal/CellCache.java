@@ -1,0 +1,190 @@
+package dev.synod.zookeeper.internal;
+
+import dev.synod.stm.spi.ChangeListener;
+import dev.synod.stm.spi.Versioned;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The states of the opened cells, and the listeners told of every advance.
+ *
+ * <p>A cell's slot only moves forward by stamp ({@code mzxid}): whoever learns of a newer state
+ * first (the watch worker, a {@code fetch}, a commit reply) advances it, everyone else finds it
+ * already newer and does nothing. Each advance enqueues exactly one notification, inside the
+ * slot's monitor, so notifications of one cell are queued in advance order; they are delivered on
+ * one notifier thread that holds no lock, and a listener that throws is logged and skipped.
+ */
+final class CellCache implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CellCache.class);
+
+    /** Mutable state of one opened cell; guarded by its own monitor. */
+    private static final class Slot {
+        private Versioned value;
+        private long stamp;
+        private boolean deleted;
+
+        /** A placeholder for a cell being opened: events for it are tracked from now on. */
+        Slot() {
+            this.value = null;
+            this.stamp = -1;
+        }
+    }
+
+    /** A snapshot of a slot. */
+    record State(Versioned value, long stamp, boolean deleted) {}
+
+    private final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
+    private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
+    private final ExecutorService notifier;
+
+    CellCache(String threadName) {
+        this.notifier = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Starts tracking a cell before its first read is sent, so that no change between that read
+     * and the moment the cell counts as open can be missed by the watch worker.
+     *
+     * @return whether a new placeholder was created (false if the cell was already tracked)
+     */
+    boolean reserve(String name) {
+        return slots.putIfAbsent(name, new Slot()) == null;
+    }
+
+    /** Stops tracking a cell whose opening failed, if it never got a state. */
+    void release(String name) {
+        slots.computeIfPresent(name, (n, slot) -> {
+            synchronized (slot) {
+                return slot.value == null ? null : slot;
+            }
+        });
+    }
+
+    boolean isOpen(String name) {
+        return slots.containsKey(name);
+    }
+
+    /**
+     * The state of a tracked cell, or {@code null} if the cell is not tracked; the value is null
+     * while the cell is being opened.
+     */
+    State state(String name) {
+        Slot slot = slots.get(name);
+        if (slot == null) {
+            return null;
+        }
+        synchronized (slot) {
+            return new State(slot.value, slot.stamp, slot.deleted);
+        }
+    }
+
+    /** The stamp known for an opened cell (its deletion counts), or -1 if it is not open. */
+    long stampOf(String name) {
+        State s = state(name);
+        return s == null ? -1 : s.stamp();
+    }
+
+    /** Size in bytes of the cached data of a cell, or 0 if unknown. */
+    int sizeOf(String name) {
+        State s = state(name);
+        return s == null || s.value() == null ? 0 : s.value().data().length;
+    }
+
+    List<String> openedNames() {
+        return List.copyOf(slots.keySet());
+    }
+
+    /**
+     * Advances an opened cell to {@code fresh} if that is newer than what is known, and enqueues
+     * one notification.
+     *
+     * @return whether the cache advanced
+     */
+    boolean advance(Versioned fresh) {
+        Slot slot = slots.get(fresh.name());
+        if (slot == null) {
+            return false;
+        }
+        synchronized (slot) {
+            if (fresh.stamp() <= slot.stamp) {
+                return false;
+            }
+            Versioned previous = slot.deleted ? null : slot.value;
+            boolean firstState = slot.value == null && !slot.deleted;
+            slot.value = fresh;
+            slot.stamp = fresh.stamp();
+            slot.deleted = false;
+            if (!firstState) {
+                // the first state of a cell being opened is returned by open(), it is not a change
+                notifyListeners(l -> l.onChange(previous, fresh));
+            }
+            return true;
+        }
+    }
+
+    /**
+     * Marks an opened cell deleted (once) and enqueues one {@code onDelete}.
+     *
+     * @param stamp the zxid of the deletion, or 0 if unknown
+     */
+    void markDeleted(String name, long stamp) {
+        Slot slot = slots.get(name);
+        if (slot == null) {
+            return;
+        }
+        synchronized (slot) {
+            if (slot.deleted || slot.value == null || (stamp > 0 && stamp < slot.stamp)) {
+                return; // already deleted, or still being opened (open() finds out by itself)
+            }
+            slot.deleted = true;
+            slot.stamp = Math.max(slot.stamp, stamp);
+            notifyListeners(l -> l.onDelete(name));
+        }
+    }
+
+    AutoCloseable subscribe(ChangeListener listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    private void notifyListeners(ListenerCall call) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        try {
+            notifier.execute(() -> {
+                for (ChangeListener l : listeners) {
+                    try {
+                        call.call(l);
+                    } catch (VirtualMachineError e) {
+                        throw e;
+                    } catch (RuntimeException | Error e) {
+                        LOG.warn("a change listener threw; ignored", e);
+                    }
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.debug("notification dropped: the coordinator is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        notifier.shutdown();
+    }
+
+    @FunctionalInterface
+    private interface ListenerCall {
+        void call(ChangeListener listener);
+    }
+}

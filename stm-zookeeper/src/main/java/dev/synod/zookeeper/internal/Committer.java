@@ -1,0 +1,261 @@
+package dev.synod.zookeeper.internal;
+
+import dev.synod.stm.CommitOutcomeUnknownException;
+import dev.synod.stm.CoordinationException;
+import dev.synod.stm.ValueTooLargeException;
+import dev.synod.stm.spi.CommitGuard;
+import dev.synod.stm.spi.CommitRequest;
+import dev.synod.stm.spi.CommitResult;
+import dev.synod.stm.spi.Versioned;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.KeeperException.Code;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.OpResult;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.Stat;
+
+/**
+ * Sends a {@link CommitRequest} as exactly one request: one {@code multi} of {@code check}s and
+ * {@code setData}s (guards first, then checks, then writes), or a single {@code setData} when the
+ * request is one write alone. The multi is sent once on the raw handle, never inside Curator's
+ * retry loop: a lost reply gives {@link CommitOutcomeUnknownException}, and the engine resolves
+ * the outcome by reading the cells back.
+ */
+final class Committer {
+    /** Bytes counted per op on top of path and data: op header, lengths, version. */
+    private static final int PER_OP_OVERHEAD = 32;
+    /** Bytes counted per request: length, xid, type, multi terminator. */
+    private static final int PER_REQUEST_OVERHEAD = 64;
+
+    /** An answer from the ZooKeeper client: a code, and per-op results or the stat of one setData. */
+    private record Reply(int rc, List<OpResult> results, Stat stat) {}
+
+    private final ZkConnection connection;
+    private final CellPaths paths;
+    private final CellCache cache;
+    private final ReadPoint readPoint;
+    private final PendingCommits pending;
+    private final LongConsumer barrier;
+    private final int maxCellSize;
+    private final int maxRequestSize;
+    private final AtomicLong unknownOutcomes = new AtomicLong();
+
+    Committer(
+            ZkConnection connection,
+            CellPaths paths,
+            CellCache cache,
+            ReadPoint readPoint,
+            PendingCommits pending,
+            LongConsumer barrier,
+            int maxCellSize,
+            int maxRequestSize) {
+        this.connection = connection;
+        this.paths = paths;
+        this.cache = cache;
+        this.readPoint = readPoint;
+        this.pending = pending;
+        this.barrier = barrier;
+        this.maxCellSize = maxCellSize;
+        this.maxRequestSize = maxRequestSize;
+    }
+
+    /** How many commits ended with an unknown outcome so far. */
+    long unknownOutcomes() {
+        return unknownOutcomes.get();
+    }
+
+    CommitResult commit(CommitRequest request) {
+        List<Op> ops = new ArrayList<>();
+        List<Object> meaning = new ArrayList<>(); // per op: a CommitGuard or a cell name
+        long size = PER_REQUEST_OVERHEAD;
+        for (CommitGuard g : request.guards()) {
+            ops.add(Op.check(g.path(), (int) g.version()));
+            meaning.add(g);
+            size += utf8Length(g.path()) + PER_OP_OVERHEAD;
+        }
+        for (CommitRequest.Check c : request.checks()) {
+            String path = paths.pathOf(c.name());
+            ops.add(Op.check(path, (int) c.version()));
+            meaning.add(c.name());
+            size += utf8Length(path) + PER_OP_OVERHEAD;
+        }
+        Set<String> written = new LinkedHashSet<>();
+        for (CommitRequest.Write w : request.writes()) {
+            if (w.data().length > maxCellSize) {
+                throw new ValueTooLargeException(w.name(), w.data().length, maxCellSize);
+            }
+            String path = paths.pathOf(w.name());
+            ops.add(Op.setData(path, w.data(), (int) w.expectedVersion()));
+            meaning.add(w.name());
+            written.add(w.name());
+            size += utf8Length(path) + w.data().length + PER_OP_OVERHEAD;
+        }
+        if (size > maxRequestSize) {
+            throw new ValueTooLargeException(String.join(", ", written), size, maxRequestSize);
+        }
+        ZooKeeper zk = connection.handle("committing writes to " + written);
+        PendingCommits.Pending inFlight = pending.begin(written);
+        try {
+            Reply reply = send(zk, request, ops);
+            return interpret(request, meaning, reply, written);
+        } finally {
+            pending.end(inFlight);
+        }
+    }
+
+    private Reply send(ZooKeeper zk, CommitRequest request, List<Op> ops) {
+        CompletableFuture<Reply> future = new CompletableFuture<>();
+        long known = readPoint.maxKnown();
+        if (request.checks().isEmpty()
+                && request.guards().isEmpty()
+                && request.writes().size() == 1) {
+            CommitRequest.Write w = request.writes().get(0);
+            zk.setData(
+                    paths.pathOf(w.name()),
+                    w.data(),
+                    (int) w.expectedVersion(),
+                    (rc, path, ctx, stat) -> {
+                        replied(rc, known, stat == null ? 0 : stat.getMzxid());
+                        future.complete(new Reply(rc, null, stat));
+                    },
+                    null);
+        } else {
+            zk.multi(
+                    ops,
+                    (rc, path, ctx, results) -> {
+                        replied(rc, known, rc == Code.OK.intValue() ? stampOf(results) : 0);
+                        future.complete(new Reply(rc, results, null));
+                    },
+                    null);
+        }
+        try {
+            return ZkConnection.awaitReply(future, 2 * connection.requestTimeoutMs());
+        } catch (KeeperException | TimeoutException e) {
+            unknownOutcomes.incrementAndGet();
+            throw new CommitOutcomeUnknownException(
+                    "no reply from ZooKeeper at " + connection.connectString() + " to a commit; it may or may not"
+                            + " have applied",
+                    e);
+        }
+    }
+
+    /**
+     * On the ZooKeeper event thread: a reply (success or conflict) follows every notification up to
+     * the state it was processed at, which is at least the commit's zxid and every stamp known
+     * when it was sent.
+     */
+    private void replied(int rc, long known, long stamp) {
+        if (!isOutcomeUnknown(Code.get(rc))) {
+            barrier.accept(Math.max(known, stamp));
+        }
+    }
+
+    private static long stampOf(List<OpResult> results) {
+        long stamp = 0;
+        if (results != null) {
+            for (OpResult r : results) {
+                if (r instanceof OpResult.SetDataResult s) {
+                    stamp = Math.max(stamp, s.getStat().getMzxid());
+                }
+            }
+        }
+        return stamp;
+    }
+
+    private CommitResult interpret(CommitRequest request, List<Object> meaning, Reply reply, Set<String> written) {
+        Code code = Code.get(reply.rc());
+        if (code == Code.OK) {
+            return committed(request, reply);
+        }
+        if (reply.results() != null && reply.results().size() == meaning.size()) {
+            for (int i = 0; i < meaning.size(); i++) {
+                if (reply.results().get(i) instanceof OpResult.ErrorResult e
+                        && e.getErr() != Code.OK.intValue()
+                        && e.getErr() != Code.RUNTIMEINCONSISTENCY.intValue()) {
+                    return conflictOrFailure(meaning.get(i), Code.get(e.getErr()), written);
+                }
+            }
+        }
+        if (reply.results() == null && reply.stat() == null && meaning.size() == 1) {
+            return conflictOrFailure(meaning.get(0), code, written);
+        }
+        if (isOutcomeUnknown(code)) {
+            unknownOutcomes.incrementAndGet();
+            throw new CommitOutcomeUnknownException("connection to ZooKeeper at " + connection.connectString()
+                    + " lost (" + code + ") while committing writes to " + written
+                    + "; the commit may or may not have applied");
+        }
+        throw new CoordinationException(
+                "ZooKeeper at " + connection.connectString() + " rejected a commit of " + written + ": " + code);
+    }
+
+    private CommitResult conflictOrFailure(Object what, Code code, Set<String> written) {
+        if (code == Code.BADVERSION || code == Code.NONODE) {
+            return what instanceof CommitGuard g
+                    ? new CommitResult.Conflict(Set.of(), g)
+                    : new CommitResult.Conflict(Set.of((String) what), null);
+        }
+        if (isOutcomeUnknown(code)) {
+            unknownOutcomes.incrementAndGet();
+            throw new CommitOutcomeUnknownException("connection to ZooKeeper at " + connection.connectString()
+                    + " lost (" + code + ") while committing writes to " + written
+                    + "; the commit may or may not have applied");
+        }
+        String subject = what instanceof CommitGuard g ? g.description() + " (" + g.path() + ")" : "'" + what + "'";
+        throw new CoordinationException("ZooKeeper at " + connection.connectString() + " rejected a commit of "
+                + written + " at " + subject + ": " + code);
+    }
+
+    private CommitResult committed(CommitRequest request, Reply reply) {
+        Map<String, Versioned> written = new HashMap<>();
+        long stamp = -1;
+        if (reply.stat() != null) {
+            CommitRequest.Write w = request.writes().get(0);
+            Versioned v = new Versioned(
+                    w.name(), w.data(), reply.stat().getVersion(), reply.stat().getMzxid());
+            written.put(w.name(), v);
+            stamp = v.stamp();
+        } else {
+            int offset = request.guards().size() + request.checks().size();
+            for (int i = 0; i < request.writes().size(); i++) {
+                CommitRequest.Write w = request.writes().get(i);
+                Stat stat = ((OpResult.SetDataResult) reply.results().get(offset + i)).getStat();
+                written.put(w.name(), new Versioned(w.name(), w.data(), stat.getVersion(), stat.getMzxid()));
+                stamp = stat.getMzxid();
+            }
+        }
+        if (stamp < 0) {
+            // only checks and guards: nothing was written; the read point is a valid stamp
+            stamp = readPoint.get();
+        } else {
+            readPoint.learnt(stamp);
+        }
+        for (Versioned v : written.values()) {
+            cache.advance(v);
+        }
+        return new CommitResult.Committed(stamp, written);
+    }
+
+    private static boolean isOutcomeUnknown(Code code) {
+        return code == Code.CONNECTIONLOSS
+                || code == Code.SESSIONEXPIRED
+                || code == Code.OPERATIONTIMEOUT
+                || code == Code.SESSIONMOVED
+                || code == Code.REQUESTTIMEOUT;
+    }
+
+    private static int utf8Length(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
+    }
+}

@@ -1,0 +1,156 @@
+package dev.synod.zookeeper.internal;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The read point {@code W}: a zxid such that every opened cell's cached state reflects every
+ * commit with a zxid {@code <= W}. Only the watch worker raises it; any thread may read or wait.
+ *
+ * <h2>Why the ordering guarantees the contract</h2>
+ *
+ * <ul>
+ *   <li>ZooKeeper delivers the notifications of one session in zxid order, and delivers every
+ *       notification for a change before the reply to any later request of that session. Our
+ *       notifications and the replies to our asynchronous requests are queued on the one
+ *       ZooKeeper event thread in that order and handed to the one worker thread in that order.
+ *   <li>For each batch of events the worker makes every opened cell named in it at least as new as
+ *       the event (skipping cells whose cache is already newer, e.g. one's own commit), and only
+ *       then raises {@code W} to just below the batch's last zxid (the other events of that zxid,
+ *       one multi, may not have arrived yet). A commit {@code <= W} on an opened cell produced an
+ *       event {@code <= W} that was handled before.
+ *   <li>A cell is tracked (a placeholder) before its first read is sent: an event that the
+ *       worker handles before the read completes makes the worker read it too; an event handled
+ *       earlier was delivered before our read was sent, so the read (served by a server that had
+ *       applied it) already reflects it.
+ *   <li>A barrier is the reply to one of our asynchronous requests (a read, or a commit, whose reply
+ *       follows the notifications it triggered): when the worker handles it, every event up to
+ *       the server state {@code S} of that request has been handled. {@code S} is at least every
+ *       mzxid in that reply and every stamp this session had learnt from earlier replies (a server
+ *       never serves a session from a state older than its last reply), so {@code W} may rise to
+ *       those.
+ *   <li>While the connection is lost, notifications are lost too: the read point is stale and
+ *       does not rise until a refresh (a {@code sync} and a read of every opened cell, after the
+ *       watch was re-registered) has made every opened cell current again.
+ * </ul>
+ */
+final class ReadPoint {
+    private final Object lock = new Object();
+    private final AtomicLong maxKnown = new AtomicLong();
+    private final AtomicLong maxQueuedBarrier = new AtomicLong();
+    private volatile long watermark;
+    private volatile boolean stale;
+    private long staleGeneration; // guarded by lock
+    private long maxEventZxid; // worker thread only
+
+    /** The read point: never goes backwards. */
+    long get() {
+        return watermark;
+    }
+
+    /** Records a stamp learnt from a reply of this client's session (commit or read). */
+    void learnt(long stamp) {
+        maxKnown.accumulateAndGet(stamp, Math::max);
+    }
+
+    /** The highest stamp learnt from a reply. */
+    long maxKnown() {
+        return maxKnown.get();
+    }
+
+    /** A barrier up to {@code value} was handed to the worker (it will get there by itself). */
+    void barrierQueued(long value) {
+        maxQueuedBarrier.accumulateAndGet(value, Math::max);
+    }
+
+    /** The highest barrier handed to the worker so far. */
+    long maxQueuedBarrier() {
+        return maxQueuedBarrier.get();
+    }
+
+    boolean isStale() {
+        return stale;
+    }
+
+    /** Notifications may have been missed (connection lost): freeze until a refresh. */
+    void markStale() {
+        synchronized (lock) {
+            staleGeneration++;
+            stale = true;
+        }
+    }
+
+    /** Called by the worker before a refresh; pass the result to {@link #refreshed}. */
+    long refreshStarting() {
+        synchronized (lock) {
+            return staleGeneration;
+        }
+    }
+
+    /**
+     * A refresh read every opened cell at one server state after the watch was in place.
+     *
+     * @param generation the value of {@link #refreshStarting()} before the refresh was sent
+     * @param maxRead the highest mzxid read by the refresh
+     */
+    void refreshed(long generation, long maxRead) {
+        synchronized (lock) {
+            if (generation == staleGeneration) {
+                stale = false;
+                raise(Math.max(maxEventZxid, maxRead));
+            }
+        }
+    }
+
+    /**
+     * The worker handled every event delivered so far, the last one at {@code zxid}. Other events
+     * of the same zxid (one multi) may still be on their way, so only {@code zxid - 1} is known to
+     * be complete.
+     */
+    void eventsHandled(long zxid) {
+        synchronized (lock) {
+            maxEventZxid = Math.max(maxEventZxid, zxid);
+            if (!stale) {
+                raise(zxid - 1);
+            }
+        }
+    }
+
+    /** The worker reached a barrier proving that every event up to {@code value} was handled. */
+    void barrierReached(long value) {
+        synchronized (lock) {
+            if (!stale) {
+                raise(value);
+            }
+        }
+    }
+
+    private void raise(long value) {
+        if (value > watermark) {
+            watermark = value;
+            lock.notifyAll();
+        }
+    }
+
+    /**
+     * Waits until the read point is at least {@code stamp}.
+     *
+     * @return whether it got there in time
+     */
+    boolean await(long stamp, long timeoutNanos) throws InterruptedException {
+        if (watermark >= stamp) {
+            return true;
+        }
+        long deadline = System.nanoTime() + timeoutNanos;
+        synchronized (lock) {
+            while (watermark < stamp) {
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(lock, remaining);
+            }
+            return true;
+        }
+    }
+}

@@ -1,0 +1,316 @@
+package dev.synod.zookeeper.internal;
+
+import dev.synod.stm.spi.Versioned;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.zookeeper.AddWatchMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one persistent recursive watch on {@code <namespace>/cells} and the one thread that keeps
+ * the cache of opened cells and the read point current (see {@link ReadPoint} for why the order
+ * of work here guarantees the read-point contract).
+ *
+ * <p>The ZooKeeper event thread only hands events to this worker. The worker takes them in
+ * batches: for every opened cell named in a batch whose cache is older than the event, it reads the
+ * cell (one request for the whole batch, after waiting for this client's own commits in flight on
+ * those cells, whose replies usually make the read unnecessary), then raises the read point to the
+ * batch's last zxid. After a lost connection it refreshes every opened cell; after a new session
+ * it re-adds the watch first. It never dies: every failure is logged and retried on the next tick.
+ */
+final class WatchWorker implements Watcher, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WatchWorker.class);
+    private static final long TICK_MS = 500;
+    private static final Object CHECK = new Object();
+
+    private final ZkConnection connection;
+    private final CellPaths paths;
+    private final CellCache cache;
+    private final ReadPoint readPoint;
+    private final PendingCommits pending;
+    private final CellReader reader;
+    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile ZooKeeper watchedHandle;
+    private volatile boolean closed;
+
+    WatchWorker(
+            ZkConnection connection,
+            CellPaths paths,
+            CellCache cache,
+            ReadPoint readPoint,
+            PendingCommits pending,
+            CellReader reader,
+            String threadName) {
+        this.connection = connection;
+        this.paths = paths;
+        this.cache = cache;
+        this.readPoint = readPoint;
+        this.pending = pending;
+        this.reader = reader;
+        this.thread = new Thread(this::loop, threadName);
+        this.thread.setDaemon(true);
+    }
+
+    /** Adds the watch on the current session (synchronously) and starts the worker. */
+    void start() throws KeeperException, InterruptedException {
+        ZooKeeper zk = connection.handle("adding the watch on " + paths.cellsRoot());
+        zk.addWatch(paths.cellsRoot(), this, AddWatchMode.PERSISTENT_RECURSIVE);
+        watchedHandle = zk;
+        thread.start();
+    }
+
+    /** Called on the ZooKeeper event thread: hand off, nothing else. */
+    @Override
+    public void process(WatchedEvent event) {
+        if (!closed) {
+            queue.offer(event);
+        }
+    }
+
+    /** Runs a task on the worker, in order with the events handed off so far. */
+    void submit(Runnable task) {
+        if (!closed) {
+            queue.offer(task);
+        }
+    }
+
+    /**
+     * Called on the ZooKeeper event thread with the reply to one of our requests, whose server
+     * state was at least {@code value}: every notification up to there was handed off before, so
+     * once the worker gets here the read point may rise to {@code value}.
+     */
+    void barrier(long value) {
+        readPoint.barrierQueued(value);
+        submit(() -> readPoint.barrierReached(value));
+    }
+
+    /** Asks the worker to check the session and refresh if needed (e.g. after a reconnection). */
+    void check() {
+        if (!closed) {
+            queue.offer(CHECK);
+        }
+    }
+
+    private void loop() {
+        List<Object> batch = new ArrayList<>();
+        while (!closed) {
+            try {
+                Object first = queue.poll(TICK_MS, TimeUnit.MILLISECONDS);
+                boolean check = first == null;
+                if (first != null) {
+                    batch.add(first);
+                    queue.drainTo(batch, 10_000);
+                    check = handle(batch);
+                }
+                if (check || readPoint.isStale()) {
+                    tick();
+                }
+            } catch (InterruptedException e) {
+                if (closed) {
+                    return;
+                }
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable t) {
+                LOG.warn("cache worker for {} failed; it carries on", paths.cellsRoot(), t);
+                readPoint.markStale();
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    /** Handles a batch in order; returns whether the session should be checked afterwards. */
+    private boolean handle(List<Object> batch) throws InterruptedException {
+        boolean check = false;
+        List<WatchedEvent> group = new ArrayList<>();
+        for (Object item : batch) {
+            if (isDataEvent(item)) {
+                group.add((WatchedEvent) item);
+                continue;
+            }
+            flush(group);
+            if (item instanceof WatchedEvent e) {
+                connectionEvent(e);
+                check = true;
+            } else if (item instanceof Runnable task) {
+                task.run();
+            } else if (item == CHECK) {
+                check = true;
+            }
+        }
+        flush(group);
+        return check;
+    }
+
+    private static boolean isDataEvent(Object item) {
+        return item instanceof WatchedEvent e && e.getType() != Watcher.Event.EventType.None;
+    }
+
+    private void connectionEvent(WatchedEvent e) {
+        switch (e.getState()) {
+            case SyncConnected, ConnectedReadOnly -> LOG.debug("{}: connected", paths.cellsRoot());
+            case Disconnected, Expired, AuthFailed, Closed -> {
+                LOG.debug("{}: {}; the read point is stale until a refresh", paths.cellsRoot(), e.getState());
+                readPoint.markStale();
+            }
+            default -> {}
+        }
+    }
+
+    /** Handles a run of data events, then raises the read point past them. */
+    private void flush(List<WatchedEvent> group) throws InterruptedException {
+        if (group.isEmpty()) {
+            return;
+        }
+        Map<String, Long> needed = new LinkedHashMap<>(); // cell -> zxid its cache must reach
+        long last = 0;
+        // take the events already queued behind these too (the rest of a multi, usually): one read
+        while (queue.peek() != null && isDataEvent(queue.peek())) {
+            group.add((WatchedEvent) queue.poll());
+        }
+        for (WatchedEvent e : group) {
+            long zxid = e.getZxid();
+            last = Math.max(last, zxid);
+            String name = paths.nameOf(e.getPath());
+            if (name == null || !cache.isOpen(name)) {
+                continue;
+            }
+            switch (e.getType()) {
+                case NodeDeleted -> {
+                    needed.remove(name);
+                    cache.markDeleted(name, zxid);
+                }
+                case NodeCreated, NodeDataChanged -> {
+                    if (cache.stampOf(name) < zxid) {
+                        needed.merge(name, zxid, Math::max);
+                    }
+                }
+                default -> {}
+            }
+        }
+        group.clear();
+        if (!needed.isEmpty()) {
+            // usually our own commit: its reply, right behind the event, fills the cache
+            pending.awaitWriting(needed.keySet(), connection.requestTimeoutMs());
+            needed.entrySet().removeIf(n -> cache.stampOf(n.getKey()) >= n.getValue());
+        }
+        if (!needed.isEmpty() && readInto(new ArrayList<>(needed.keySet()), false) == null) {
+            readPoint.markStale();
+            return;
+        }
+        for (Map.Entry<String, Long> n : needed.entrySet()) {
+            if (cache.stampOf(n.getKey()) < n.getValue()) {
+                // the read was served from a state older than the event (possible only if the
+                // connection moved to another server meanwhile): do not vouch for this zxid;
+                // freeze the read point until a refresh with sync brings every cell up to date
+                LOG.debug(
+                        "{}: '{}' read older than its event {}; refreshing",
+                        paths.cellsRoot(),
+                        n.getKey(),
+                        n.getValue());
+                readPoint.markStale();
+                return;
+            }
+        }
+        // Events of one multi share a zxid and may be split across batches: only the zxids before
+        // the last one are known to be complete. The read's reply (a barrier) or the next event
+        // completes the last one.
+        readPoint.eventsHandled(last);
+    }
+
+    /** Reads cells and advances the cache; returns null if the read failed. */
+    private CellReader.Result readInto(List<String> names, boolean syncFirst) {
+        ZooKeeper zk = connection.handleIfConnected();
+        if (zk == null) {
+            return null;
+        }
+        try {
+            long candidate = readPoint.maxKnown();
+            CellReader.Result result = ZkConnection.awaitReply(
+                    reader.read(zk, names, syncFirst, r -> barrier(Math.max(candidate, r.maxStamp()))),
+                    2 * connection.requestTimeoutMs());
+            for (Versioned v : result.values()) {
+                if (v != null) {
+                    cache.advance(v);
+                }
+            }
+            readPoint.learnt(result.maxStamp());
+            return result;
+        } catch (KeeperException | TimeoutException | IllegalStateException e) {
+            LOG.debug("{}: reading {} failed: {}", paths.cellsRoot(), names, e.toString());
+            return null;
+        }
+    }
+
+    /** Re-adds the watch after a new session and refreshes the cache after a lost connection. */
+    private void tick() throws InterruptedException {
+        ZooKeeper zk = connection.handleIfConnected();
+        if (zk == null || closed) {
+            return;
+        }
+        if (zk != watchedHandle) {
+            readPoint.markStale();
+            try {
+                zk.addWatch(paths.cellsRoot(), this, AddWatchMode.PERSISTENT_RECURSIVE);
+                watchedHandle = zk;
+                LOG.info(
+                        "{}: new ZooKeeper session 0x{}: watch re-added",
+                        paths.cellsRoot(),
+                        Long.toHexString(zk.getSessionId()));
+            } catch (KeeperException e) {
+                LOG.warn("{}: re-adding the watch failed ({}); will retry", paths.cellsRoot(), e.code());
+                return;
+            }
+        }
+        if (readPoint.isStale()) {
+            refresh();
+        }
+    }
+
+    /** Makes every opened cell current (sync, then one read), then un-freezes the read point. */
+    private void refresh() {
+        long generation = readPoint.refreshStarting();
+        List<String> names = cache.openedNames();
+        CellReader.Result result = readInto(names, true);
+        if (result == null) {
+            return;
+        }
+        for (int i = 0; i < names.size(); i++) {
+            if (result.values().get(i) == null) {
+                cache.markDeleted(names.get(i), 0); // deleted while we were not watching
+            }
+        }
+        readPoint.refreshed(generation, result.maxStamp());
+        LOG.debug("{}: refreshed {} opened cells; read point {}", paths.cellsRoot(), names.size(), readPoint.get());
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
+        ZooKeeper zk = watchedHandle;
+        if (zk != null) {
+            try {
+                // remove it on the server too, so that a caller-owned client stops receiving events
+                zk.removeWatches(paths.cellsRoot(), this, WatcherType.Any, !connection.isConnected());
+            } catch (KeeperException | InterruptedException | RuntimeException e) {
+                LOG.debug("removing the watch on {} failed: {}", paths.cellsRoot(), e.toString());
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package dev.synod.zookeeper.internal;
+
+import dev.synod.stm.CoordinationException;
+import dev.synod.stm.StmClosedException;
+import dev.synod.stm.StmInterruptedException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.curator.RetryLoop;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.imps.CuratorFrameworkState;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.ZooKeeper;
+
+/**
+ * The Curator client as the coordinator uses it: connected raw handles, Curator's retry loop for
+ * idempotent reads, and failures turned into Synod exceptions that name the connect string and the
+ * state of the connection.
+ */
+final class ZkConnection {
+    private final CuratorFramework original;
+    private final CuratorFramework client;
+    private final boolean owned;
+
+    /**
+     * @param client a started client; its own Curator namespace, if any, is ignored: every path
+     *     the coordinator uses is absolute
+     * @param owned whether {@link #close()} closes the client
+     */
+    ZkConnection(CuratorFramework client, boolean owned) {
+        this.original = client;
+        this.client = client.usingNamespace(null);
+        this.owned = owned;
+    }
+
+    /** The client without any Curator namespace (all our paths are absolute). */
+    CuratorFramework curator() {
+        return client;
+    }
+
+    /** The client as given or built. */
+    CuratorFramework original() {
+        return original;
+    }
+
+    String connectString() {
+        return client.getZookeeperClient().getCurrentConnectionString();
+    }
+
+    long connectionTimeoutMs() {
+        return client.getZookeeperClient().getConnectionTimeoutMs();
+    }
+
+    /** How long a request may stay unanswered before the client declares the connection lost. */
+    long requestTimeoutMs() {
+        int negotiated = client.getZookeeperClient().getLastNegotiatedSessionTimeoutMs();
+        return Math.max(negotiated, 1000) + connectionTimeoutMs();
+    }
+
+    boolean isConnected() {
+        return client.getZookeeperClient().isConnected();
+    }
+
+    /**
+     * The current raw handle, waiting up to the connection timeout for a connection.
+     *
+     * @param action what we are about to do, for the message
+     * @throws CoordinationException if not connected in time (nothing was sent)
+     */
+    ZooKeeper handle(String action) {
+        checkClientOpen();
+        try {
+            if (!isConnected() && !client.getZookeeperClient().blockUntilConnectedOrTimedOut()) {
+                throw notConnected(action);
+            }
+            return client.getZookeeperClient().getZooKeeper();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StmInterruptedException("interrupted while waiting for ZooKeeper at " + connectString() + " ("
+                    + action + "); nothing was sent");
+        } catch (CoordinationException e) {
+            throw e;
+        } catch (Exception e) {
+            checkClientOpen();
+            throw failure(action, e);
+        }
+    }
+
+    /** The current raw handle without waiting, or {@code null} if not connected. */
+    ZooKeeper handleIfConnected() {
+        if (client.getState() != CuratorFrameworkState.STARTED || !isConnected()) {
+            return null;
+        }
+        try {
+            return client.getZookeeperClient().getZooKeeper();
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /**
+     * Runs an idempotent operation under Curator's retry policy (which also waits for a
+     * connection before each attempt).
+     */
+    <T> T withRetry(String action, Callable<T> operation) {
+        checkClientOpen();
+        try {
+            return RetryLoop.callWithRetry(client.getZookeeperClient(), operation);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StmInterruptedException("interrupted while " + action + " on ZooKeeper at " + connectString());
+        } catch (RuntimeException e) {
+            checkClientOpen();
+            throw e;
+        } catch (Exception e) {
+            checkClientOpen();
+            throw failure(action, e);
+        }
+    }
+
+    /**
+     * Waits for a reply without being interruptible (the ZooKeeper client always answers a
+     * request: with a reply, a connection loss or a session expiry); the interrupt flag is
+     * restored afterwards.
+     *
+     * @throws KeeperException if the request failed
+     * @throws TimeoutException if no answer came within {@code timeoutMs} (should not happen)
+     */
+    static <T> T awaitReply(CompletableFuture<T> future, long timeoutMs) throws KeeperException, TimeoutException {
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        try {
+            while (true) {
+                try {
+                    return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof KeeperException ke) {
+                        throw ke;
+                    }
+                    throw new IllegalStateException("request failed", e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Runs a Curator operation (which retries by itself), mapping its failures. */
+    <T> T curatorCall(String action, Callable<T> operation) {
+        checkClientOpen();
+        try {
+            return operation.call();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StmInterruptedException("interrupted while " + action + " on ZooKeeper at " + connectString());
+        } catch (RuntimeException e) {
+            checkClientOpen();
+            throw e;
+        } catch (Exception e) {
+            checkClientOpen();
+            throw failure(action, e);
+        }
+    }
+
+    CoordinationException notConnected(String action) {
+        return new CoordinationException("not connected to ZooKeeper at " + connectString() + " after waiting "
+                + connectionTimeoutMs() + " ms (connection timeout) while " + action + "; client state: "
+                + stateDescription() + ". Nothing was sent.");
+    }
+
+    CoordinationException failure(String action, Exception cause) {
+        String what = cause instanceof KeeperException ke ? ke.code() + " (" + ke.getMessage() + ")" : cause.toString();
+        return new CoordinationException(
+                "ZooKeeper at " + connectString() + " failed while " + action + ": " + what + "; client state: "
+                        + stateDescription(),
+                cause);
+    }
+
+    String stateDescription() {
+        String zkState;
+        try {
+            ZooKeeper zk = client.getState() == CuratorFrameworkState.STARTED && isConnected()
+                    ? client.getZookeeperClient().getZooKeeper()
+                    : null;
+            zkState = zk == null ? (isConnected() ? "CONNECTED" : "NOT_CONNECTED") : String.valueOf(zk.getState());
+        } catch (Exception e) {
+            zkState = "unknown (" + e + ")";
+        }
+        return "curator " + client.getState() + ", connection " + zkState;
+    }
+
+    private void checkClientOpen() {
+        if (client.getState() == CuratorFrameworkState.STOPPED) {
+            throw new StmClosedException("the CuratorFramework for ZooKeeper at " + connectString() + " was closed");
+        }
+        if (client.getState() == CuratorFrameworkState.LATENT) {
+            throw new IllegalStateException("the CuratorFramework for ZooKeeper at " + connectString()
+                    + " was not started: call start() before using it");
+        }
+    }
+
+    void close() {
+        if (owned) {
+            original.close();
+        }
+    }
+}

@@ -1,0 +1,372 @@
+package dev.synod.zookeeper.internal;
+
+import dev.synod.stm.CoordinationException;
+import dev.synod.stm.NoSuchRefException;
+import dev.synod.stm.StmClosedException;
+import dev.synod.stm.StmInterruptedException;
+import dev.synod.stm.spi.ChangeListener;
+import dev.synod.stm.spi.CommitRequest;
+import dev.synod.stm.spi.CommitResult;
+import dev.synod.stm.spi.Coordinator;
+import dev.synod.stm.spi.Versioned;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.framework.state.ConnectionStateListener;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.ZooKeeper;
+
+/**
+ * The {@link Coordinator} on ZooKeeper: a cell is one znode {@code <namespace>/cells/<name>} (with
+ * '/' in the name replaced by ':'), its version the znode's data version and its stamp the znode's
+ * {@code mzxid}. A commit is one request ({@link Committer}); the opened cells are cached and kept
+ * current by one persistent recursive watch ({@link WatchWorker}); the read point is the zxid up to
+ * which the cache is known to be complete ({@link ReadPoint}).
+ *
+ * <p>Thread-safe. Uses the raw ZooKeeper handle of the Curator client for commits (never retried:
+ * see {@link Committer}) and for reads (under Curator's retry policy: reads are idempotent).
+ */
+public final class ZkCoordinator implements Coordinator {
+    /** ZooKeeper's default {@code jute.maxbuffer}: 1 MiB minus one byte. */
+    public static final int DEFAULT_JUTE_MAXBUFFER = 0xfffff;
+
+    /**
+     * Bytes kept free below {@code jute.maxbuffer} for one cell: the request envelope of a {@code
+     * setData} in a {@code multi} (length, xid, type, op header, version: under 64 bytes), the path
+     * (namespace at most 500 characters plus 7 plus a name of at most 400: under 1 KB even in
+     * UTF-8 for ASCII names), and the reply envelope of a {@code getData} (header and stat: under
+     * 128 bytes). 4 KiB leaves room to spare.
+     */
+    public static final int CELL_SIZE_MARGIN = 4096;
+
+    /** How long to wait for a notification already on its way before asking for a barrier. */
+    private static final long GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+    private static final long BARRIER_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final ZkConnection connection;
+    private final CellPaths paths;
+    private final CellCache cache;
+    private final ReadPoint readPoint = new ReadPoint();
+    private final PendingCommits pending = new PendingCommits();
+    private final CellReader reader;
+    private final Committer committer;
+    private final WatchWorker worker;
+    private final ConnectionStateListener stateListener;
+    private final int maxCellSize;
+    private final AtomicLong syncedUnknownOutcomes = new AtomicLong();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * Starts a coordinator: creates {@code <namespace>/cells} if absent and adds the watch.
+     *
+     * @param client a started Curator client; its own namespace, if any, is ignored (all paths
+     *     are absolute)
+     * @param ownsClient whether {@link #close()} closes the client
+     * @param namespace absolute znode path under which the cells live, e.g. {@code /synod}
+     * @throws CoordinationException if ZooKeeper cannot be reached within the connection timeout
+     */
+    public ZkCoordinator(CuratorFramework client, boolean ownsClient, String namespace) {
+        this.paths = new CellPaths(namespace);
+        this.connection = new ZkConnection(client, ownsClient);
+        int jute = Integer.getInteger("jute.maxbuffer", DEFAULT_JUTE_MAXBUFFER);
+        this.maxCellSize = jute - CELL_SIZE_MARGIN;
+        int id = INSTANCES.incrementAndGet();
+        this.cache = new CellCache("synod-zk-notify-" + id);
+        this.reader = new CellReader(paths, jute - CELL_SIZE_MARGIN, cache::sizeOf);
+        this.worker = new WatchWorker(connection, paths, cache, readPoint, pending, reader, "synod-zk-cache-" + id);
+        this.committer =
+                new Committer(connection, paths, cache, readPoint, pending, worker::barrier, maxCellSize, jute - 512);
+        this.stateListener = (c, state) -> {
+            if (state == ConnectionState.SUSPENDED || state == ConnectionState.LOST) {
+                readPoint.markStale();
+            } else if (state.isConnected()) {
+                worker.check();
+            }
+        };
+        try {
+            connection.curatorCall("creating " + paths.cellsRoot(), () -> {
+                try {
+                    connection.curator().create().creatingParentsIfNeeded().forPath(paths.cellsRoot());
+                } catch (KeeperException.NodeExistsException e) {
+                    // already there
+                }
+                return null;
+            });
+            worker.start();
+        } catch (KeeperException e) {
+            cache.close();
+            throw connection.failure("adding the watch on " + paths.cellsRoot(), e);
+        } catch (InterruptedException e) {
+            cache.close();
+            Thread.currentThread().interrupt();
+            throw new StmInterruptedException("interrupted while connecting to " + describe());
+        } catch (RuntimeException e) {
+            cache.close();
+            throw e;
+        }
+        connection.original().getConnectionStateListenable().addListener(stateListener);
+    }
+
+    /** The Curator client in use (as given or built). */
+    public CuratorFramework curator() {
+        return connection.original();
+    }
+
+    /** The absolute znode path of the namespace, e.g. {@code /synod}. */
+    public String namespacePath() {
+        return paths.namespace();
+    }
+
+    @Override
+    public String describe() {
+        return "zookeeper[" + connection.connectString() + "]" + paths.namespace();
+    }
+
+    /**
+     * Where a cell lives, for messages: {@code zookeeper[<connect string>]<znode path>}, e.g. {@code
+     * zookeeper[127.0.0.1:2181]/synod/cells/orders:eu}. The engine's errors use it to
+     * name the znode.
+     */
+    @Override
+    public String locate(String name) {
+        return "zookeeper[" + connection.connectString() + "]" + paths.pathOf(name);
+    }
+
+    @Override
+    public int maxCellSize() {
+        return maxCellSize;
+    }
+
+    @Override
+    public Versioned open(String name, byte[] initialIfAbsent) {
+        ensureOpen();
+        CellCache.State known = cache.state(name);
+        if (known != null && known.value() != null && !known.deleted()) {
+            return known.value(); // already open: the watch keeps it current
+        }
+        String path = paths.pathOf(name);
+        boolean reserved = cache.reserve(name);
+        // while we create the cell, the worker waits for our read instead of reading it too
+        PendingCommits.Pending creating = null;
+        try {
+            // read first: attaching to an existing cell costs one read, and no failed create
+            // (a failed write still goes through the leader and the transaction log)
+            for (int attempt = 0; ; attempt++) {
+                Versioned v = readWithBarrier(List.of(name), false, "opening '" + name + "'")
+                        .values()
+                        .get(0);
+                if (v == null) {
+                    if (initialIfAbsent == null || attempt >= 3) {
+                        throw noSuchRef(name);
+                    }
+                    if (creating == null) {
+                        creating = pending.begin(List.of(name));
+                    }
+                    createIfAbsent(name, path, initialIfAbsent);
+                    continue; // read what is there now: ours, or a concurrent creator's
+                }
+                cache.advance(v);
+                if (creating != null) {
+                    pending.end(creating); // before waiting for the worker, which may wait for it
+                    creating = null;
+                }
+                // the read was a barrier: the read point reaches v's stamp as soon as the worker
+                // has handled the events before it (normally at once)
+                readPoint.await(v.stamp(), TimeUnit.MILLISECONDS.toNanos(connection.connectionTimeoutMs()));
+                CellCache.State s = cache.state(name);
+                return s != null && s.value() != null && !s.deleted() ? s.value() : v;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StmInterruptedException("interrupted while opening '" + name + "' in " + describe());
+        } catch (RuntimeException e) {
+            if (reserved) {
+                cache.release(name);
+            }
+            throw e;
+        } finally {
+            if (creating != null) {
+                pending.end(creating);
+            }
+        }
+    }
+
+    private void createIfAbsent(String name, String path, byte[] initial) {
+        connection.curatorCall("creating '" + name + "' (" + path + ")", () -> {
+            try {
+                connection.curator().create().creatingParentsIfNeeded().forPath(path, initial);
+            } catch (KeeperException.NodeExistsException e) {
+                // attach to the existing cell: never clobber
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Reads cells (under the retry policy) with a read that is also a barrier for the read point.
+     */
+    private CellReader.Result readWithBarrier(List<String> names, boolean syncFirst, String action) {
+        AtomicInteger attempts = new AtomicInteger();
+        CellReader.Result result = connection.withRetry(action, () -> {
+            ZooKeeper zk = connection.curator().getZookeeperClient().getZooKeeper();
+            long candidate = readPoint.maxKnown();
+            // after a lost connection a commit of ours may still be in flight: sync first
+            boolean sync = syncFirst || attempts.getAndIncrement() > 0;
+            return ZkConnection.awaitReply(
+                    reader.read(zk, names, sync, r -> barrier(Math.max(candidate, r.maxStamp()))),
+                    2 * connection.requestTimeoutMs());
+        });
+        readPoint.learnt(result.maxStamp());
+        return result;
+    }
+
+    /** Called on the ZooKeeper event thread with a reply: hand the barrier to the worker. */
+    private void barrier(long value) {
+        worker.barrier(value);
+    }
+
+    @Override
+    public void delete(String name) {
+        ensureOpen();
+        String path = paths.pathOf(name);
+        connection.curatorCall("deleting '" + name + "' (" + path + ")", () -> {
+            try {
+                connection.curator().delete().forPath(path);
+            } catch (KeeperException.NoNodeException e) {
+                // already gone
+            }
+            return null;
+        });
+        cache.markDeleted(name, 0);
+    }
+
+    @Override
+    public long readPoint() {
+        ensureOpen();
+        return readPoint.get();
+    }
+
+    @Override
+    public Versioned current(String name) {
+        ensureOpen();
+        CellCache.State s = cache.state(name);
+        if (s == null || (s.value() == null && !s.deleted())) {
+            throw new IllegalStateException("cell '" + name + "' was not opened in " + describe());
+        }
+        if (s.deleted()) {
+            throw noSuchRef(name);
+        }
+        return s.value();
+    }
+
+    @Override
+    public List<Versioned> fetch(List<String> names) {
+        ensureOpen();
+        if (names.isEmpty()) {
+            return List.of();
+        }
+        long unknown = committer.unknownOutcomes();
+        boolean sync = unknown > syncedUnknownOutcomes.get();
+        CellReader.Result result = readWithBarrier(names, sync, "reading " + names);
+        if (sync) {
+            syncedUnknownOutcomes.accumulateAndGet(unknown, Math::max);
+        }
+        for (int i = 0; i < names.size(); i++) {
+            Versioned v = result.values().get(i);
+            if (v == null) {
+                cache.markDeleted(names.get(i), 0);
+                throw noSuchRef(names.get(i));
+            }
+            cache.advance(v);
+        }
+        return result.values();
+    }
+
+    @Override
+    public boolean awaitReadPoint(long stamp, long timeout, TimeUnit unit) throws InterruptedException {
+        ensureOpen();
+        if (readPoint.get() >= stamp) {
+            return true;
+        }
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        // the notification of a commit we know of is normally on its way already
+        if (readPoint.await(stamp, Math.min(GRACE_NANOS, deadline - System.nanoTime()))) {
+            return true;
+        }
+        for (int round = 0; ; round++) {
+            ensureOpen();
+            // a stamp learnt from a reply whose barrier is not already on its way to the worker
+            // (our own commit's is): one cheap read brings the read point there. If a queued
+            // barrier did not (it was ignored while the read point was stale), send one anyway.
+            if (stamp <= readPoint.maxKnown() && (stamp > readPoint.maxQueuedBarrier() || round > 0)) {
+                sendBarrier();
+            }
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                return readPoint.get() >= stamp;
+            }
+            if (readPoint.await(stamp, Math.min(remaining, BARRIER_INTERVAL_NANOS))) {
+                return true;
+            }
+        }
+    }
+
+    /** One cheap read whose reply proves that the events before it were delivered. */
+    private void sendBarrier() {
+        ZooKeeper zk = connection.handleIfConnected();
+        if (zk == null) {
+            return;
+        }
+        long candidate = readPoint.maxKnown();
+        zk.exists(
+                paths.cellsRoot(),
+                false,
+                (rc, path, ctx, stat) -> {
+                    if (rc == KeeperException.Code.OK.intValue()) {
+                        barrier(candidate);
+                    }
+                },
+                null);
+    }
+
+    @Override
+    public CommitResult commit(CommitRequest request) {
+        ensureOpen();
+        return committer.commit(request);
+    }
+
+    @Override
+    public AutoCloseable subscribe(ChangeListener listener) {
+        ensureOpen();
+        return cache.subscribe(listener);
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        connection.original().getConnectionStateListenable().removeListener(stateListener);
+        worker.close();
+        cache.close();
+        connection.close();
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new StmClosedException(describe() + " is closed");
+        }
+    }
+
+    private NoSuchRefException noSuchRef(String name) {
+        return new NoSuchRefException(
+                "no ref or atom named '" + name + "' in " + describe() + " (znode " + paths.pathOf(name) + ")");
+    }
+}

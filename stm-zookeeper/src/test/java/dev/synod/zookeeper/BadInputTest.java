@@ -1,0 +1,128 @@
+package dev.synod.zookeeper;
+
+import static dev.synod.zookeeper.StmFixture.LONG;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.synod.stm.Atom;
+import dev.synod.stm.Codec;
+import dev.synod.stm.CorruptRecordException;
+import dev.synod.stm.Ref;
+import dev.synod.stm.ValueTooLargeException;
+import dev.synod.zookeeper.StmFixture.Client;
+import dev.synod.zookeeper.testing.RequestCounter;
+import dev.synod.zookeeper.testing.ZkHarness;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Values over the limit, garbage in a znode, invalid names: clear errors, nothing broken. */
+class BadInputTest {
+    private static final Codec<String> TEXT = Codec.json(String.class);
+    private static ZkHarness zk;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        zk = ZkHarness.start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        zk.close();
+    }
+
+    @Test
+    void aValueOverTheLimitFailsBeforeAnythingIsSent() throws Exception {
+        Client a = new StmFixture(zk).client();
+        Ref<String> doc = a.stm().ref("doc", TEXT, "small");
+        Atom<String> atom = a.stm().atom("atom", TEXT, "small");
+        String huge = "x".repeat(1_100_000);
+        a.requests().reset();
+        assertThatThrownBy(() -> a.stm().run(txn -> doc.set(huge)))
+                .isInstanceOfSatisfying(ValueTooLargeException.class, e -> {
+                    assertThat(e.refName()).isEqualTo("doc");
+                    assertThat(e.size()).isGreaterThan(1_100_000);
+                    assertThat(e.limit()).isEqualTo(0xfffff - 4096);
+                })
+                .hasMessageContaining("'doc'")
+                .hasMessageContaining("external back-end");
+        assertThatThrownBy(() -> a.stm().ref("born-too-big", TEXT, huge)).isInstanceOf(ValueTooLargeException.class);
+        assertThatThrownBy(() -> atom.swap(s -> huge)).isInstanceOf(ValueTooLargeException.class);
+        assertThat(a.requests().snapshot()).as("requests").isEmpty();
+        assertThat(doc.get()).isEqualTo("small");
+    }
+
+    @Test
+    void invalidNamesFailBeforeAnythingIsSent() throws Exception {
+        Client a = new StmFixture(zk).client();
+        a.requests().reset();
+        for (String bad : new String[] {"", "a//b", "a:b", "sp ace", "../up", "x/."}) {
+            assertThatThrownBy(() -> a.stm().ref(bad, LONG, 0L))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("invalid name");
+        }
+        assertThat(a.requests().total()).isZero();
+    }
+
+    @Test
+    void garbageInAZnodeIsReportedWithItsNameAndTheCacheKeepsWorking() throws Exception {
+        StmFixture fx = new StmFixture(zk);
+        Client a = fx.client();
+        Client b = fx.client();
+        Ref<Long> victim = a.stm().ref("victim", LONG, 1L);
+        Ref<Long> other = a.stm().ref("other", LONG, 1L);
+        Ref<Long> otherB = b.stm().ref("other", LONG);
+
+        // someone else writes into the cell's znode
+        b.curator().setData().forPath(fx.namespace + "/cells/victim", "garbage!".getBytes(StandardCharsets.UTF_8));
+        StmFixture.await(() -> {
+            try {
+                victim.get();
+                return false;
+            } catch (CorruptRecordException e) {
+                return true;
+            }
+        });
+        assertThatThrownBy(victim::get)
+                .isInstanceOf(CorruptRecordException.class)
+                .hasMessageContaining("victim")
+                .hasMessageContaining(fx.namespace);
+        assertThatThrownBy(() -> a.stm().run(txn -> victim.alter(x -> x + 1)))
+                .isInstanceOf(CorruptRecordException.class);
+
+        // the cache worker lives on: other refs still follow remote commits
+        b.stm().run(txn -> otherB.set(42L));
+        StmFixture.await(() -> other.get() == 42L);
+        a.stm().run(txn -> other.alter(x -> x + 1));
+        StmFixture.await(() -> otherB.get() == 43L);
+    }
+
+    @Test
+    void theCacheWorkerSurvivesAThrowingWatch() throws Exception {
+        StmFixture fx = new StmFixture(zk);
+        Client a = fx.client();
+        Client b = fx.client();
+        Ref<Long> ra = a.stm().ref("watched", LONG, 0L);
+        Ref<Long> rb = b.stm().ref("watched", LONG);
+        ra.addWatch("bad", (k, ref, o, n) -> {
+            throw new IllegalStateException("a watch that throws");
+        });
+        for (long i = 1; i <= 3; i++) {
+            long v = i;
+            b.stm().run(txn -> rb.set(v));
+            StmFixture.await(() -> ra.get() == v);
+        }
+    }
+
+    @Test
+    void requestCounterSeesNothingForRefsAlreadyOpen() throws Exception {
+        Client a = new StmFixture(zk).client();
+        a.stm().ref("open-once", LONG, 1L);
+        RequestCounter counter = a.requests();
+        counter.reset();
+        Ref<Long> again = a.stm().ref("open-once", LONG);
+        assertThat(again.get()).isEqualTo(1L);
+        assertThat(counter.writes()).isZero();
+    }
+}

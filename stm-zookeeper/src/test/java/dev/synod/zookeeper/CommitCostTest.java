@@ -1,0 +1,80 @@
+package dev.synod.zookeeper;
+
+import static dev.synod.zookeeper.StmFixture.LONG;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.synod.stm.Ref;
+import dev.synod.zookeeper.StmFixture.Client;
+import dev.synod.zookeeper.testing.ZkHarness;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** DESIGN 3: one ZooKeeper request per write transaction, whatever the number of refs; none to read. */
+class CommitCostTest {
+    private static ZkHarness zk;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        zk = ZkHarness.start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        zk.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 10})
+    void aWriteTransactionSendsExactlyOneRequest(int refs) throws Exception {
+        Client a = new StmFixture(zk).client();
+        List<Ref<Long>> all = new ArrayList<>();
+        for (int i = 0; i < refs; i++) {
+            all.add(a.stm().ref("r" + i, LONG, 0L));
+        }
+        a.stm().run(txn -> all.forEach(r -> r.alter(x -> x + 1))); // warm up
+        for (int round = 0; round < 5; round++) {
+            a.requests().reset();
+            a.stm().run(txn -> all.forEach(r -> r.alter(x -> x + 1)));
+            Thread.sleep(50); // let the notification of our own commit be handled: it must cost nothing
+            assertThat(a.requests().writes()).as("write requests").isEqualTo(1);
+            assertThat(a.requests().snapshot()).isEqualTo(Map.of(refs == 1 ? "setData" : "multi", 1L));
+        }
+        for (Ref<Long> r : all) {
+            assertThat(r.get()).isEqualTo(6L);
+        }
+    }
+
+    @Test
+    void aReadOnlyTransactionOverCachedRefsSendsNothing() throws Exception {
+        StmFixture fx = new StmFixture(zk);
+        Client a = fx.client();
+        Client b = fx.client();
+        List<Ref<Long>> refs = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            refs.add(a.stm().ref("ro" + i, LONG, (long) i));
+        }
+        List<Ref<Long>> seenByB = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            seenByB.add(b.stm().ref("ro" + i, LONG));
+        }
+        b.stm().run(txn -> seenByB.get(3).set(33L)); // a commit elsewhere, heard through the watch
+        // heard through the watch: first in the cache, then (a moment later) in the read point
+        // that transactions take their snapshot at
+        StmFixture.await(() -> refs.get(3).get() == 33L);
+        StmFixture.await(() -> a.stm().atomically(txn -> refs.get(3).get()) == 33L);
+        a.requests().reset();
+        for (int round = 0; round < 100; round++) {
+            long sum =
+                    a.stm().atomically(txn -> refs.stream().mapToLong(Ref::get).sum());
+            assertThat(sum).isEqualTo(45 - 3 + 33);
+            assertThat(refs.get(5).get()).isEqualTo(5L); // outside a transaction too
+        }
+        assertThat(a.requests().total()).isZero();
+    }
+}

@@ -1,0 +1,75 @@
+package dev.synod.zookeeper;
+
+import static dev.synod.zookeeper.StmFixture.LONG;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.synod.stm.Ref;
+import dev.synod.zookeeper.StmFixture.Client;
+import dev.synod.zookeeper.testing.ZkHarness;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A session expired by the server: a new session, the cache restored, watches not duplicated. */
+class SessionExpiryTest {
+    private static ZkHarness zk;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        zk = ZkHarness.start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        zk.close();
+    }
+
+    @Test
+    void afterExpiryTheCacheCatchesUpAndEachChangeIsHeardOnce() throws Exception {
+        StmFixture fx = new StmFixture(zk);
+        Client a = fx.client();
+        Client b = fx.client();
+        Ref<Long> r1 = a.stm().ref("r1", LONG, 0L);
+        Ref<Long> r2 = a.stm().ref("r2", LONG, 0L);
+        Ref<Long> r1b = b.stm().ref("r1", LONG);
+        Ref<Long> r2b = b.stm().ref("r2", LONG);
+        List<long[]> heard = new CopyOnWriteArrayList<>();
+        r1b.addWatch("k", (key, ref, o, n) -> heard.add(new long[] {o, n}));
+
+        for (int r = 1; r <= 2; r++) {
+            int round = r;
+            long before = b.curator().getZookeeperClient().getZooKeeper().getSessionId();
+            zk.expireSession(b.curator());
+            long v = round * 10L;
+            a.stm()
+                    .run(
+                            txn -> { // most likely while b has no session: b misses the notification
+                                r1.set(v);
+                                r2.set(v + 1);
+                            });
+            StmFixture.await(() -> r1b.get() == v && r2b.get() == v + 1);
+            StmFixture.await(() -> heard.size() == 2 * round - 1);
+            assertThat(b.curator().getZookeeperClient().getZooKeeper().getSessionId())
+                    .isNotEqualTo(before);
+            assertThat(heard.get(heard.size() - 1)[1]).isEqualTo(v);
+
+            // the watch was added again exactly once: one commit, one callback
+            a.stm().run(txn -> r1.set(v + 5));
+            StmFixture.await(() -> r1b.get() == v + 5);
+            StmFixture.await(() -> heard.size() == 2 * round);
+            Thread.sleep(200);
+            assertThat(heard).hasSize(2 * round);
+        }
+        long previous = 0;
+        for (long[] change : heard) {
+            assertThat(change[0]).isEqualTo(previous);
+            previous = change[1];
+        }
+
+        // b commits on its new session, a sees it
+        b.stm().run(txn -> r2b.alter(x -> x + 1));
+        StmFixture.await(() -> r2.get() == 22L);
+    }
+}

@@ -1,0 +1,139 @@
+package dev.synod.zookeeper.internal;
+
+import static dev.synod.zookeeper.internal.CoordinatorFixture.bytes;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.synod.stm.spi.CommitRequest;
+import dev.synod.stm.spi.CommitResult;
+import dev.synod.stm.spi.Versioned;
+import dev.synod.zookeeper.internal.CoordinatorFixture.Client;
+import dev.synod.zookeeper.internal.CoordinatorFixture.Recorder;
+import dev.synod.zookeeper.testing.ZkHarness;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The read-point contract, observed from another client while commits stream in: for every opened
+ * cell, {@code current} reflects every commit with a stamp up to {@code readPoint()}; and every
+ * cache advance is notified once, in order, with the state known before.
+ */
+class ReadPointContractTest {
+    private static final int CELLS = 4;
+    private static ZkHarness zk;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        zk = ZkHarness.start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        zk.close();
+    }
+
+    /** One observation: a read point and the stamps current() gave right after. */
+    private record Sample(long readPoint, long[] stamps) {}
+
+    @Test
+    void currentReflectsEveryCommitUpToTheReadPointAndEachAdvanceIsNotifiedOnce() throws Exception {
+        CoordinatorFixture fx = new CoordinatorFixture(zk);
+        Client writer = fx.client();
+        Client reader = fx.client();
+        Map<String, List<Long>> committed = new HashMap<>();
+        for (int i = 0; i < CELLS; i++) {
+            Versioned v = writer.coordinator().open("c" + i, bytes("0"));
+            committed.put(v.name(), new ArrayList<>(List.of(v.stamp())));
+        }
+        Map<String, Long> openedAt = new HashMap<>();
+        for (int i = 0; i < CELLS; i++) {
+            openedAt.put("c" + i, reader.coordinator().open("c" + i, null).stamp());
+        }
+        Recorder heard = new Recorder();
+        reader.coordinator().subscribe(heard);
+
+        AtomicBoolean writing = new AtomicBoolean(true);
+        List<Sample> samples = new CopyOnWriteArrayList<>();
+        Thread sampler = new Thread(() -> {
+            while (writing.get()) {
+                long t = reader.coordinator().readPoint();
+                long[] stamps = new long[CELLS];
+                for (int i = 0; i < CELLS; i++) {
+                    stamps[i] = reader.coordinator().current("c" + i).stamp();
+                }
+                samples.add(new Sample(t, stamps));
+                Thread.onSpinWait();
+            }
+        });
+        sampler.start();
+        Random random = new Random(42);
+        long last = 0;
+        for (int n = 0; n < 300; n++) {
+            List<CommitRequest.Write> writes = new ArrayList<>();
+            int first = random.nextInt(CELLS);
+            int count = 1 + random.nextInt(2);
+            for (int k = 0; k < count; k++) {
+                Versioned cur = writer.coordinator().current("c" + ((first + k) % CELLS));
+                writes.add(new CommitRequest.Write(cur.name(), cur.version(), bytes("v" + n)));
+            }
+            CommitResult.Committed c = (CommitResult.Committed)
+                    writer.coordinator().commit(new CommitRequest(List.of(), writes, List.of()));
+            c.written().keySet().forEach(name -> committed.get(name).add(c.stamp()));
+            last = c.stamp();
+        }
+        assertThat(reader.coordinator().awaitReadPoint(last, 10, TimeUnit.SECONDS))
+                .isTrue();
+        writing.set(false);
+        sampler.join();
+
+        assertThat(samples).hasSizeGreaterThan(10);
+        long previousPoint = 0;
+        for (Sample s : samples) {
+            assertThat(s.readPoint()).as("read points never go backwards").isGreaterThanOrEqualTo(previousPoint);
+            previousPoint = s.readPoint();
+            for (int i = 0; i < CELLS; i++) {
+                long required = lastCommitAtOrBefore(committed.get("c" + i), s.readPoint());
+                assertThat(s.stamps()[i])
+                        .as("c%d at read point %d", i, s.readPoint())
+                        .isGreaterThanOrEqualTo(required);
+            }
+        }
+        for (int i = 0; i < CELLS; i++) {
+            String name = "c" + i;
+            List<Long> stamps = committed.get(name);
+            assertThat(reader.coordinator().current(name).stamp()).isEqualTo(stamps.get(stamps.size() - 1));
+            CoordinatorFixture.await(() -> {
+                List<Versioned[]> changes = heard.of(name);
+                return !changes.isEmpty()
+                        && changes.get(changes.size() - 1)[1].stamp() == stamps.get(stamps.size() - 1);
+            });
+            long known = openedAt.get(name);
+            for (Versioned[] change : heard.of(name)) {
+                assertThat(change[0].stamp())
+                        .as("previous = the state known before")
+                        .isEqualTo(known);
+                assertThat(change[1].stamp()).isGreaterThan(known);
+                assertThat(stamps).contains(change[1].stamp());
+                known = change[1].stamp();
+            }
+        }
+    }
+
+    private static long lastCommitAtOrBefore(List<Long> stamps, long point) {
+        long best = -1;
+        for (long s : stamps) {
+            if (s <= point) {
+                best = Math.max(best, s);
+            }
+        }
+        return best;
+    }
+}

@@ -1,0 +1,105 @@
+package dev.synod.zookeeper.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.synod.zookeeper.testing.RequestCounter;
+import dev.synod.zookeeper.testing.ZkHarness;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.AddWatchMode;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException.Code;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.OpResult;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.Stat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The ZooKeeper behaviour the coordinator relies on, checked against the version we ship with. */
+class ZooKeeperFactsTest {
+    private ZkHarness zk;
+    private ZooKeeper handle;
+
+    @BeforeEach
+    void start() throws Exception {
+        zk = ZkHarness.start();
+        CuratorFramework client = zk.client(new RequestCounter());
+        handle = client.getZookeeperClient().getZooKeeper();
+    }
+
+    @AfterEach
+    void stop() {
+        zk.close();
+    }
+
+    @Test
+    void persistentRecursiveWatchEventsCarryTheZxidOfTheChange() throws Exception {
+        handle.create("/facts", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        LinkedBlockingQueue<WatchedEvent> events = new LinkedBlockingQueue<>();
+        handle.addWatch("/facts", events::add, AddWatchMode.PERSISTENT_RECURSIVE);
+        handle.create("/facts/a", new byte[] {1}, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        Stat stat = handle.setData("/facts/a", new byte[] {2}, 0);
+
+        WatchedEvent created = events.poll(5, TimeUnit.SECONDS);
+        WatchedEvent changed = events.poll(5, TimeUnit.SECONDS);
+        assertThat(created.getType()).isEqualTo(Watcher.Event.EventType.NodeCreated);
+        assertThat(changed.getType()).isEqualTo(Watcher.Event.EventType.NodeDataChanged);
+        assertThat(changed.getZxid()).isEqualTo(stat.getMzxid());
+        assertThat(created.getZxid()).isPositive().isLessThan(changed.getZxid());
+    }
+
+    @Test
+    void aFailedAsyncMultiReportsTheFailingOpInItsResults() throws Exception {
+        handle.create("/x", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        handle.create("/y", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        CompletableFuture<Object[]> reply = new CompletableFuture<>();
+        handle.multi(
+                List.of(Op.check("/x", 0), Op.setData("/y", new byte[] {1}, 7), Op.setData("/x", new byte[] {1}, 0)),
+                (rc, path, ctx, results) -> reply.complete(new Object[] {rc, results}),
+                null);
+        Object[] r = reply.get(5, TimeUnit.SECONDS);
+        assertThat(r[0]).isEqualTo(Code.BADVERSION.intValue());
+        @SuppressWarnings("unchecked")
+        List<OpResult> results = (List<OpResult>) r[1];
+        assertThat(results).hasSize(3);
+        assertThat(((OpResult.ErrorResult) results.get(0)).getErr()).isEqualTo(Code.OK.intValue());
+        assertThat(((OpResult.ErrorResult) results.get(1)).getErr()).isEqualTo(Code.BADVERSION.intValue());
+        assertThat(((OpResult.ErrorResult) results.get(2)).getErr()).isEqualTo(Code.RUNTIMEINCONSISTENCY.intValue());
+    }
+
+    @Test
+    void aReadOnlyMultiReadsSeveralNodesAndReportsAMissingOneInItsResult() throws Exception {
+        handle.create("/r1", new byte[] {1}, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        CompletableFuture<Object[]> reply = new CompletableFuture<>();
+        handle.multi(
+                List.of(Op.getData("/r1"), Op.getData("/missing")),
+                (rc, path, ctx, results) -> reply.complete(new Object[] {rc, results}),
+                null);
+        Object[] r = reply.get(5, TimeUnit.SECONDS);
+        @SuppressWarnings("unchecked")
+        List<OpResult> results = (List<OpResult>) r[1];
+        assertThat(results.get(0)).isInstanceOf(OpResult.GetDataResult.class);
+        assertThat(((OpResult.GetDataResult) results.get(0)).getData()).containsExactly(1);
+        assertThat(((OpResult.ErrorResult) results.get(1)).getErr()).isEqualTo(Code.NONODE.intValue());
+    }
+
+    @Test
+    void aPersistentWatcherHearsOfConnectionLossInOrderWithData() throws Exception {
+        LinkedBlockingQueue<WatchedEvent> events = new LinkedBlockingQueue<>();
+        handle.addWatch("/", events::add, AddWatchMode.PERSISTENT_RECURSIVE);
+        zk.server().restart();
+        WatchedEvent first = events.poll(10, TimeUnit.SECONDS);
+        assertThat(first.getType()).isEqualTo(Watcher.Event.EventType.None);
+        assertThat(first.getState()).isEqualTo(Watcher.Event.KeeperState.Disconnected);
+        WatchedEvent second = events.poll(15, TimeUnit.SECONDS);
+        assertThat(second.getState()).isEqualTo(Watcher.Event.KeeperState.SyncConnected);
+    }
+}

@@ -1,0 +1,289 @@
+package dev.synod.zookeeper.testing;
+
+import java.io.IOException;
+import java.util.List;
+import org.apache.zookeeper.AsyncCallback;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.OpResult;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.client.ZKClientConfig;
+import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.Stat;
+
+/**
+ * A ZooKeeper handle that counts the requests it sends, per kind. A read-only multi (only {@code
+ * getData} ops) counts as "multiRead", any other multi as "multi". Overloads that delegate to each
+ * other count once (a per-thread depth guard).
+ */
+@SuppressWarnings("try") // ZooKeeper.close() throws InterruptedException: not ours to change
+public class CountingZooKeeper extends ZooKeeper {
+    private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+    private final RequestCounter counter;
+
+    public CountingZooKeeper(
+            String connectString,
+            int sessionTimeout,
+            Watcher watcher,
+            boolean canBeReadOnly,
+            ZKClientConfig config,
+            RequestCounter counter)
+            throws IOException {
+        super(connectString, sessionTimeout, watcher, canBeReadOnly, config);
+        this.counter = counter;
+    }
+
+    private void enter(String kind) {
+        if (DEPTH.get()[0]++ == 0) {
+            counter.count(kind);
+        }
+    }
+
+    private static void exit() {
+        DEPTH.get()[0]--;
+    }
+
+    private static String multiKind(Iterable<Op> ops) {
+        for (Op op : ops) {
+            if (op.getType() != ZooDefs.OpCode.getData) {
+                return "multi";
+            }
+        }
+        return "multiRead";
+    }
+
+    @Override
+    public List<OpResult> multi(Iterable<Op> ops) throws InterruptedException, KeeperException {
+        enter(multiKind(ops));
+        try {
+            return super.multi(ops);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void multi(Iterable<Op> ops, AsyncCallback.MultiCallback cb, Object ctx) {
+        enter(multiKind(ops));
+        try {
+            super.multi(ops, cb, ctx);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public Stat setData(String path, byte[] data, int version) throws KeeperException, InterruptedException {
+        enter("setData");
+        try {
+            return super.setData(path, data, version);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void setData(String path, byte[] data, int version, AsyncCallback.StatCallback cb, Object ctx) {
+        enter("setData");
+        try {
+            super.setData(path, data, version, cb, ctx);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public byte[] getData(String path, Watcher watcher, Stat stat) throws KeeperException, InterruptedException {
+        enter("getData");
+        try {
+            return super.getData(path, watcher, stat);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public byte[] getData(String path, boolean watch, Stat stat) throws KeeperException, InterruptedException {
+        enter("getData");
+        try {
+            return super.getData(path, watch, stat);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void getData(String path, Watcher watcher, AsyncCallback.DataCallback cb, Object ctx) {
+        enter("getData");
+        try {
+            super.getData(path, watcher, cb, ctx);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void getData(String path, boolean watch, AsyncCallback.DataCallback cb, Object ctx) {
+        enter("getData");
+        try {
+            super.getData(path, watch, cb, ctx);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public String create(String path, byte[] data, List<ACL> acl, CreateMode mode)
+            throws KeeperException, InterruptedException {
+        enter("create");
+        try {
+            return super.create(path, data, acl, mode);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public String create(String path, byte[] data, List<ACL> acl, CreateMode mode, Stat stat)
+            throws KeeperException, InterruptedException {
+        enter("create");
+        try {
+            return super.create(path, data, acl, mode, stat);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public String create(String path, byte[] data, List<ACL> acl, CreateMode mode, Stat stat, long ttl)
+            throws KeeperException, InterruptedException {
+        enter("create");
+        try {
+            return super.create(path, data, acl, mode, stat, ttl);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void create(
+            String path, byte[] data, List<ACL> acl, CreateMode mode, AsyncCallback.StringCallback cb, Object ctx) {
+        enter("create");
+        try {
+            super.create(path, data, acl, mode, cb, ctx);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void create(
+            String path, byte[] data, List<ACL> acl, CreateMode mode, AsyncCallback.Create2Callback cb, Object ctx) {
+        enter("create");
+        try {
+            super.create(path, data, acl, mode, cb, ctx);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void create(
+            String path,
+            byte[] data,
+            List<ACL> acl,
+            CreateMode mode,
+            AsyncCallback.Create2Callback cb,
+            Object ctx,
+            long ttl) {
+        enter("create");
+        try {
+            super.create(path, data, acl, mode, cb, ctx, ttl);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public Stat exists(String path, Watcher watcher) throws KeeperException, InterruptedException {
+        enter("exists");
+        try {
+            return super.exists(path, watcher);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public Stat exists(String path, boolean watch) throws KeeperException, InterruptedException {
+        enter("exists");
+        try {
+            return super.exists(path, watch);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void exists(String path, Watcher watcher, AsyncCallback.StatCallback cb, Object ctx) {
+        enter("exists");
+        try {
+            super.exists(path, watcher, cb, ctx);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void exists(String path, boolean watch, AsyncCallback.StatCallback cb, Object ctx) {
+        enter("exists");
+        try {
+            super.exists(path, watch, cb, ctx);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void sync(String path) throws KeeperException, InterruptedException {
+        enter("sync");
+        try {
+            super.sync(path);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void sync(String path, AsyncCallback.VoidCallback cb, Object ctx) {
+        enter("sync");
+        try {
+            super.sync(path, cb, ctx);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void delete(String path, int version) throws InterruptedException, KeeperException {
+        enter("delete");
+        try {
+            super.delete(path, version);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void delete(String path, int version, AsyncCallback.VoidCallback cb, Object ctx) {
+        enter("delete");
+        try {
+            super.delete(path, version, cb, ctx);
+        } finally {
+            exit();
+        }
+    }
+}

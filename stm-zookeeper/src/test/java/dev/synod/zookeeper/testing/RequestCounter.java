@@ -1,0 +1,46 @@
+package dev.synod.zookeeper.testing;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counts ZooKeeper requests per kind, as sent by {@link CountingZooKeeper} handles. */
+public final class RequestCounter {
+    /** Kinds of requests that change state on the server (they go through the leader). */
+    public static final java.util.Set<String> WRITES = java.util.Set.of("multi", "setData", "create", "delete");
+
+    private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+
+    void count(String kind) {
+        counts.computeIfAbsent(kind, k -> new LongAdder()).increment();
+    }
+
+    /** A snapshot, by kind, without zero entries. */
+    public Map<String, Long> snapshot() {
+        Map<String, Long> out = new TreeMap<>();
+        counts.forEach((k, v) -> {
+            if (v.sum() > 0) {
+                out.put(k, v.sum());
+            }
+        });
+        return out;
+    }
+
+    public long get(String kind) {
+        LongAdder a = counts.get(kind);
+        return a == null ? 0 : a.sum();
+    }
+
+    public long writes() {
+        return WRITES.stream().mapToLong(this::get).sum();
+    }
+
+    public long total() {
+        return snapshot().values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    public void reset() {
+        counts.values().forEach(LongAdder::reset);
+    }
+}
