@@ -150,6 +150,13 @@ final class WatchWorker implements Watcher, AutoCloseable {
                 check = true;
             }
         }
+        // Only at the end of the batch may the run of events take in those queued since (the rest
+        // of a multi, usually, for one read): in the middle of a batch, the items after the run,
+        // a barrier included, come first, and skipping over them would let the read point pass
+        // events not yet applied to the cache.
+        while (!group.isEmpty() && isDataEvent(queue.peek())) {
+            group.add((WatchedEvent) queue.poll());
+        }
         flush(group);
         return check;
     }
@@ -176,10 +183,6 @@ final class WatchWorker implements Watcher, AutoCloseable {
         }
         Map<String, Long> needed = new LinkedHashMap<>(); // cell -> zxid its cache must reach
         long last = 0;
-        // take the events already queued behind these too (the rest of a multi, usually): one read
-        while (queue.peek() != null && isDataEvent(queue.peek())) {
-            group.add((WatchedEvent) queue.poll());
-        }
         for (WatchedEvent e : group) {
             long zxid = e.getZxid();
             last = Math.max(last, zxid);

@@ -127,6 +127,118 @@ class ReadPointContractTest {
         }
     }
 
+    /**
+     * The same contract while the observing client sends requests of its own (commits on its own
+     * cell and fetches), whose replies are barriers queued among the notifications of two other
+     * writers' two-cell commits: a read point raised past a notification not yet applied to the
+     * cache shows up as a cell older than a commit at or below the read point.
+     */
+    @Test
+    void currentReflectsTheReadPointWhileTheObserverSendsBarriersOfItsOwn() throws Exception {
+        CoordinatorFixture fx = new CoordinatorFixture(zk);
+        List<Client> writers = List.of(fx.client(), fx.client());
+        Client reader = fx.client();
+        Map<String, List<Long>> committed = new HashMap<>();
+        for (int i = 0; i < CELLS; i++) {
+            writers.get(0).coordinator().open("c" + i, bytes("0"));
+            writers.get(1).coordinator().open("c" + i, null);
+            committed.put("c" + i, new ArrayList<>());
+        }
+        for (int i = 0; i < CELLS; i++) {
+            reader.coordinator().open("c" + i, null);
+        }
+        reader.coordinator().open("own", bytes("0"));
+
+        AtomicBoolean running = new AtomicBoolean(true);
+        List<Sample> samples = new CopyOnWriteArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        threads.add(new Thread(() -> {
+            while (running.get()) {
+                long t = reader.coordinator().readPoint();
+                long[] stamps = new long[CELLS];
+                for (int i = 0; i < CELLS; i++) {
+                    stamps[i] = reader.coordinator().current("c" + i).stamp();
+                }
+                samples.add(new Sample(t, stamps));
+                Thread.onSpinWait();
+            }
+        }));
+        threads.add(new Thread(() -> {
+            while (running.get()) {
+                Versioned own = reader.coordinator().current("own");
+                reader.coordinator()
+                        .commit(new CommitRequest(
+                                List.of(),
+                                List.of(new CommitRequest.Write("own", own.version(), bytes("x"))),
+                                List.of()));
+            }
+        }));
+        threads.add(new Thread(() -> {
+            Random random = new Random(7);
+            while (running.get()) {
+                reader.coordinator().fetch(List.of("c" + random.nextInt(CELLS)));
+            }
+        }));
+        threads.forEach(Thread::start);
+        List<Thread> writing = new ArrayList<>();
+        for (int w = 0; w < writers.size(); w++) {
+            Client writer = writers.get(w);
+            Random random = new Random(w);
+            writing.add(new Thread(() -> {
+                for (int n = 0; n < 400; n++) {
+                    int first = random.nextInt(CELLS);
+                    List<CommitRequest.Write> writes = new ArrayList<>();
+                    for (int k = 0; k < 2; k++) {
+                        Versioned cur = writer.coordinator().current("c" + ((first + k) % CELLS));
+                        writes.add(new CommitRequest.Write(cur.name(), cur.version(), bytes("v" + n)));
+                    }
+                    if (writer.coordinator().commit(new CommitRequest(List.of(), writes, List.of()))
+                            instanceof CommitResult.Committed c) {
+                        synchronized (committed) {
+                            c.written()
+                                    .keySet()
+                                    .forEach(name -> committed.get(name).add(c.stamp()));
+                        }
+                    }
+                }
+            }));
+        }
+        writing.forEach(Thread::start);
+        for (Thread t : writing) {
+            t.join();
+        }
+        long last = committed.values().stream()
+                .flatMap(List::stream)
+                .mapToLong(Long::longValue)
+                .max()
+                .orElseThrow();
+        assertThat(reader.coordinator().awaitReadPoint(last, 10, TimeUnit.SECONDS))
+                .isTrue();
+        running.set(false);
+        for (Thread t : threads) {
+            t.join();
+        }
+
+        assertThat(samples).hasSizeGreaterThan(10);
+        int violations = 0;
+        String first = null;
+        for (Sample s : samples) {
+            for (int i = 0; i < CELLS; i++) {
+                long required = lastCommitAtOrBefore(committed.get("c" + i), s.readPoint());
+                if (s.stamps()[i] < required) {
+                    violations++;
+                    if (first == null) {
+                        first = "c" + i + " at stamp " + s.stamps()[i] + " while read point " + s.readPoint()
+                                + " covers its commit " + required;
+                    }
+                }
+            }
+        }
+        assertThat(violations)
+                .as("samples behind the read point; first: %s", first)
+                .isZero();
+    }
+
     private static long lastCommitAtOrBefore(List<Long> stamps, long point) {
         long best = -1;
         for (long s : stamps) {
