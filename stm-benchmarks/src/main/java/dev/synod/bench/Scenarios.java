@@ -52,9 +52,37 @@ final class Scenarios implements AutoCloseable {
         return stm;
     }
 
+    private CuratorFramework sharedCurator;
+    private ZooKeeperStm sharedStm;
+
+    /** One Curator client for every thread of this scenario (one session, as in one process). */
+    synchronized CuratorFramework sharedCurator() throws InterruptedException {
+        if (sharedCurator == null) {
+            sharedCurator = curator();
+        }
+        return sharedCurator;
+    }
+
+    /** One Synod client for every thread of this scenario (one session, as in one process). */
+    synchronized ZooKeeperStm sharedStm() {
+        if (sharedStm == null) {
+            sharedStm = stm();
+        }
+        return sharedStm;
+    }
+
     /** Raw ZooKeeper: one multi of conditional setData on {@code refs} znodes of this thread. */
     Runner.Op rawMulti(int refs) throws Exception {
-        ZooKeeper zk = curator().getZookeeperClient().getZooKeeper();
+        return rawMulti(refs, curator());
+    }
+
+    /** As {@link #rawMulti(int)}, all threads on one shared client. */
+    Runner.Op rawMultiShared(int refs) throws Exception {
+        return rawMulti(refs, sharedCurator());
+    }
+
+    private Runner.Op rawMulti(int refs, CuratorFramework client) throws Exception {
+        ZooKeeper zk = client.getZookeeperClient().getZooKeeper();
         List<String> paths = new ArrayList<>();
         int[] versions = new int[refs];
         for (int i = 0; i < refs; i++) {
@@ -78,7 +106,15 @@ final class Scenarios implements AutoCloseable {
 
     /** Synod: one write transaction altering {@code refs} refs of this thread. */
     Runner.Op synodTxn(int refs) {
-        ZooKeeperStm stm = stm();
+        return synodTxn(refs, stm());
+    }
+
+    /** As {@link #synodTxn(int)}, all threads on one shared Synod client (each its own refs). */
+    Runner.Op synodTxnShared(int refs) {
+        return synodTxn(refs, sharedStm());
+    }
+
+    private Runner.Op synodTxn(int refs, ZooKeeperStm stm) {
         List<Ref<Long>> rs = new ArrayList<>();
         for (int i = 0; i < refs; i++) {
             rs.add(stm.ref(fresh("txn"), LONG, 0L));

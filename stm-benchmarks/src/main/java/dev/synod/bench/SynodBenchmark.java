@@ -78,7 +78,7 @@ public final class SynodBenchmark {
     /**
      * Runs every scenario against {@code connectString} and returns the rows in the order of the
      * report (for tools that chart or store them). Progress goes to {@code log}. Blocks for about
-     * {@code (warmup + measure) * 8 * threadCounts.length}.
+     * {@code (warmup + measure) * 12} per thread count above 1 and 8 per thread count of 1.
      *
      * @param threadCounts client threads per scenario, e.g. {@code {1, 8}}
      */
@@ -104,6 +104,22 @@ public final class SynodBenchmark {
                     s -> s.rawMulti(3),
                     "Synod",
                     s -> s.synodTxn(3));
+            if (threads > 1) {
+                compare(
+                        "write txn, 1 ref, one client",
+                        threads,
+                        "raw ZooKeeper multi",
+                        s -> s.rawMultiShared(1),
+                        "Synod",
+                        s -> s.synodTxnShared(1));
+                compare(
+                        "write txn, 3 refs, one client",
+                        threads,
+                        "raw ZooKeeper multi",
+                        s -> s.rawMultiShared(3),
+                        "Synod",
+                        s -> s.synodTxnShared(3));
+            }
             String counter = "counter-" + threads;
             compare(
                     "counter +1 (shared)",

@@ -39,7 +39,11 @@ final class Committer {
     private static final int PER_REQUEST_OVERHEAD = 64;
 
     /** An answer from the ZooKeeper client: a code, and per-op results or the stat of one setData. */
-    private record Reply(int rc, List<OpResult> results, Stat stat) {}
+    private record Reply(int rc, List<OpResult> results, Stat stat, Map<String, Versioned> written) {
+        Reply(int rc, List<OpResult> results, Stat stat, CommitRequest request) {
+            this(rc, results, stat, rc == Code.OK.intValue() ? writtenStates(request, results, stat) : Map.of());
+        }
+    }
 
     private final ZkConnection connection;
     private final CellPaths paths;
@@ -107,14 +111,14 @@ final class Committer {
         ZooKeeper zk = connection.handle("committing writes to " + written);
         PendingCommits.Pending inFlight = pending.begin(written);
         try {
-            Reply reply = send(zk, request, ops);
+            Reply reply = send(zk, request, ops, inFlight);
             return interpret(request, meaning, reply, written);
         } finally {
             pending.end(inFlight);
         }
     }
 
-    private Reply send(ZooKeeper zk, CommitRequest request, List<Op> ops) {
+    private Reply send(ZooKeeper zk, CommitRequest request, List<Op> ops, PendingCommits.Pending inFlight) {
         CompletableFuture<Reply> future = new CompletableFuture<>();
         long known = readPoint.maxKnown();
         if (request.checks().isEmpty()
@@ -126,16 +130,18 @@ final class Committer {
                     w.data(),
                     (int) w.expectedVersion(),
                     (rc, path, ctx, stat) -> {
-                        replied(rc, known, stat == null ? 0 : stat.getMzxid());
-                        future.complete(new Reply(rc, null, stat));
+                        Reply reply = new Reply(rc, null, stat, request);
+                        replied(request, reply, known, inFlight);
+                        future.complete(reply);
                     },
                     null);
         } else {
             zk.multi(
                     ops,
                     (rc, path, ctx, results) -> {
-                        replied(rc, known, rc == Code.OK.intValue() ? stampOf(results) : 0);
-                        future.complete(new Reply(rc, results, null));
+                        Reply reply = new Reply(rc, results, null, request);
+                        replied(request, reply, known, inFlight);
+                        future.complete(reply);
                     },
                     null);
         }
@@ -153,24 +159,44 @@ final class Committer {
     /**
      * On the ZooKeeper event thread: a reply (success or conflict) follows every notification up to
      * the state it was processed at, which is at least the commit's zxid and every stamp known
-     * when it was sent.
+     * when it was sent. A success puts the new states in the cache here, before the barrier is
+     * queued, so that the watch worker (which may be waiting for this commit to fill the cache)
+     * need not wait for the committing thread to be scheduled.
      */
-    private void replied(int rc, long known, long stamp) {
-        if (!isOutcomeUnknown(Code.get(rc))) {
-            barrier.accept(Math.max(known, stamp));
+    private void replied(CommitRequest request, Reply reply, long known, PendingCommits.Pending inFlight) {
+        Code code = Code.get(reply.rc());
+        if (isOutcomeUnknown(code)) {
+            return; // the caller resolves the outcome; its finally ends the pending commit
         }
-    }
-
-    private static long stampOf(List<OpResult> results) {
         long stamp = 0;
-        if (results != null) {
-            for (OpResult r : results) {
-                if (r instanceof OpResult.SetDataResult s) {
-                    stamp = Math.max(stamp, s.getStat().getMzxid());
-                }
+        if (code == Code.OK) {
+            for (Versioned v : reply.written().values()) {
+                stamp = Math.max(stamp, v.stamp());
+                cache.advance(v);
+            }
+            if (stamp > 0) {
+                readPoint.learnt(stamp);
             }
         }
-        return stamp;
+        pending.end(inFlight);
+        barrier.accept(Math.max(known, stamp));
+    }
+
+    /** The new state of every written cell, from a successful reply. */
+    private static Map<String, Versioned> writtenStates(CommitRequest request, List<OpResult> results, Stat stat) {
+        Map<String, Versioned> written = new HashMap<>();
+        if (stat != null) {
+            CommitRequest.Write w = request.writes().get(0);
+            written.put(w.name(), new Versioned(w.name(), w.data(), stat.getVersion(), stat.getMzxid()));
+        } else if (results != null) {
+            int offset = request.guards().size() + request.checks().size();
+            for (int i = 0; i < request.writes().size(); i++) {
+                CommitRequest.Write w = request.writes().get(i);
+                Stat s = ((OpResult.SetDataResult) results.get(offset + i)).getStat();
+                written.put(w.name(), new Versioned(w.name(), w.data(), s.getVersion(), s.getMzxid()));
+            }
+        }
+        return written;
     }
 
     private CommitResult interpret(CommitRequest request, List<Object> meaning, Reply reply, Set<String> written) {
@@ -218,32 +244,16 @@ final class Committer {
     }
 
     private CommitResult committed(CommitRequest request, Reply reply) {
-        Map<String, Versioned> written = new HashMap<>();
+        Map<String, Versioned> written = reply.written();
         long stamp = -1;
-        if (reply.stat() != null) {
-            CommitRequest.Write w = request.writes().get(0);
-            Versioned v = new Versioned(
-                    w.name(), w.data(), reply.stat().getVersion(), reply.stat().getMzxid());
-            written.put(w.name(), v);
-            stamp = v.stamp();
-        } else {
-            int offset = request.guards().size() + request.checks().size();
-            for (int i = 0; i < request.writes().size(); i++) {
-                CommitRequest.Write w = request.writes().get(i);
-                Stat stat = ((OpResult.SetDataResult) reply.results().get(offset + i)).getStat();
-                written.put(w.name(), new Versioned(w.name(), w.data(), stat.getVersion(), stat.getMzxid()));
-                stamp = stat.getMzxid();
-            }
+        for (Versioned v : written.values()) {
+            stamp = Math.max(stamp, v.stamp());
         }
         if (stamp < 0) {
             // only checks and guards: nothing was written; the read point is a valid stamp
             stamp = readPoint.get();
-        } else {
-            readPoint.learnt(stamp);
         }
-        for (Versioned v : written.values()) {
-            cache.advance(v);
-        }
+        // the cache was advanced on the reply (see replied); nothing else to do here
         return new CommitResult.Committed(stamp, written);
     }
 
