@@ -16,6 +16,9 @@ package dev.synod.stm;
  *     resolved by reading back the transaction id
  * @param atomUpdates atom changes applied
  * @param atomConflicts atom compare-and-set attempts that lost to a concurrent change
+ * @param staleCacheRetries transactions retried because the coordinator's local state trailed a
+ *     commit that another ref's record showed to be part of the snapshot (a safety net that
+ *     should never trip: a non-zero count points at a coordinator bug, and a WARN is logged)
  */
 public record StmMetrics(
         long commits,
@@ -27,4 +30,5 @@ public record StmMetrics(
         long aborts,
         long outcomeResolutions,
         long atomUpdates,
-        long atomConflicts) {}
+        long atomConflicts,
+        long staleCacheRetries) {}

@@ -27,6 +27,7 @@ public final class ClientProcess implements AutoCloseable {
     private final ClientNetwork network;
     private final Path history;
     private final Map<String, AtomicLong> states = new ConcurrentHashMap<>();
+    private final Map<String, Long> metrics = new ConcurrentHashMap<>();
     private volatile long sessionId;
     private volatile byte[] password;
     private volatile boolean holding;
@@ -81,6 +82,7 @@ public final class ClientProcess implements AutoCloseable {
                 holds.incrementAndGet();
             }
             case "RELEASED" -> holding = false;
+            case "METRIC" -> metrics.put(parts[1], Long.parseLong(parts[2]));
             case "READY" -> ready.countDown();
             default -> {}
         }
@@ -153,6 +155,11 @@ public final class ClientProcess implements AutoCloseable {
     }
 
     /** How often the client entered connection state {@code state} (e.g. SUSPENDED). */
+    /** A counter the client reported at its end ({@code METRIC <name> <value>}), or 0. */
+    public long metric(String name) {
+        return metrics.getOrDefault(name, 0L);
+    }
+
     public long stateCount(String state) {
         AtomicLong count = states.get(state);
         return count == null ? 0 : count.get();

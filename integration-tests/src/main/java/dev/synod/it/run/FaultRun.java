@@ -47,6 +47,12 @@ public final class FaultRun {
     private static final Logger log = LoggerFactory.getLogger(FaultRun.class);
     private static final List<String> STATES = List.of("SUSPENDED", "LOST", "RECONNECTED");
 
+    /**
+     * The count of transactions retried by the engine's read-atomic safety net (StmMetrics): a
+     * read point ahead of the cache, caught. It should be zero.
+     */
+    public static final String STALE_CACHE_RETRIES = "stale-cache retries";
+
     private final String name;
     private final Ensemble ensemble;
     private final FaultMix mix;
@@ -155,11 +161,13 @@ public final class FaultRun {
         List<Op> combined = new ArrayList<>();
         Map<String, Long> counts = new LinkedHashMap<>();
         STATES.forEach(s -> counts.put(s, 0L));
+        counts.put(STALE_CACHE_RETRIES, 0L);
         clients.forEach((w, processes) -> {
             List<List<Op>> parts = new ArrayList<>();
             for (ClientProcess p : processes) {
                 parts.add(HistoryJson.read(p.historyFile()));
                 STATES.forEach(s -> counts.merge(s, p.stateCount(s), Long::sum));
+                counts.merge(STALE_CACHE_RETRIES, p.metric("stale-cache-retries"), Long::sum);
             }
             parts.add(finals.get(w.name()).ops());
             List<Op> merged = History.merge(parts);

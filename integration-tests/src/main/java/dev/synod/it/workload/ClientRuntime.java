@@ -114,6 +114,7 @@ final class ClientRuntime {
             }
         }
         HistoryJson.write(history.ops(), Path.of(args.get(ClientArgs.HISTORY)));
+        event("METRIC stale-cache-retries " + stm.metrics().staleCacheRetries());
         event("DONE " + history.size());
         Thread closer = new Thread(stm::close, "close");
         closer.setDaemon(true);

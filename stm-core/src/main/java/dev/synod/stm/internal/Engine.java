@@ -429,6 +429,7 @@ public final class Engine implements Stm {
     /** A transaction caught the coordinator's local state trailing a commit (logged, rate-limited). */
     void reportStaleCache(String name, long stamp) {
         long n = staleCacheReports.incrementAndGet();
+        metrics.staleCacheRetries.increment();
         if (Long.bitCount(n) == 1) { // 1st, 2nd, 4th, 8th... report
             LOG.warn(
                     "{}: the local state of '{}' trailed commit {} seen on a co-written ref; read afresh and"

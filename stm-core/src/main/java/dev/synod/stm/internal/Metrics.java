@@ -15,6 +15,7 @@ final class Metrics {
     final LongAdder outcomeResolutions = new LongAdder();
     final LongAdder atomUpdates = new LongAdder();
     final LongAdder atomConflicts = new LongAdder();
+    final LongAdder staleCacheRetries = new LongAdder();
 
     StmMetrics snapshot() {
         return new StmMetrics(
@@ -27,6 +28,7 @@ final class Metrics {
                 aborts.sum(),
                 outcomeResolutions.sum(),
                 atomUpdates.sum(),
-                atomConflicts.sum());
+                atomConflicts.sum(),
+                staleCacheRetries.sum());
     }
 }

@@ -105,6 +105,7 @@ class ReadAtomicCheckTest {
             assertThat(total).isEqualTo(10L);
             assertThat(from.get()).isEqualTo(7L);
             assertThat(stm.metrics().retries()).isEqualTo(1);
+            assertThat(stm.metrics().staleCacheRetries()).isEqualTo(1);
 
             coordinator.stale.put("from", coordinator.real.current("from"));
             stm.run(txn -> {
