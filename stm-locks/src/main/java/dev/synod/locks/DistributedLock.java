@@ -36,9 +36,13 @@ import java.util.function.Supplier;
  * the lock. {@link LockListener}s hear about both; after a loss {@link #isHeldByCurrentThread()}
  * is false and {@link #getHoldCount()} is 0. The holder's outstanding {@code unlock()} calls still
  * balance its {@code lock()} calls: the first one throws {@link dev.synod.stm.LockLostException}
- * (the critical section was not protected to the end), the others return quietly. A thread that
- * calls {@code lock()} again while it still has such unbalanced holds gets {@code
- * LockLostException} at once. Between the loss and the holder noticing it, another process may
+ * (the critical section was not protected to the end), the others return quietly; they do not wait
+ * for ZooKeeper (a lost node is deleted in the background). A thread that calls {@code lock()}
+ * again while it still has such unbalanced holds gets {@code LockLostException} at once, so a
+ * caller that gives up after a loss (e.g. when {@link #fencingToken()} throws) must still call
+ * {@code unlock()}. A session expiry takes only the holds made under the expired session: a hold
+ * taken under the session that replaced it is not lost when the expiry is reported late. Between
+ * the loss and the holder noticing it, another process may
  * already hold the lock: protect external writes with {@link #fencingToken()} or Synod commits with
  * {@link #guard()}.
  *

@@ -74,31 +74,54 @@ public final class LockClient implements Workload {
     public void step(int thread, RandomGenerator random) throws InterruptedException {
         String holder = "p" + process + "t" + thread;
         Op acquire = history.invoke(process, thread, LockValues.ACQUIRE, LockValues.holder(holder, null));
-        long token;
-        CommitGuard guard;
+        boolean locked;
         try {
-            if (!lock.tryLock(10, TimeUnit.SECONDS)) {
-                history.fail(acquire, acquire.value(), "timeout");
-                return;
-            }
-            token = lock.fencingToken();
-            guard = lock.guard(); // the lock node, checked by each fenced commit
+            locked = lock.tryLock(10, TimeUnit.SECONDS);
         } catch (LockLostException e) {
+            // this thread still has holds of a lost tenure: balance them, or every later try fails
             history.fail(acquire, acquire.value(), e.getClass().getSimpleName());
+            balanceLostHolds();
+            backOff(random);
             return;
         } catch (RuntimeException e) {
             Outcomes.record(history, acquire, e);
+            backOff(random);
+            return;
+        }
+        if (!locked) {
+            history.fail(acquire, acquire.value(), "timeout");
+            return;
+        }
+        long token;
+        CommitGuard guard;
+        try {
+            token = lock.fencingToken();
+            guard = lock.guard(); // the lock node, checked by each fenced commit
+        } catch (LockLostException e) {
+            // lost between the grant and now: the holder never acted on it; the grant must still be
+            // balanced by an unlock, or the thread keeps a stale hold
+            history.fail(acquire, acquire.value(), e.getClass().getSimpleName());
+            balanceLostHolds();
+            backOff(random);
             return;
         }
         history.ok(acquire, LockValues.holder(holder, token));
         ClientRuntime.event("HOLD " + holder + " " + token);
-        for (int i = 0; i < ADDS_PER_TENURE; i++) {
-            Thread.sleep(holdMs);
-            if (!add(thread, holder, token, guard)) {
-                break;
+        try {
+            for (int i = 0; i < ADDS_PER_TENURE; i++) {
+                Thread.sleep(holdMs);
+                if (!add(thread, holder, token, guard)) {
+                    break;
+                }
             }
+        } finally {
+            ClientRuntime.event("RELEASED " + holder);
+            release(thread, holder, token);
         }
-        ClientRuntime.event("RELEASED " + holder);
+        Thread.sleep(random.nextInt(20));
+    }
+
+    private void release(int thread, String holder, long token) {
         Op release = history.invoke(process, thread, LockValues.RELEASE, LockValues.holder(holder, token));
         try {
             lock.unlock();
@@ -108,7 +131,24 @@ public final class LockClient implements Workload {
         } catch (RuntimeException e) {
             Outcomes.record(history, release, e);
         }
-        Thread.sleep(random.nextInt(20));
+    }
+
+    /** Unlocks until the current thread has no hold left (each unlock gives back one). */
+    private void balanceLostHolds() {
+        while (true) {
+            try {
+                lock.unlock();
+            } catch (LockLostException e) {
+                // reported once per lost tenure; the hold was given back all the same
+            } catch (IllegalMonitorStateException e) {
+                return; // no hold left
+            }
+        }
+    }
+
+    /** A short pause after a failed acquisition, so that a failing client does not spin. */
+    private static void backOff(RandomGenerator random) throws InterruptedException {
+        Thread.sleep(50 + random.nextInt(50));
     }
 
     /** One add; false if the lock is known to be lost. */

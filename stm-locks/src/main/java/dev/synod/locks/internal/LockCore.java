@@ -120,8 +120,8 @@ public final class LockCore implements DistributedLock {
         Hold fresh = new Hold(node);
         synchronized (this) {
             holds.put(me, fresh);
-            if (engine.lossEpoch() != node.lossEpoch()) {
-                fresh.lost = true; // the session was lost between the engine's check and now
+            if (engine.lossEpoch() != node.lossEpoch() && !engine.isCurrentSession(node.sessionId())) {
+                fresh.lost = true; // the node's session was lost between the engine's check and now
             }
         }
         return true;
@@ -135,7 +135,11 @@ public final class LockCore implements DistributedLock {
         }
         if (--hold.count == 0) {
             holds.remove(Thread.currentThread());
-            engine.release(hold.node.path());
+            if (hold.lost) {
+                engine.releaseLost(hold.node.path()); // never waits for a connection that may not come
+            } else {
+                engine.release(hold.node.path());
+            }
         }
         if (hold.lost && !hold.lossReported) {
             hold.lossReported = true;
@@ -228,7 +232,9 @@ public final class LockCore implements DistributedLock {
                 }
             }
             case LOST -> {
-                if (mark(h -> !h.lost, h -> h.lost = true)) {
+                // LOST reports the expiry of an earlier session; it may be delivered after a thread
+                // already took the lock under the session that replaced it, and that hold is intact
+                if (mark(h -> !h.lost && !engine.isCurrentSession(h.node.sessionId()), h -> h.lost = true)) {
                     LOG.warn("{} was lost: the ZooKeeper session expired", description);
                     fire(LockListener::onLost);
                 }

@@ -98,15 +98,13 @@ public final class LockEngine {
         long deadline = System.nanoTime() + Math.max(0, timeoutNanos);
         retain();
         Created ours = null;
-        boolean acquired = false;
+        boolean acquired = false; // set only when the node is handed to the caller
         try {
             long epoch = lossEpoch.get();
             ours = create(driver.tag());
             boolean mayShortcut = true;
             while (true) {
-                if (mayShortcut && (ours.alone() || driver.grantsWithoutWaiting())) {
-                    acquired = true;
-                } else {
+                if (!(mayShortcut && (ours.alone() || driver.grantsWithoutWaiting()))) {
                     List<String> queue = sortedLockNodes();
                     int index = queue.indexOf(ours.name());
                     if (index < 0) { // our session was lost while we waited: queue again
@@ -117,7 +115,7 @@ public final class LockEngine {
                     }
                     String blocker = driver.blocker(queue, index);
                     if (blocker == null) {
-                        acquired = true;
+                        // first in the queue: granted
                     } else if (timeoutNanos == 0) {
                         return null;
                     } else {
@@ -133,12 +131,12 @@ public final class LockEngine {
                     }
                 }
                 if (epoch != lossEpoch.get() && !stillOwned(ours.path(), ours.sessionId())) {
-                    acquired = false;
                     epoch = lossEpoch.get();
                     ours = create(driver.tag());
                     mayShortcut = true;
                     continue;
                 }
+                acquired = true;
                 return new Acquired(ours.path(), ours.czxid(), ours.sessionId(), epoch);
             }
         } finally {
@@ -160,6 +158,39 @@ public final class LockEngine {
             deleteNode(path);
         } finally {
             dispose();
+        }
+    }
+
+    /**
+     * Gives back the unit of interest of a node whose hold was lost, without waiting for ZooKeeper:
+     * the node is gone with its session or goes with it, so it is deleted in the background (Curator
+     * keeps retrying while disconnected). Never blocks; idempotent.
+     */
+    public void releaseLost(String path) {
+        try {
+            client.delete().quietly().guaranteed().inBackground().forPath(path);
+        } catch (Exception e) {
+            LOG.debug("could not queue the delete of lost lock node {}", path, e);
+        } finally {
+            dispose();
+        }
+    }
+
+    /**
+     * Whether {@code sessionId} is the session of the client's current ZooKeeper handle, and that
+     * handle is alive. Never blocks and makes no request: after an expiry Curator replaces the handle
+     * before it reports {@code LOST}, so a node of the expired session fails this test while a node
+     * created under the new session passes it.
+     */
+    public boolean isCurrentSession(long sessionId) {
+        try {
+            ZooKeeper zk = client.getZookeeperClient().getZooKeeper();
+            return zk != null && zk.getSessionId() == sessionId && zk.getState().isAlive();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            return false; // no usable handle: nothing can be held through it
         }
     }
 
