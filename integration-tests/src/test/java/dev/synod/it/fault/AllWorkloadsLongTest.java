@@ -1,6 +1,7 @@
 package dev.synod.it.fault;
 
 import static dev.synod.it.fault.RunAssertions.assertNoAnomalies;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.synod.it.run.FaultMix;
 import dev.synod.it.run.FaultRun;
@@ -38,5 +39,8 @@ class AllWorkloadsLongTest {
         assertNoAnomalies(report, "list-append");
         assertNoAnomalies(report, "counter");
         assertNoAnomalies(report, "lock-fenced");
+        assertThat(report.counts().get(FaultRun.STALE_CACHE_RETRIES))
+                .as("transactions the read-atomic safety net had to retry in %s", report.name())
+                .isZero();
     }
 }

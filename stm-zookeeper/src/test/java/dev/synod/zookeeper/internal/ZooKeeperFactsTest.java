@@ -102,4 +102,72 @@ class ZooKeeperFactsTest {
         WatchedEvent second = events.poll(15, TimeUnit.SECONDS);
         assertThat(second.getState()).isEqualTo(Watcher.Event.KeeperState.SyncConnected);
     }
+
+    /**
+     * The premise of the read point's barriers: on one session, the reply to a read that reflects
+     * a change comes after the notification of that change (both are handled on the event thread,
+     * in order), for the node read and for every other node of the same multi. A second session
+     * writes two-node multis while this one reads with async getData and multi reads.
+     */
+    @Test
+    void aReadReplyNeverOvertakesTheNotificationOfTheStateItReflects() throws Exception {
+        handle.create("/order", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        handle.create("/order/x", new byte[] {0}, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        handle.create("/order/y", new byte[] {0}, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        java.util.Map<String, Long> notified = new java.util.concurrent.ConcurrentHashMap<>();
+        notified.put("/order/x", handle.exists("/order/x", false).getMzxid());
+        notified.put("/order/y", handle.exists("/order/y", false).getMzxid());
+        List<String> violations = new java.util.concurrent.CopyOnWriteArrayList<>();
+        handle.addWatch(
+                "/order",
+                e -> {
+                    if (e.getPath() != null) {
+                        notified.merge(e.getPath(), e.getZxid(), Math::max);
+                    }
+                },
+                AddWatchMode.PERSISTENT_RECURSIVE);
+        ZooKeeper writer = zk.client(new RequestCounter()).getZookeeperClient().getZooKeeper();
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread w = new Thread(() -> {
+            try {
+                for (int i = 0; i < 1500; i++) {
+                    writer.multi(List.of(
+                            Op.setData("/order/x", new byte[] {(byte) i}, -1),
+                            Op.setData("/order/y", new byte[] {(byte) i}, -1)));
+                }
+            } catch (Exception e) {
+                violations.add("writer failed: " + e);
+            } finally {
+                writing.set(false);
+            }
+        });
+        w.start();
+        java.util.concurrent.atomic.AtomicInteger checked = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(16);
+        while (writing.get()) {
+            inFlight.acquire();
+            handle.getData(
+                    "/order/x",
+                    false,
+                    (rc, path, ctx, data, stat) -> {
+                        if (rc == Code.OK.intValue()) {
+                            checked.incrementAndGet();
+                            // y was written by the same multi: its notification must be here too
+                            for (String node : List.of("/order/x", "/order/y")) {
+                                long seen = notified.get(node);
+                                if (stat.getMzxid() > seen) {
+                                    violations.add("read of x at " + stat.getMzxid() + " before the notification"
+                                            + " of " + node + " (last notified " + seen + ")");
+                                }
+                            }
+                        }
+                        inFlight.release();
+                    },
+                    null);
+        }
+        w.join();
+        inFlight.acquire(16);
+        assertThat(checked.get()).isGreaterThan(100);
+        assertThat(violations).isEmpty();
+    }
 }
