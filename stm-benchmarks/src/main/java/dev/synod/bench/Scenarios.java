@@ -76,6 +76,20 @@ final class Scenarios implements AutoCloseable {
         return rawMulti(refs, curator());
     }
 
+    /**
+     * As {@link #rawMulti(int)}, each client also holding a persistent recursive watch on the
+     * parent of the znodes (what keeping a cache current costs: every write is announced to every
+     * client); the watcher does nothing.
+     */
+    Runner.Op rawMultiWatched(int refs) throws Exception {
+        CuratorFramework client = curator();
+        Runner.Op op = rawMulti(refs, client);
+        client.getZookeeperClient()
+                .getZooKeeper()
+                .addWatch("/raw", event -> {}, org.apache.zookeeper.AddWatchMode.PERSISTENT_RECURSIVE);
+        return op;
+    }
+
     /** As {@link #rawMulti(int)}, all threads on one shared client. */
     Runner.Op rawMultiShared(int refs) throws Exception {
         return rawMulti(refs, sharedCurator());

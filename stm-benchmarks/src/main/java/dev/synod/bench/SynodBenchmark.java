@@ -106,6 +106,13 @@ public final class SynodBenchmark {
                     s -> s.synodTxn(3));
             if (threads > 1) {
                 compare(
+                        "write txn, 1 ref",
+                        threads,
+                        "raw multi + recursive watch",
+                        s -> s.rawMultiWatched(1),
+                        "Synod",
+                        s -> s.synodTxn(1));
+                compare(
                         "write txn, 1 ref, one client",
                         threads,
                         "raw ZooKeeper multi",
