@@ -167,6 +167,7 @@ final class TxnImpl implements Txn {
         if (e.base.cell().stamp() <= readPoint) {
             e.value = e.base.value();
             checkReadAtomic(ref.name, e.base.cell().stamp(), e.base.record().cowritten());
+            requireEarlierCommits(e.base.record().history(), Long.MAX_VALUE);
             return e;
         }
         // The cell changed after our snapshot: find the value current at the read point.
@@ -188,6 +189,7 @@ final class TxnImpl implements Txn {
         for (Record.Entry h : record.history()) {
             if (h.stamp() <= point) {
                 checkReadAtomic(ref.name, h.stamp(), h.cowritten());
+                requireEarlierCommits(record.history(), h.stamp());
                 return Optional.of(ref.valueOf(h.value(), record.isExternal()));
             }
         }
@@ -206,6 +208,24 @@ final class TxnImpl implements Txn {
             throw inconsistent(name, need);
         }
         readAt.put(name, stamp);
+        requireCowritten(cowritten, stamp);
+    }
+
+    /**
+     * The earlier commits kept in the history of a version read (those stamped {@code < before})
+     * are in the snapshot too: so must be what they co-wrote. This catches a stale ref two commits
+     * away (another commit wrote it with a ref whose later version is read), as far back as the
+     * history reaches.
+     */
+    private void requireEarlierCommits(List<Record.Entry> history, long before) {
+        for (Record.Entry h : history) {
+            if (h.stamp() < before) {
+                requireCowritten(h.cowritten(), h.stamp());
+            }
+        }
+    }
+
+    private void requireCowritten(List<String> cowritten, long stamp) {
         for (String other : cowritten) {
             required.merge(other, stamp, Math::max);
             Long seen = readAt.get(other);

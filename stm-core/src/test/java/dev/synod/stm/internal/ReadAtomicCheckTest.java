@@ -137,4 +137,31 @@ class ReadAtomicCheckTest {
             assertThat(total).isEqualTo(10L);
         }
     }
+
+    @Test
+    void aRefStaleByACommitTwoStepsAwayIsCaughtThroughTheHistoryOfTheOther() {
+        StaleCache coordinator = new StaleCache();
+        try (Stm stm = Stm.create(coordinator, TxnOptions.defaults())) {
+            Ref<Long> from = stm.ref("from", Codec.json(Long.class), 10L);
+            Ref<Long> to = stm.ref("to", Codec.json(Long.class), 0L);
+            Versioned fromBefore = coordinator.real.current("from");
+            stm.run(txn -> {
+                from.alter(x -> x - 3);
+                to.alter(x -> x + 3);
+            });
+            // a later commit writes 'to' alone: the version of 'to' read names no co-written ref,
+            // but its history holds the transfer, which wrote 'from' too
+            stm.run(txn -> to.alter(x -> x + 100));
+            coordinator.stale.put("from", fromBefore); // the cache missed 'from' of the transfer
+
+            long total = stm.atomically(txn -> to.get() + from.get());
+            assertThat(total).isEqualTo(110L);
+            assertThat(stm.metrics().staleCacheRetries()).isEqualTo(1);
+
+            coordinator.stale.put("from", fromBefore); // other read order
+            long again = stm.atomically(txn -> from.get() + to.get());
+            assertThat(again).isEqualTo(110L);
+            assertThat(stm.metrics().staleCacheRetries()).isEqualTo(2);
+        }
+    }
 }
