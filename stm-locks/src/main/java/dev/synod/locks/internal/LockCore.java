@@ -120,7 +120,7 @@ public final class LockCore implements DistributedLock {
         Hold fresh = new Hold(node);
         synchronized (this) {
             holds.put(me, fresh);
-            if (engine.lossEpoch() != node.lossEpoch() && !engine.isCurrentSession(node.sessionId())) {
+            if (engine.lossEpoch() != node.lossEpoch() && !LockEngine.isSessionAlive(node)) {
                 fresh.lost = true; // the node's session was lost between the engine's check and now
             }
         }
@@ -234,7 +234,7 @@ public final class LockCore implements DistributedLock {
             case LOST -> {
                 // LOST reports the expiry of an earlier session; it may be delivered after a thread
                 // already took the lock under the session that replaced it, and that hold is intact
-                if (mark(h -> !h.lost && !engine.isCurrentSession(h.node.sessionId()), h -> h.lost = true)) {
+                if (mark(h -> !h.lost && !LockEngine.isSessionAlive(h.node), h -> h.lost = true)) {
                     LOG.warn("{} was lost: the ZooKeeper session expired", description);
                     fire(LockListener::onLost);
                 }

@@ -44,9 +44,10 @@ public final class LockEngine {
     private static final int MAX_CREATE_ATTEMPTS = 10;
 
     /** A node this engine created and that holds the lock. */
-    public record Acquired(String path, long token, long sessionId, long lossEpoch) {}
+    public record Acquired(String path, long token, long sessionId, long lossEpoch, ZooKeeper handle) {}
 
-    private record Created(String path, String name, long czxid, long sessionId, boolean alone) {}
+    /** A node of ours; {@code handle} is the ZooKeeper handle (one session for life) it was made on. */
+    private record Created(String path, String name, long czxid, long sessionId, boolean alone, ZooKeeper handle) {}
 
     private record MultiOutcome(Code code, List<OpResult> results) {}
 
@@ -137,7 +138,7 @@ public final class LockEngine {
                     continue;
                 }
                 acquired = true;
-                return new Acquired(ours.path(), ours.czxid(), ours.sessionId(), epoch);
+                return new Acquired(ours.path(), ours.czxid(), ours.sessionId(), epoch, ours.handle());
             }
         } finally {
             if (!acquired) {
@@ -177,21 +178,14 @@ public final class LockEngine {
     }
 
     /**
-     * Whether {@code sessionId} is the session of the client's current ZooKeeper handle, and that
-     * handle is alive. Never blocks and makes no request: after an expiry Curator replaces the handle
-     * before it reports {@code LOST}, so a node of the expired session fails this test while a node
-     * created under the new session passes it.
+     * Whether the session a node was created under is still alive: its handle (one session for
+     * life) is neither closed nor expired. Never blocks and makes no request: after an expiry
+     * Curator closes the old handle before it reports {@code LOST}, so a node of the expired session
+     * fails this test while a node created under the new session passes it.
      */
-    public boolean isCurrentSession(long sessionId) {
-        try {
-            ZooKeeper zk = client.getZookeeperClient().getZooKeeper();
-            return zk != null && zk.getSessionId() == sessionId && zk.getState().isAlive();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (Exception e) {
-            return false; // no usable handle: nothing can be held through it
-        }
+    public static boolean isSessionAlive(Acquired node) {
+        return node.handle().getSessionId() == node.sessionId()
+                && node.handle().getState().isAlive();
     }
 
     /** Whether {@code path} still exists and belongs to the client's current session. */
@@ -279,13 +273,15 @@ public final class LockEngine {
         for (int attempt = 1; ; attempt++) {
             ZooKeeper zk = ZkCalls.uninterruptibly(
                     client, "connecting", () -> client.getZookeeperClient().getZooKeeper());
-            long sessionId = zk.getSessionId();
             MultiOutcome outcome = multi(zk, prefix);
             switch (outcome.code()) {
                 case OK -> {
                     String path = ((OpResult.CreateResult) outcome.results().get(0)).getPath();
                     Stat root = ((OpResult.SetDataResult) outcome.results().get(1)).getStat();
-                    return new Created(path, nameOf(path), root.getMzxid(), sessionId, root.getNumChildren() == 1);
+                    // read after the reply: a handle still connecting (just after an expiry) has
+                    // session id 0 until then, and keeps the session it connected with for life
+                    return new Created(
+                            path, nameOf(path), root.getMzxid(), zk.getSessionId(), root.getNumChildren() == 1, zk);
                 }
                 case NONODE ->
                     ZkCalls.uninterruptibly(client, "creating " + paths.lockRoot(), () -> {
@@ -329,12 +325,12 @@ public final class LockEngine {
                 String path = paths.lockRoot() + "/" + name;
                 Stat stat = ZkCalls.uninterruptibly(
                         client, "checking " + path, () -> client.checkExists().forPath(path));
-                long session =
+                ZooKeeper handle =
                         ZkCalls.uninterruptibly(client, "reading the session id", () -> client.getZookeeperClient()
-                                .getZooKeeper()
-                                .getSessionId());
+                                .getZooKeeper());
+                long session = handle.getSessionId();
                 if (stat != null && stat.getEphemeralOwner() == session) {
-                    return new Created(path, name, stat.getCzxid(), session, false);
+                    return new Created(path, name, stat.getCzxid(), session, false, handle);
                 }
             }
         }
