@@ -154,12 +154,17 @@ public final class ClientProcess implements AutoCloseable {
         return holds.get();
     }
 
-    /** How often the client entered connection state {@code state} (e.g. SUSPENDED). */
     /** A counter the client reported at its end ({@code METRIC <name> <value>}), or 0. */
     public long metric(String name) {
         return metrics.getOrDefault(name, 0L);
     }
 
+    /** Whether the client reported counter {@code name} at its end. */
+    public boolean hasMetric(String name) {
+        return metrics.containsKey(name);
+    }
+
+    /** How often the client entered connection state {@code state} (e.g. SUSPENDED). */
     public long stateCount(String state) {
         AtomicLong count = states.get(state);
         return count == null ? 0 : count.get();

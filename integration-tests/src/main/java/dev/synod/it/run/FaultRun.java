@@ -53,6 +53,9 @@ public final class FaultRun {
      */
     public static final String STALE_CACHE_RETRIES = "stale-cache retries";
 
+    /** The count of clients that ended without reporting their metrics: should be zero. */
+    public static final String UNREPORTED_METRICS = "clients without metrics";
+
     private final String name;
     private final Ensemble ensemble;
     private final FaultMix mix;
@@ -162,12 +165,17 @@ public final class FaultRun {
         Map<String, Long> counts = new LinkedHashMap<>();
         STATES.forEach(s -> counts.put(s, 0L));
         counts.put(STALE_CACHE_RETRIES, 0L);
+        counts.put(UNREPORTED_METRICS, 0L);
         clients.forEach((w, processes) -> {
             List<List<Op>> parts = new ArrayList<>();
             for (ClientProcess p : processes) {
                 parts.add(HistoryJson.read(p.historyFile()));
                 STATES.forEach(s -> counts.merge(s, p.stateCount(s), Long::sum));
-                counts.merge(STALE_CACHE_RETRIES, p.metric("stale-cache-retries"), Long::sum);
+                if (p.hasMetric("stale-cache-retries")) {
+                    counts.merge(STALE_CACHE_RETRIES, p.metric("stale-cache-retries"), Long::sum);
+                } else {
+                    counts.merge(UNREPORTED_METRICS, 1L, Long::sum);
+                }
             }
             parts.add(finals.get(w.name()).ops());
             List<Op> merged = History.merge(parts);

@@ -39,6 +39,9 @@ class AllWorkloadsLongTest {
         assertNoAnomalies(report, "list-append");
         assertNoAnomalies(report, "counter");
         assertNoAnomalies(report, "lock-fenced");
+        assertThat(report.counts().get(FaultRun.UNREPORTED_METRICS))
+                .as("clients that ended without reporting their metrics in %s", report.name())
+                .isZero();
         assertThat(report.counts().get(FaultRun.STALE_CACHE_RETRIES))
                 .as("transactions the read-atomic safety net had to retry in %s", report.name())
                 .isZero();

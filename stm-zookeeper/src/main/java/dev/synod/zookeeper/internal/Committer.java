@@ -129,30 +129,46 @@ final class Committer {
                     paths.pathOf(w.name()),
                     w.data(),
                     (int) w.expectedVersion(),
-                    (rc, path, ctx, stat) -> {
-                        Reply reply = new Reply(rc, null, stat, request);
-                        replied(request, reply, known, inFlight);
-                        future.complete(reply);
-                    },
+                    (rc, path, ctx, stat) -> onReply(future, () -> new Reply(rc, null, stat, request), known, inFlight),
                     null);
         } else {
             zk.multi(
                     ops,
-                    (rc, path, ctx, results) -> {
-                        Reply reply = new Reply(rc, results, null, request);
-                        replied(request, reply, known, inFlight);
-                        future.complete(reply);
-                    },
+                    (rc, path, ctx, results) ->
+                            onReply(future, () -> new Reply(rc, results, null, request), known, inFlight),
                     null);
         }
         try {
             return ZkConnection.awaitReply(future, 2 * connection.requestTimeoutMs());
-        } catch (KeeperException | TimeoutException e) {
+        } catch (KeeperException | TimeoutException | IllegalStateException e) {
+            // no reply, or one we could not apply: the engine reads the outcome back
             unknownOutcomes.incrementAndGet();
             throw new CommitOutcomeUnknownException(
                     "no reply from ZooKeeper at " + connection.connectString() + " to a commit; it may or may not"
                             + " have applied",
                     e);
+        }
+    }
+
+    /**
+     * On the ZooKeeper event thread: applies a reply and hands it to the committing thread. Whatever
+     * goes wrong here, the committing thread gets an answer and the pending commit ends (else the
+     * watch worker would wait for it until its timeout).
+     */
+    private void onReply(
+            CompletableFuture<Reply> future,
+            java.util.function.Supplier<Reply> decode,
+            long known,
+            PendingCommits.Pending inFlight) {
+        try {
+            Reply reply = decode.get();
+            replied(reply, known, inFlight);
+            future.complete(reply);
+        } catch (RuntimeException | Error e) {
+            future.completeExceptionally(e);
+            throw e;
+        } finally {
+            pending.end(inFlight);
         }
     }
 
@@ -163,7 +179,7 @@ final class Committer {
      * queued, so that the watch worker (which may be waiting for this commit to fill the cache)
      * need not wait for the committing thread to be scheduled.
      */
-    private void replied(CommitRequest request, Reply reply, long known, PendingCommits.Pending inFlight) {
+    private void replied(Reply reply, long known, PendingCommits.Pending inFlight) {
         Code code = Code.get(reply.rc());
         if (isOutcomeUnknown(code)) {
             return; // the caller resolves the outcome; its finally ends the pending commit

@@ -154,7 +154,7 @@ final class WatchWorker implements Watcher, AutoCloseable {
         // of a multi, usually, for one read): in the middle of a batch, the items after the run,
         // a barrier included, come first, and skipping over them would let the read point pass
         // events not yet applied to the cache.
-        while (!group.isEmpty() && isDataEvent(queue.peek())) {
+        for (int more = 0; more < 10_000 && !group.isEmpty() && isDataEvent(queue.peek()); more++) {
             group.add((WatchedEvent) queue.poll());
         }
         flush(group);

@@ -150,9 +150,12 @@ class ReadPointContractTest {
         reader.coordinator().open("own", bytes("0"));
 
         AtomicBoolean running = new AtomicBoolean(true);
-        List<Sample> samples = new CopyOnWriteArrayList<>();
+        List<Sample> samples = new ArrayList<>(); // the sampler's own; read after join
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger ownCommits = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger fetches = new java.util.concurrent.atomic.AtomicInteger();
         List<Thread> threads = new ArrayList<>();
-        threads.add(new Thread(() -> {
+        threads.add(guarded(failures, () -> {
             while (running.get()) {
                 long t = reader.coordinator().readPoint();
                 long[] stamps = new long[CELLS];
@@ -163,7 +166,7 @@ class ReadPointContractTest {
                 Thread.onSpinWait();
             }
         }));
-        threads.add(new Thread(() -> {
+        threads.add(guarded(failures, () -> {
             while (running.get()) {
                 Versioned own = reader.coordinator().current("own");
                 reader.coordinator()
@@ -171,12 +174,14 @@ class ReadPointContractTest {
                                 List.of(),
                                 List.of(new CommitRequest.Write("own", own.version(), bytes("x"))),
                                 List.of()));
+                ownCommits.incrementAndGet();
             }
         }));
-        threads.add(new Thread(() -> {
+        threads.add(guarded(failures, () -> {
             Random random = new Random(7);
             while (running.get()) {
                 reader.coordinator().fetch(List.of("c" + random.nextInt(CELLS)));
+                fetches.incrementAndGet();
             }
         }));
         threads.forEach(Thread::start);
@@ -184,7 +189,7 @@ class ReadPointContractTest {
         for (int w = 0; w < writers.size(); w++) {
             Client writer = writers.get(w);
             Random random = new Random(w);
-            writing.add(new Thread(() -> {
+            writing.add(guarded(failures, () -> {
                 for (int n = 0; n < 400; n++) {
                     int first = random.nextInt(CELLS);
                     List<CommitRequest.Write> writes = new ArrayList<>();
@@ -219,6 +224,9 @@ class ReadPointContractTest {
             t.join();
         }
 
+        assertThat(failures).as("threads that failed").isEmpty();
+        assertThat(ownCommits.get()).as("the observer's own commits (barriers)").isPositive();
+        assertThat(fetches.get()).as("the observer's fetches (barriers)").isPositive();
         assertThat(samples).hasSizeGreaterThan(10);
         int violations = 0;
         String first = null;
@@ -237,6 +245,17 @@ class ReadPointContractTest {
         assertThat(violations)
                 .as("samples behind the read point; first: %s", first)
                 .isZero();
+    }
+
+    /** A thread whose failure is recorded instead of lost. */
+    private static Thread guarded(List<Throwable> failures, Runnable body) {
+        return new Thread(() -> {
+            try {
+                body.run();
+            } catch (Throwable t) {
+                failures.add(t);
+            }
+        });
     }
 
     private static long lastCommitAtOrBefore(List<Long> stamps, long point) {
