@@ -57,7 +57,7 @@ public final class ClientProcess implements AutoCloseable {
                 workload + "-p" + number,
                 mainClass.getName(),
                 List.of(
-                        "-Xmx160m",
+                        "-Xmx" + heapMegabytes() + "m",
                         "-XX:+UseSerialGC",
                         "-XX:TieredStopAtLevel=1",
                         "-Xss512k",
@@ -66,6 +66,16 @@ public final class ClientProcess implements AutoCloseable {
                 ClientArgs.format(all),
                 dir.resolve("logs").resolve(workload + "-p" + number + ".log"),
                 this::onEvent);
+    }
+
+    /**
+     * The client's heap: 160 MB for the bounded runs, more for longer ones ({@code
+     * synod.faults.scale}), since a client keeps its whole history (with every list it read) in
+     * memory until the end of the run.
+     */
+    static int heapMegabytes() {
+        double scale = Double.parseDouble(System.getProperty("synod.faults.scale", "1"));
+        return (int) Math.max(160, Math.ceil(64 * scale));
     }
 
     private void onEvent(String line) {
