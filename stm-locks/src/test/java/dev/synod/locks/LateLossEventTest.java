@@ -113,25 +113,6 @@ class LateLossEventTest extends ZkTestSupport {
         lock.unlock();
     }
 
-    private static LockListener recording(BlockingQueue<String> events) {
-        return new LockListener() {
-            @Override
-            public void onUncertain(String lock) {
-                events.add("uncertain");
-            }
-
-            @Override
-            public void onLost(String lock) {
-                events.add("lost");
-            }
-
-            @Override
-            public void onRestored(String lock) {
-                events.add("restored");
-            }
-        };
-    }
-
     private static ZooKeeper awaitNewSession(CuratorFramework client, long expired) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (System.nanoTime() < deadline) {

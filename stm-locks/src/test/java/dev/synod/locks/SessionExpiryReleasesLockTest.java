@@ -123,22 +123,7 @@ class SessionExpiryReleasesLockTest extends ZkTestSupport {
         CuratorFramework client = newClient(5000, null);
         DistributedReentrantLock lock = new DistributedReentrantLock(client, name);
         BlockingQueue<String> events = new LinkedBlockingQueue<>();
-        lock.addListener(new LockListener() {
-            @Override
-            public void onUncertain(String l) {
-                events.add("uncertain");
-            }
-
-            @Override
-            public void onLost(String l) {
-                events.add("lost");
-            }
-
-            @Override
-            public void onRestored(String l) {
-                events.add("restored");
-            }
-        });
+        lock.addListener(recording(events));
         lock.lock();
         try {
             server.stop();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -119,5 +120,25 @@ public abstract class ZkTestSupport {
         return client.getChildren().forPath(root).stream()
                 .filter(n -> n.contains("~"))
                 .toList();
+    }
+
+    /** A listener that adds "uncertain", "lost" and "restored" to {@code events} as they happen. */
+    protected static LockListener recording(BlockingQueue<String> events) {
+        return new LockListener() {
+            @Override
+            public void onUncertain(String lock) {
+                events.add("uncertain");
+            }
+
+            @Override
+            public void onLost(String lock) {
+                events.add("lost");
+            }
+
+            @Override
+            public void onRestored(String lock) {
+                events.add("restored");
+            }
+        };
     }
 }

@@ -64,12 +64,7 @@ class ReadPointContractTest {
         List<Sample> samples = new CopyOnWriteArrayList<>();
         Thread sampler = new Thread(() -> {
             while (writing.get()) {
-                long t = reader.coordinator().readPoint();
-                long[] stamps = new long[CELLS];
-                for (int i = 0; i < CELLS; i++) {
-                    stamps[i] = reader.coordinator().current("c" + i).stamp();
-                }
-                samples.add(new Sample(t, stamps));
+                samples.add(sample(reader.coordinator()));
                 Thread.onSpinWait();
             }
         });
@@ -157,12 +152,7 @@ class ReadPointContractTest {
         List<Thread> threads = new ArrayList<>();
         threads.add(guarded(failures, () -> {
             while (running.get()) {
-                long t = reader.coordinator().readPoint();
-                long[] stamps = new long[CELLS];
-                for (int i = 0; i < CELLS; i++) {
-                    stamps[i] = reader.coordinator().current("c" + i).stamp();
-                }
-                samples.add(new Sample(t, stamps));
+                samples.add(sample(reader.coordinator()));
                 Thread.onSpinWait();
             }
         }));
@@ -245,6 +235,16 @@ class ReadPointContractTest {
         assertThat(violations)
                 .as("samples behind the read point; first: %s", first)
                 .isZero();
+    }
+
+    /** The read point, then the stamp {@code current()} gives for every cell. */
+    private static Sample sample(ZkCoordinator coordinator) {
+        long t = coordinator.readPoint();
+        long[] stamps = new long[CELLS];
+        for (int i = 0; i < CELLS; i++) {
+            stamps[i] = coordinator.current("c" + i).stamp();
+        }
+        return new Sample(t, stamps);
     }
 
     /** A thread whose failure is recorded instead of lost. */
