@@ -44,8 +44,10 @@ import org.apache.curator.retry.ExponentialBackoffRetry;
  *
  * A transaction that writes sends exactly one ZooKeeper request, a {@code multi} of version checks
  * and writes, whatever the number of refs; a read-only transaction over refs already read once
- * sends none: every opened ref is cached and kept current by one persistent recursive watch on the
- * namespace. Reading a ref outside a transaction is a memory read.
+ * sends none: every opened ref is cached and kept current by a persistent watch on its znode, so a
+ * commit is announced only to the clients that opened the refs it wrote. Opening a ref costs one
+ * read and one watch registration, pipelined (one round trip). Reading a ref outside a transaction
+ * is a memory read.
  *
  * <h2>Layout</h2>
  *

@@ -56,7 +56,7 @@ public final class CellPaths {
         return namespace;
     }
 
-    /** The parent of all cell znodes, watched recursively. */
+    /** The parent of all cell znodes. */
     public String cellsRoot() {
         return cellsRoot;
     }

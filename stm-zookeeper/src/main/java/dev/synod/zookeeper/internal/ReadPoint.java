@@ -19,10 +19,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *       then raises {@code W} to just below the batch's last zxid (the other events of that zxid,
  *       one multi, may not have arrived yet). A commit {@code <= W} on an opened cell produced an
  *       event {@code <= W} that was handled before.
- *   <li>A cell is tracked (a placeholder) before its first read is sent: an event that the
- *       worker handles before the read completes makes the worker read it too; an event handled
- *       earlier was delivered before our read was sent, so the read (served by a server that had
- *       applied it) already reflects it.
+ *   <li>A cell is tracked (a placeholder) and its persistent watch is sent before its first read,
+ *       on the same session: the server adds the watch before it serves the read, so a change the
+ *       read does not reflect produces an event. An event that the worker handles before the read
+ *       completes makes the worker read it too; an event handled earlier was delivered before our
+ *       read was sent, so the read (served by a server that had applied it) already reflects it.
+ *       Cells that are not opened are not watched: their commits produce no events here, and the
+ *       contract says nothing about them.
  *   <li>A barrier is the reply to one of our asynchronous requests (a read, or a commit, whose reply
  *       follows the notifications it triggered): when the worker handles it, every event up to
  *       the server state {@code S} of that request has been handled. {@code S} is at least every
@@ -31,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *       those.
  *   <li>While the connection is lost, notifications are lost too: the read point is stale and
  *       does not rise until a refresh (a {@code sync} and a read of every opened cell, after the
- *       watch was re-registered) has made every opened cell current again.
+ *       watches were re-registered) has made every opened cell current again.
  * </ul>
  */
 final class ReadPoint {

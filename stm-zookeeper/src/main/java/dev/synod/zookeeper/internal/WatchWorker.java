@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -17,9 +18,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one persistent recursive watch on {@code <namespace>/cells} and the one thread that keeps
- * the cache of opened cells and the read point current (see {@link ReadPoint} for why the order
- * of work here guarantees the read-point contract).
+ * The persistent watches on the opened cells (one non-recursive watch per cell znode) and the one
+ * thread that keeps the cache of opened cells and the read point current (see {@link ReadPoint}
+ * for why the order of work here guarantees the read-point contract).
+ *
+ * <p>Why one watch per opened cell rather than one recursive watch on {@code <namespace>/cells}:
+ * a recursive watch announces every commit in the namespace to every client, including commits
+ * to cells the client never opened, so the server's notification work and each client's grows with
+ * the number of clients even when they share nothing. A per-cell watch announces a commit only to
+ * the clients that opened the cell. Registering it costs one request pipelined in front of the
+ * cell's first read (no extra round trip); the server handles it before the read, so every change
+ * the read does not reflect is announced.
  *
  * <p>The ZooKeeper event thread only hands events to this worker. The worker takes them in
  * batches: for every opened cell named in a batch whose cache is older than the event, it reads the
@@ -62,12 +71,35 @@ final class WatchWorker implements Watcher, AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    /** Adds the watch on the current session (synchronously) and starts the worker. */
-    void start() throws KeeperException, InterruptedException {
-        ZooKeeper zk = connection.handle("adding the watch on " + paths.cellsRoot());
-        zk.addWatch(paths.cellsRoot(), this, AddWatchMode.PERSISTENT_RECURSIVE);
-        watchedHandle = zk;
+    /** Starts the worker on the current session (no cell is opened yet, so nothing is watched). */
+    void start() {
+        watchedHandle = connection.handle("starting the cache of " + paths.cellsRoot());
         thread.start();
+    }
+
+    /**
+     * Sends the persistent watch on one cell and returns at once. The server handles it before any
+     * request sent after it on the same handle, so a read sent next reflects every change that is
+     * not announced. Adding a watch that is already there changes nothing.
+     *
+     * @return completes when the server has added the watch, or exceptionally with a {@link
+     *     KeeperException}
+     */
+    CompletableFuture<Void> watch(ZooKeeper zk, String name) {
+        CompletableFuture<Void> added = new CompletableFuture<>();
+        zk.addWatch(
+                paths.pathOf(name),
+                this,
+                AddWatchMode.PERSISTENT,
+                (rc, path, ctx) -> {
+                    if (rc == KeeperException.Code.OK.intValue()) {
+                        added.complete(null);
+                    } else {
+                        added.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc), path));
+                    }
+                },
+                null);
+        return added;
     }
 
     /** Called on the ZooKeeper event thread: hand off, nothing else. */
@@ -257,7 +289,7 @@ final class WatchWorker implements Watcher, AutoCloseable {
         }
     }
 
-    /** Re-adds the watch after a new session and refreshes the cache after a lost connection. */
+    /** Re-adds the watches after a new session and refreshes the cache after a lost connection. */
     private void tick() throws InterruptedException {
         ZooKeeper zk = connection.handleIfConnected();
         if (zk == null || closed) {
@@ -265,17 +297,26 @@ final class WatchWorker implements Watcher, AutoCloseable {
         }
         if (zk != watchedHandle) {
             readPoint.markStale();
+            // a cell opened from now on adds its own watch on this handle (or a newer one)
+            List<String> names = cache.openedNames();
+            List<CompletableFuture<Void>> added = new ArrayList<>(names.size());
+            for (String name : names) {
+                added.add(watch(zk, name));
+            }
             try {
-                zk.addWatch(paths.cellsRoot(), this, AddWatchMode.PERSISTENT_RECURSIVE);
-                watchedHandle = zk;
-                LOG.info(
-                        "{}: new ZooKeeper session 0x{}: watch re-added",
-                        paths.cellsRoot(),
-                        Long.toHexString(zk.getSessionId()));
-            } catch (KeeperException e) {
-                LOG.warn("{}: re-adding the watch failed ({}); will retry", paths.cellsRoot(), e.code());
+                ZkConnection.awaitReply(
+                        CompletableFuture.allOf(added.toArray(CompletableFuture[]::new)),
+                        2 * connection.requestTimeoutMs());
+            } catch (KeeperException | TimeoutException e) {
+                LOG.warn("{}: re-adding the watches failed ({}); will retry", paths.cellsRoot(), e.toString());
                 return;
             }
+            watchedHandle = zk;
+            LOG.info(
+                    "{}: new ZooKeeper session 0x{}: {} cell watches re-added",
+                    paths.cellsRoot(),
+                    Long.toHexString(zk.getSessionId()),
+                    names.size());
         }
         if (readPoint.isStale()) {
             refresh();
@@ -303,17 +344,34 @@ final class WatchWorker implements Watcher, AutoCloseable {
     public void close() {
         closed = true;
         thread.interrupt();
+    }
+
+    /**
+     * Removes the cell watches on the server too, so that a caller-owned client stops receiving
+     * events; waits at most {@code timeoutMs} for the replies (a client that is closed next just
+     * loses them, and its session's watches go with it).
+     */
+    void removeWatches(long timeoutMs) {
         ZooKeeper zk = watchedHandle;
-        if (zk != null) {
+        if (zk == null) {
+            return;
+        }
+        boolean local = !connection.isConnected();
+        List<CompletableFuture<Void>> removed = new ArrayList<>();
+        for (String name : cache.openedNames()) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
             try {
-                // remove it on the server too, so that a caller-owned client stops receiving events
-                zk.removeWatches(paths.cellsRoot(), this, WatcherType.Any, !connection.isConnected());
-            } catch (KeeperException | InterruptedException | RuntimeException e) {
-                LOG.debug("removing the watch on {} failed: {}", paths.cellsRoot(), e.toString());
-                if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                }
+                zk.removeWatches(
+                        paths.pathOf(name), this, WatcherType.Any, local, (rc, path, ctx) -> done.complete(null), null);
+                removed.add(done);
+            } catch (RuntimeException e) {
+                LOG.debug("removing the watch on {} failed: {}", paths.pathOf(name), e.toString());
             }
+        }
+        try {
+            ZkConnection.awaitReply(CompletableFuture.allOf(removed.toArray(CompletableFuture[]::new)), timeoutMs);
+        } catch (KeeperException | TimeoutException | RuntimeException e) {
+            LOG.debug("removing the watches under {} failed: {}", paths.cellsRoot(), e.toString());
         }
     }
 }

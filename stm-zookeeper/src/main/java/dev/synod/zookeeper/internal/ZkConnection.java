@@ -205,6 +205,11 @@ final class ZkConnection {
         }
     }
 
+    /** Whether the client was built by us (and {@link #close()} closes it). */
+    boolean owned() {
+        return owned;
+    }
+
     void close() {
         if (owned) {
             original.close();

@@ -9,11 +9,14 @@ import dev.synod.stm.spi.CommitRequest;
 import dev.synod.stm.spi.CommitResult;
 import dev.synod.stm.spi.Coordinator;
 import dev.synod.stm.spi.Versioned;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
@@ -24,8 +27,8 @@ import org.apache.zookeeper.ZooKeeper;
  * The {@link Coordinator} on ZooKeeper: a cell is one znode {@code <namespace>/cells/<name>} (with
  * '/' in the name replaced by ':'), its version the znode's data version and its stamp the znode's
  * {@code mzxid}. A commit is one request ({@link Committer}); the opened cells are cached and kept
- * current by one persistent recursive watch ({@link WatchWorker}); the read point is the zxid up to
- * which the cache is known to be complete ({@link ReadPoint}).
+ * current by one persistent watch per opened cell ({@link WatchWorker}); the read point is the zxid
+ * up to which the cache is known to be complete ({@link ReadPoint}).
  *
  * <p>Thread-safe. Uses the raw ZooKeeper handle of the Curator client for commits (never retried:
  * see {@link Committer}) and for reads (under Curator's retry policy: reads are idempotent).
@@ -64,7 +67,7 @@ public final class ZkCoordinator implements Coordinator {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
-     * Starts a coordinator: creates {@code <namespace>/cells} if absent and adds the watch.
+     * Starts a coordinator: creates {@code <namespace>/cells} if absent and starts the cache.
      *
      * @param client a started Curator client; its own namespace, if any, is ignored (all paths
      *     are absolute)
@@ -100,13 +103,6 @@ public final class ZkCoordinator implements Coordinator {
                 return null;
             });
             worker.start();
-        } catch (KeeperException e) {
-            cache.close();
-            throw connection.failure("adding the watch on " + paths.cellsRoot(), e);
-        } catch (InterruptedException e) {
-            cache.close();
-            Thread.currentThread().interrupt();
-            throw new StmInterruptedException("interrupted while connecting to " + describe());
         } catch (RuntimeException e) {
             cache.close();
             throw e;
@@ -155,11 +151,12 @@ public final class ZkCoordinator implements Coordinator {
         boolean reserved = cache.reserve(name);
         // while we create the cell, the worker waits for our read instead of reading it too
         PendingCommits.Pending creating = null;
+        AtomicReference<ZooKeeper> watchedOn = new AtomicReference<>();
         try {
             // read first: attaching to an existing cell costs one read, and no failed create
             // (a failed write still goes through the leader and the transaction log)
             for (int attempt = 0; ; attempt++) {
-                Versioned v = readWithBarrier(List.of(name), false, "opening '" + name + "'")
+                Versioned v = readWithBarrier(List.of(name), false, watchedOn, "opening '" + name + "'")
                         .values()
                         .get(0);
                 if (v == null) {
@@ -211,17 +208,37 @@ public final class ZkCoordinator implements Coordinator {
 
     /**
      * Reads cells (under the retry policy) with a read that is also a barrier for the read point.
+     *
+     * @param watchedOn if not null, the cells' watches are added in front of the read, on the same
+     *     handle, unless they already were on that handle (held here; an attempt may run on a new
+     *     session)
      */
-    private CellReader.Result readWithBarrier(List<String> names, boolean syncFirst, String action) {
+    private CellReader.Result readWithBarrier(
+            List<String> names, boolean syncFirst, AtomicReference<ZooKeeper> watchedOn, String action) {
         AtomicInteger attempts = new AtomicInteger();
         CellReader.Result result = connection.withRetry(action, () -> {
             ZooKeeper zk = connection.curator().getZookeeperClient().getZooKeeper();
+            List<CompletableFuture<Void>> watched = new ArrayList<>();
+            if (watchedOn != null && watchedOn.get() != zk) {
+                for (String name : names) {
+                    watched.add(worker.watch(zk, name));
+                }
+            }
             long candidate = readPoint.maxKnown();
             // after a lost connection a commit of ours may still be in flight: sync first
             boolean sync = syncFirst || attempts.getAndIncrement() > 0;
-            return ZkConnection.awaitReply(
+            CellReader.Result read = ZkConnection.awaitReply(
                     reader.read(zk, names, sync, r -> barrier(Math.max(candidate, r.maxStamp()))),
                     2 * connection.requestTimeoutMs());
+            for (CompletableFuture<Void> w : watched) {
+                // answered before the read: a failure (say, the connection was lost in between)
+                // fails this attempt, as the retry policy expects
+                ZkConnection.awaitReply(w, 2 * connection.requestTimeoutMs());
+            }
+            if (!watched.isEmpty()) {
+                watchedOn.set(zk);
+            }
+            return read;
         });
         readPoint.learnt(result.maxStamp());
         return result;
@@ -274,7 +291,7 @@ public final class ZkCoordinator implements Coordinator {
         }
         long unknown = committer.unknownOutcomes();
         boolean sync = unknown > syncedUnknownOutcomes.get();
-        CellReader.Result result = readWithBarrier(names, sync, "reading " + names);
+        CellReader.Result result = readWithBarrier(names, sync, null, "reading " + names);
         if (sync) {
             syncedUnknownOutcomes.accumulateAndGet(unknown, Math::max);
         }
@@ -354,6 +371,9 @@ public final class ZkCoordinator implements Coordinator {
             return;
         }
         connection.original().getConnectionStateListenable().removeListener(stateListener);
+        if (!connection.owned()) {
+            worker.removeWatches(connection.requestTimeoutMs());
+        }
         worker.close();
         cache.close();
         connection.close();

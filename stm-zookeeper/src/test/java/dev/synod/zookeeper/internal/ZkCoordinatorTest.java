@@ -70,7 +70,9 @@ class ZkCoordinatorTest {
         a.coordinator().open("c", bytes("first"));
         b.requests().reset();
         assertThat(text(b.coordinator().open("c", bytes("second")))).isEqualTo("first");
-        assertThat(b.requests().snapshot()).as("attaching is one read").isEqualTo(Map.of("getData", 1L));
+        assertThat(b.requests().snapshot())
+                .as("attaching is one read behind its watch, pipelined")
+                .isEqualTo(Map.of("addWatch", 1L, "getData", 1L));
         b.requests().reset();
         assertThat(text(b.coordinator().open("c", bytes("third")))).isEqualTo("first");
         assertThat(b.requests().total())
@@ -82,7 +84,7 @@ class ZkCoordinatorTest {
         assertThat(text(c.coordinator().open("created", bytes("new")))).isEqualTo("new");
         assertThat(c.requests().snapshot())
                 .as("creating is a read, a create and a read")
-                .isEqualTo(Map.of("getData", 2L, "create", 1L));
+                .isEqualTo(Map.of("addWatch", 1L, "getData", 2L, "create", 1L));
         assertThatThrownBy(() -> b.coordinator().open("absent", null))
                 .isInstanceOf(NoSuchRefException.class)
                 .hasMessageContaining("'absent'")

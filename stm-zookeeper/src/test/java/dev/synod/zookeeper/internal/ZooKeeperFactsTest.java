@@ -112,8 +112,11 @@ class ZooKeeperFactsTest {
     @Test
     void aReadReplyNeverOvertakesTheNotificationOfTheStateItReflects() throws Exception {
         handle.create("/order", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-        handle.create("/order/x", new byte[] {0}, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-        handle.create("/order/y", new byte[] {0}, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        // both in one multi, as every later write: the two nodes always share their mzxid, which is
+        // what the checks below, across nodes, rely on
+        handle.multi(List.of(
+                Op.create("/order/x", new byte[] {0}, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT),
+                Op.create("/order/y", new byte[] {0}, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT)));
         java.util.Map<String, Long> notified = new java.util.concurrent.ConcurrentHashMap<>();
         notified.put("/order/x", handle.exists("/order/x", false).getMzxid());
         notified.put("/order/y", handle.exists("/order/y", false).getMzxid());

@@ -2,12 +2,16 @@ package dev.synod.zookeeper.testing;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.AsyncCallback;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.Watcher.WatcherType;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.client.ZKClientConfig;
@@ -17,12 +21,14 @@ import org.apache.zookeeper.data.Stat;
 /**
  * A ZooKeeper handle that counts the requests it sends, per kind. A read-only multi (only {@code
  * getData} ops) counts as "multiRead", any other multi as "multi". Overloads that delegate to each
- * other count once (a per-thread depth guard).
+ * other count once (a per-thread depth guard). It also counts the data notifications delivered to
+ * watchers added with {@code addWatch} ({@link RequestCounter#notifications()}).
  */
 @SuppressWarnings("try") // ZooKeeper.close() throws InterruptedException: not ours to change
 public class CountingZooKeeper extends ZooKeeper {
     private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
     private final RequestCounter counter;
+    private final Map<Watcher, Watcher> counting = new ConcurrentHashMap<>();
 
     public CountingZooKeeper(
             String connectString,
@@ -44,6 +50,75 @@ public class CountingZooKeeper extends ZooKeeper {
 
     private static void exit() {
         DEPTH.get()[0]--;
+    }
+
+    /** The watcher registered for {@code watcher}: the same one, counting its data events. */
+    private Watcher counting(Watcher watcher) {
+        return counting.computeIfAbsent(watcher, w -> event -> {
+            if (event.getType() != Watcher.Event.EventType.None) {
+                counter.notified();
+            }
+            w.process(event);
+        });
+    }
+
+    /** The paths with a persistent (non-recursive) watch of this handle, as the client knows them. */
+    public List<String> persistentWatchPaths() {
+        return getPersistentWatches();
+    }
+
+    /** The paths with a persistent recursive watch of this handle, as the client knows them. */
+    public List<String> persistentRecursiveWatchPaths() {
+        return getPersistentRecursiveWatches();
+    }
+
+    @Override
+    public void addWatch(String basePath, Watcher watcher, AddWatchMode mode)
+            throws KeeperException, InterruptedException {
+        enter("addWatch");
+        try {
+            super.addWatch(basePath, counting(watcher), mode);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void addWatch(
+            String basePath, Watcher watcher, AddWatchMode mode, AsyncCallback.VoidCallback cb, Object ctx) {
+        enter("addWatch");
+        try {
+            super.addWatch(basePath, counting(watcher), mode, cb, ctx);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void removeWatches(String path, Watcher watcher, WatcherType watcherType, boolean local)
+            throws InterruptedException, KeeperException {
+        enter("removeWatches");
+        try {
+            super.removeWatches(path, counting(watcher), watcherType, local);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void removeWatches(
+            String path,
+            Watcher watcher,
+            WatcherType watcherType,
+            boolean local,
+            AsyncCallback.VoidCallback cb,
+            Object ctx) {
+        enter("removeWatches");
+        try {
+            super.removeWatches(path, counting(watcher), watcherType, local, cb, ctx);
+        } finally {
+            exit();
+        }
     }
 
     private static String multiKind(Iterable<Op> ops) {

@@ -11,9 +11,22 @@ public final class RequestCounter {
     public static final java.util.Set<String> WRITES = java.util.Set.of("multi", "setData", "create", "delete");
 
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+    private final LongAdder notifications = new LongAdder();
 
     void count(String kind) {
         counts.computeIfAbsent(kind, k -> new LongAdder()).increment();
+    }
+
+    void notified() {
+        notifications.increment();
+    }
+
+    /**
+     * Data notifications (created, changed, deleted) delivered to the watchers this client added;
+     * not requests, so not part of {@link #total()}.
+     */
+    public long notifications() {
+        return notifications.sum();
     }
 
     /** A snapshot, by kind, without zero entries. */
@@ -42,5 +55,6 @@ public final class RequestCounter {
 
     public void reset() {
         counts.values().forEach(LongAdder::reset);
+        notifications.reset();
     }
 }
