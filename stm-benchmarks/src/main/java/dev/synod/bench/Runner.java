@@ -32,6 +32,18 @@ final class Runner {
             return ops / seconds;
         }
 
+        /** Two runs of the same scenario and system taken as one: operations, time and latencies summed. */
+        static Result merge(Result a, Result b) {
+            if (a == null) {
+                return b;
+            }
+            long[] all = new long[a.sortedLatencies.length + b.sortedLatencies.length];
+            System.arraycopy(a.sortedLatencies, 0, all, 0, a.sortedLatencies.length);
+            System.arraycopy(b.sortedLatencies, 0, all, a.sortedLatencies.length, b.sortedLatencies.length);
+            Arrays.sort(all);
+            return new Result(a.scenario, a.system, a.threads, a.ops + b.ops, a.seconds + b.seconds, all);
+        }
+
         double percentileMicros(double p) {
             if (sortedLatencies.length == 0) {
                 return Double.NaN;

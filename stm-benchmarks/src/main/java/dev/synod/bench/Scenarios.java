@@ -77,16 +77,18 @@ final class Scenarios implements AutoCloseable {
     }
 
     /**
-     * As {@link #rawMulti(int)}, each client also holding a persistent recursive watch on the
-     * parent of the znodes (what keeping a cache current costs: every write is announced to every
-     * client); the watcher does nothing.
+     * As {@link #rawMulti(int)}, each client also holding a persistent watch on each of its znodes
+     * (what keeping a cache current costs at the least: every write is announced to the client
+     * that made it); the watcher does nothing.
      */
     Runner.Op rawMultiWatched(int refs) throws Exception {
         CuratorFramework client = curator();
-        Runner.Op op = rawMulti(refs, client);
-        client.getZookeeperClient()
-                .getZooKeeper()
-                .addWatch("/raw", event -> {}, org.apache.zookeeper.AddWatchMode.PERSISTENT_RECURSIVE);
+        List<String> paths = new ArrayList<>();
+        Runner.Op op = rawMulti(refs, client, paths);
+        ZooKeeper zk = client.getZookeeperClient().getZooKeeper();
+        for (String path : paths) {
+            zk.addWatch(path, event -> {}, org.apache.zookeeper.AddWatchMode.PERSISTENT);
+        }
         return op;
     }
 
@@ -96,8 +98,12 @@ final class Scenarios implements AutoCloseable {
     }
 
     private Runner.Op rawMulti(int refs, CuratorFramework client) throws Exception {
+        return rawMulti(refs, client, new ArrayList<>());
+    }
+
+    /** Creates {@code refs} znodes (their paths added to {@code paths}) and returns the op. */
+    private Runner.Op rawMulti(int refs, CuratorFramework client, List<String> paths) throws Exception {
         ZooKeeper zk = client.getZookeeperClient().getZooKeeper();
-        List<String> paths = new ArrayList<>();
         int[] versions = new int[refs];
         for (int i = 0; i < refs; i++) {
             String path = "/raw/" + fresh("multi");

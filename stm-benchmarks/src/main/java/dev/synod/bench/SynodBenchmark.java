@@ -22,15 +22,20 @@ import org.apache.curator.test.TestingServer;
  * Synod against raw ZooKeeper and Curator's recipes, in one run against the same ZooKeeper
  * server. A plain harness rather than JMH: every operation is a network round trip of 100+ µs, so
  * what matters is fair setup (each thread its own client and session) and the same server, and
- * the ratios are computed within one run.
+ * the ratios are computed within one run. Each comparison runs in alternating rounds (baseline
+ * then Synod, Synod then baseline, ...), each with its own clients and warm-up, and sums them, so
+ * that neither side gains from running second (a warmer JIT) or from a quiet moment of a noisy
+ * machine.
  *
- * <p>Usage: {@code SynodBenchmark [--seconds N] [--warmup N] [--threads 1,8] [--out FILE]
- * [--connect HOST:PORT]}. Without {@code --connect} an embedded server on 127.0.0.1 is started.
+ * <p>Usage: {@code SynodBenchmark [--seconds N] [--warmup N] [--rounds N] [--threads 1,8] [--out
+ * FILE] [--connect HOST:PORT]}: {@code --seconds} is the measured time per system and row, split
+ * over {@code --rounds} (default 3). Without {@code --connect} an embedded server on 127.0.0.1 is started.
  */
 public final class SynodBenchmark {
     private final String connectString;
     private final Duration warmup;
     private final Duration measure;
+    private final int rounds;
     private final PrintStream log;
     private final List<Row> rows = new ArrayList<>();
 
@@ -38,10 +43,17 @@ public final class SynodBenchmark {
     public record Row(
             String scenario, int threads, String system, double opsPerSecond, double p50, double p99, String ratio) {}
 
-    SynodBenchmark(String connectString, Duration warmup, Duration measure, PrintStream log) {
+    /** Rounds per comparison unless told otherwise. */
+    public static final int DEFAULT_ROUNDS = 3;
+
+    SynodBenchmark(String connectString, Duration warmup, Duration measure, int rounds, PrintStream log) {
+        if (rounds < 1) {
+            throw new IllegalArgumentException("rounds must be at least 1 but was " + rounds);
+        }
         this.connectString = connectString;
         this.warmup = warmup;
         this.measure = measure;
+        this.rounds = rounds;
         this.log = log;
     }
 
@@ -49,6 +61,7 @@ public final class SynodBenchmark {
         Map<String, String> opts = parse(args);
         Duration warmup = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("--warmup", "2")));
         Duration measure = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("--seconds", "5")));
+        int rounds = Integer.parseInt(opts.getOrDefault("--rounds", String.valueOf(DEFAULT_ROUNDS)));
         int[] threads = java.util.Arrays.stream(
                         opts.getOrDefault("--threads", "1,8").split(","))
                 .mapToInt(Integer::parseInt)
@@ -61,9 +74,9 @@ public final class SynodBenchmark {
             connect = "127.0.0.1:" + server.getPort();
         }
         try {
-            SynodBenchmark bench = new SynodBenchmark(connect, warmup, measure, System.err);
+            SynodBenchmark bench = new SynodBenchmark(connect, warmup, measure, rounds, System.err);
             List<Row> rows = bench.runAll(threads);
-            String table = markdown(rows, connect, server != null, warmup, measure);
+            String table = markdown(rows, connect, server != null, warmup, measure, rounds);
             System.out.println(table);
             if (out != null) {
                 Files.writeString(Path.of(out), table, StandardCharsets.UTF_8);
@@ -78,17 +91,20 @@ public final class SynodBenchmark {
     /**
      * Runs every scenario against {@code connectString} and returns the rows in the order of the
      * report (for tools that chart or store them). Progress goes to {@code log}. Blocks for about
-     * {@code (warmup + measure) * 12} per thread count above 1 and 8 per thread count of 1.
+     * {@code (rounds * warmup + measure) * 12} per thread count above 1 and 8 per thread count of 1.
      *
+     * @param measure measured time per system and row, split over the rounds
+     * @param rounds alternating rounds per comparison (at least 1)
      * @param threadCounts client threads per scenario, e.g. {@code {1, 8}}
      */
     public static List<Row> run(
-            String connectString, Duration warmup, Duration measure, int[] threadCounts, PrintStream log)
+            String connectString, Duration warmup, Duration measure, int rounds, int[] threadCounts, PrintStream log)
             throws Exception {
-        return new SynodBenchmark(connectString, warmup, measure, log).runAll(threadCounts);
+        return new SynodBenchmark(connectString, warmup, measure, rounds, log).runAll(threadCounts);
     }
 
     List<Row> runAll(int[] threadCounts) throws Exception {
+        warmUp(java.util.Arrays.stream(threadCounts).max().orElse(1));
         for (int threads : threadCounts) {
             compare(
                     "write txn, 1 ref",
@@ -108,7 +124,7 @@ public final class SynodBenchmark {
                 compare(
                         "write txn, 1 ref",
                         threads,
-                        "raw multi + recursive watch",
+                        "raw multi + watch on its znodes",
                         s -> s.rawMultiWatched(1),
                         "Synod",
                         s -> s.synodTxn(1));
@@ -147,16 +163,42 @@ public final class SynodBenchmark {
         return rows;
     }
 
+    /**
+     * Runs both kinds of write for a while, unreported, so that the first rows do not pay for a cold
+     * JIT (client and embedded server) and a fresh transaction log.
+     */
+    private void warmUp(int threads) throws Exception {
+        Duration each = warmup.multipliedBy(2).plusSeconds(1);
+        log.printf(Locale.ROOT, "warming up (%d s)%n", 2 * each.toSeconds());
+        try (Scenarios s = new Scenarios(connectString)) {
+            Runner.run("warm-up", "raw", threads, Duration.ZERO, each, i -> s.rawMulti(1));
+            Runner.run("warm-up", "Synod", threads, Duration.ZERO, each, i -> s.synodTxn(1));
+        }
+    }
+
     interface Setup {
         Runner.Op create(Scenarios s) throws Exception;
     }
 
     private void compare(String scenario, int threads, String baseName, Setup base, String synodName, Setup synod)
             throws Exception {
-        Runner.Result b = measure(scenario, baseName, threads, base);
+        Duration slice = measure.dividedBy(rounds);
+        Runner.Result b = null;
+        Runner.Result s = null;
+        for (int round = 0; round < rounds; round++) {
+            boolean baseFirst = round % 2 == 0 || synod == null;
+            if (baseFirst) {
+                b = Runner.Result.merge(b, measure(scenario, baseName, threads, base, slice));
+            }
+            if (synod != null) {
+                s = Runner.Result.merge(s, measure(scenario, synodName, threads, synod, slice));
+            }
+            if (!baseFirst) {
+                b = Runner.Result.merge(b, measure(scenario, baseName, threads, base, slice));
+            }
+        }
         add(b, "baseline");
-        if (synod != null) {
-            Runner.Result s = measure(scenario, synodName, threads, synod);
+        if (s != null) {
             add(s, String.format(Locale.ROOT, "%.2fx", s.opsPerSecond() / b.opsPerSecond()));
         }
     }
@@ -172,10 +214,11 @@ public final class SynodBenchmark {
         }
     }
 
-    private Runner.Result measure(String scenario, String system, int threads, Setup setup) throws Exception {
+    private Runner.Result measure(String scenario, String system, int threads, Setup setup, Duration slice)
+            throws Exception {
         log.printf(Locale.ROOT, "running %-22s %-30s threads=%d%n", scenario, system, threads);
         try (Scenarios s = new Scenarios(connectString)) {
-            return Runner.run(scenario, system, threads, warmup, measure, i -> setup.create(s));
+            return Runner.run(scenario, system, threads, warmup, slice, i -> setup.create(s));
         }
     }
 
@@ -191,17 +234,20 @@ public final class SynodBenchmark {
     }
 
     /** The report: a heading line naming the setup, then a markdown table of {@code rows}. */
-    public static String markdown(List<Row> rows, String connect, boolean embedded, Duration warmup, Duration measure) {
+    public static String markdown(
+            List<Row> rows, String connect, boolean embedded, Duration warmup, Duration measure, int rounds) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(
                 Locale.ROOT,
-                "Synod benchmark, %s, ZooKeeper %s (%s), %d cores, warm-up %d s, measured %d s per row%n%n",
+                "Synod benchmark, %s, ZooKeeper %s (%s), %d cores, measured %d s per row in %d alternating rounds"
+                        + " (each after a %d s warm-up)%n%n",
                 LocalDate.now(),
                 connect,
                 embedded ? "embedded, one server" : "external",
                 Runtime.getRuntime().availableProcessors(),
-                warmup.toSeconds(),
-                measure.toSeconds()));
+                measure.toSeconds(),
+                rounds,
+                warmup.toSeconds()));
         sb.append("| scenario | threads | system | ops/s | p50 µs | p99 µs | Synod / baseline |\n");
         sb.append("| --- | ---: | --- | ---: | ---: | ---: | ---: |\n");
         for (Row r : rows) {
@@ -227,8 +273,9 @@ public final class SynodBenchmark {
         Map<String, String> opts = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("usage: SynodBenchmark [--seconds N] [--warmup N] [--threads 1,8]"
-                        + " [--out FILE] [--connect HOST:PORT]; bad argument '" + args[i] + "'");
+                throw new IllegalArgumentException(
+                        "usage: SynodBenchmark [--seconds N] [--warmup N] [--rounds N] [--threads 1,8]"
+                                + " [--out FILE] [--connect HOST:PORT]; bad argument '" + args[i] + "'");
             }
             opts.put(args[i], args[++i]);
         }

@@ -30,14 +30,22 @@ final class BenchCommand implements Callable<Integer> {
             names = "--seconds",
             paramLabel = "N",
             defaultValue = "5",
-            description = "measured seconds per row (default: ${DEFAULT-VALUE})")
+            description = "measured seconds per system and row, split over the rounds (default: ${DEFAULT-VALUE})")
     int seconds;
+
+    @Option(
+            names = "--rounds",
+            paramLabel = "N",
+            defaultValue = "3",
+            description = "alternating rounds per comparison, so that neither side always runs second"
+                    + " (default: ${DEFAULT-VALUE})")
+    int rounds;
 
     @Option(
             names = "--warmup",
             paramLabel = "N",
             defaultValue = "2",
-            description = "warm-up seconds per row (default: ${DEFAULT-VALUE})")
+            description = "warm-up seconds before each round (default: ${DEFAULT-VALUE})")
     int warmup;
 
     @Option(
@@ -63,8 +71,14 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (seconds < 1 || warmup < 0 || Arrays.stream(threads).anyMatch(t -> t < 1 || t > 64)) {
-            throw new Failure(Failure.USAGE, "--seconds must be >= 1, --warmup >= 0 and --threads between 1 and 64");
+        if (seconds < 1
+                || warmup < 0
+                || rounds < 1
+                || rounds > 10
+                || Arrays.stream(threads).anyMatch(t -> t < 1 || t > 64)) {
+            throw new Failure(
+                    Failure.USAGE,
+                    "--seconds must be >= 1, --warmup >= 0, --rounds between 1 and 10 and --threads between 1 and 64");
         }
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
@@ -79,13 +93,13 @@ final class BenchCommand implements Callable<Integer> {
             stderr.printf(
                     "synod bench: %d rows, about %d s%n",
                     rowsPerThreadCount * threads.length,
-                    (long) rowsPerThreadCount * threads.length * (seconds + warmup + 1));
+                    (long) rowsPerThreadCount * threads.length * (seconds + (long) rounds * (warmup + 1)));
             stderr.flush();
             PrintStream log = new PrintStream(new WriterOutputStream(stderr), true, StandardCharsets.UTF_8);
-            List<SynodBenchmark.Row> rows =
-                    SynodBenchmark.run(where, Duration.ofSeconds(warmup), Duration.ofSeconds(seconds), threads, log);
+            List<SynodBenchmark.Row> rows = SynodBenchmark.run(
+                    where, Duration.ofSeconds(warmup), Duration.ofSeconds(seconds), rounds, threads, log);
             String table = SynodBenchmark.markdown(
-                    rows, where, server != null, Duration.ofSeconds(warmup), Duration.ofSeconds(seconds));
+                    rows, where, server != null, Duration.ofSeconds(warmup), Duration.ofSeconds(seconds), rounds);
             stdout.println(table);
             String title = "Synod vs raw ZooKeeper and Curator (" + LocalDate.now() + ", "
                     + Runtime.getRuntime().availableProcessors() + " cores, "

@@ -500,6 +500,12 @@ public final class Engine implements Stm {
     /** Turns coordinator changes into watch calls. Runs on the coordinator's notification thread. */
     private final class Listener implements ChangeListener {
         @Override
+        public boolean wants(String name) {
+            IdentityBase<?> identity = identities.get(name);
+            return identity != null && identity.hasWatches();
+        }
+
+        @Override
         public void onChange(Versioned previous, Versioned current) {
             IdentityBase<?> identity = identities.get(current.name());
             if (identity == null || !identity.hasWatches()) {

@@ -16,6 +16,16 @@ public interface ChangeListener {
      */
     void onChange(Versioned previous, Versioned current);
 
+    /**
+     * Whether changes of the cell {@code name} are wanted at the moment (say, because something
+     * watches it). A coordinator may skip, without queueing anything, the {@link #onChange} calls
+     * of a change for which every listener says no; it asks when the change is applied. Default:
+     * every change is wanted.
+     */
+    default boolean wants(String name) {
+        return true;
+    }
+
     /** A cell was deleted. */
     default void onDelete(String name) {}
 }

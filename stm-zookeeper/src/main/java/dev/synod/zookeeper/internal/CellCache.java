@@ -124,7 +124,7 @@ final class CellCache implements AutoCloseable {
             slot.value = fresh;
             slot.stamp = fresh.stamp();
             slot.deleted = false;
-            if (!firstState) {
+            if (!firstState && wanted(fresh.name())) {
                 // the first state of a cell being opened is returned by open(), it is not a change
                 notifyListeners(l -> l.onChange(previous, fresh));
             }
@@ -155,6 +155,16 @@ final class CellCache implements AutoCloseable {
     AutoCloseable subscribe(ChangeListener listener) {
         listeners.add(listener);
         return () -> listeners.remove(listener);
+    }
+
+    /** Whether a listener wants the changes of this cell (no hand-off to the notifier otherwise). */
+    private boolean wanted(String name) {
+        for (ChangeListener l : listeners) {
+            if (l.wants(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void notifyListeners(ListenerCall call) {
