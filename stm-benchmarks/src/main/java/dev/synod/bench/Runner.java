@@ -26,7 +26,10 @@ final class Runner {
         Op create(int index) throws Exception;
     }
 
-    /** What one measured run produced. */
+    /**
+     * What one measured run produced: the operations completed within the window, and the latency
+     * of every operation started within it (including those that ended after it).
+     */
     record Result(String scenario, String system, int threads, long ops, double seconds, long[] sortedLatencies) {
         double opsPerSecond() {
             return ops / seconds;
@@ -86,8 +89,13 @@ final class Runner {
                                 }
                                 op.run();
                                 long t1 = System.nanoTime();
-                                if (t0 >= from && t1 <= until) {
-                                    count++;
+                                if (t0 >= from) {
+                                    // an operation that started in the window counts in the
+                                    // latencies even if it ends after it: a starved thread's
+                                    // long wait must show in the tail
+                                    if (t1 <= until) {
+                                        count++;
+                                    }
                                     if (n < lat.length) {
                                         lat[n++] = t1 - t0;
                                     }

@@ -27,8 +27,8 @@ import org.apache.curator.test.TestingServer;
  * that neither side gains from running second (a warmer JIT) or from a quiet moment of a noisy
  * machine.
  *
- * <p>Usage: {@code SynodBenchmark [--seconds N] [--warmup N] [--rounds N] [--threads 1,8] [--out
- * FILE] [--connect HOST:PORT]}: {@code --seconds} is the measured time per system and row, split
+ * <p>Usage: {@code SynodBenchmark [--seconds N] [--warmup N] [--rounds N] [--threads 1,8] [--only
+ * TEXT] [--out FILE] [--connect HOST:PORT]}: {@code --seconds} is the measured time per system and row, split
  * over {@code --rounds} (default 3). Without {@code --connect} an embedded server on 127.0.0.1 is started.
  */
 public final class SynodBenchmark {
@@ -36,6 +36,7 @@ public final class SynodBenchmark {
     private final Duration warmup;
     private final Duration measure;
     private final int rounds;
+    private final String only;
     private final PrintStream log;
     private final List<Row> rows = new ArrayList<>();
 
@@ -46,7 +47,7 @@ public final class SynodBenchmark {
     /** Rounds per comparison unless told otherwise. */
     public static final int DEFAULT_ROUNDS = 3;
 
-    SynodBenchmark(String connectString, Duration warmup, Duration measure, int rounds, PrintStream log) {
+    SynodBenchmark(String connectString, Duration warmup, Duration measure, int rounds, String only, PrintStream log) {
         if (rounds < 1) {
             throw new IllegalArgumentException("rounds must be at least 1 but was " + rounds);
         }
@@ -54,6 +55,7 @@ public final class SynodBenchmark {
         this.warmup = warmup;
         this.measure = measure;
         this.rounds = rounds;
+        this.only = only;
         this.log = log;
     }
 
@@ -74,7 +76,7 @@ public final class SynodBenchmark {
             connect = "127.0.0.1:" + server.getPort();
         }
         try {
-            SynodBenchmark bench = new SynodBenchmark(connect, warmup, measure, rounds, System.err);
+            SynodBenchmark bench = new SynodBenchmark(connect, warmup, measure, rounds, opts.get("--only"), System.err);
             List<Row> rows = bench.runAll(threads);
             String table = markdown(rows, connect, server != null, warmup, measure, rounds);
             System.out.println(table);
@@ -95,12 +97,24 @@ public final class SynodBenchmark {
      *
      * @param measure measured time per system and row, split over the rounds
      * @param rounds alternating rounds per comparison (at least 1)
+     * @param only if not null, runs only the scenarios whose name contains it (e.g. {@code
+     *     "counter"})
      * @param threadCounts client threads per scenario, e.g. {@code {1, 8}}
      */
     public static List<Row> run(
-            String connectString, Duration warmup, Duration measure, int rounds, int[] threadCounts, PrintStream log)
+            String connectString,
+            Duration warmup,
+            Duration measure,
+            int rounds,
+            String only,
+            int[] threadCounts,
+            PrintStream log)
             throws Exception {
-        return new SynodBenchmark(connectString, warmup, measure, rounds, log).runAll(threadCounts);
+        return new SynodBenchmark(connectString, warmup, measure, rounds, only, log).runAll(threadCounts);
+    }
+
+    private boolean skipped(String scenario) {
+        return only != null && !scenario.contains(only);
     }
 
     List<Row> runAll(int[] threadCounts) throws Exception {
@@ -128,6 +142,13 @@ public final class SynodBenchmark {
                         s -> s.rawMultiWatched(1),
                         "Synod",
                         s -> s.synodTxn(1));
+                compare(
+                        "write txn, 3 refs",
+                        threads,
+                        "raw multi + watch on its znodes",
+                        s -> s.rawMultiWatched(3),
+                        "Synod",
+                        s -> s.synodTxn(3));
                 compare(
                         "write txn, 1 ref, one client",
                         threads,
@@ -182,6 +203,9 @@ public final class SynodBenchmark {
 
     private void compare(String scenario, int threads, String baseName, Setup base, String synodName, Setup synod)
             throws Exception {
+        if (skipped(scenario)) {
+            return;
+        }
         Duration slice = measure.dividedBy(rounds);
         Runner.Result b = null;
         Runner.Result s = null;
@@ -204,6 +228,9 @@ public final class SynodBenchmark {
     }
 
     private void deref(int threads) throws Exception {
+        if (skipped("cached deref")) {
+            return;
+        }
         try (Scenarios shared = new Scenarios(connectString)) {
             ZooKeeperStm stm = shared.stm();
             Ref<Long> ref = stm.ref("deref-" + threads, Codec.json(Long.class), 42L);
@@ -274,7 +301,7 @@ public final class SynodBenchmark {
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 throw new IllegalArgumentException(
-                        "usage: SynodBenchmark [--seconds N] [--warmup N] [--rounds N] [--threads 1,8]"
+                        "usage: SynodBenchmark [--seconds N] [--warmup N] [--rounds N] [--threads 1,8] [--only TEXT]"
                                 + " [--out FILE] [--connect HOST:PORT]; bad argument '" + args[i] + "'");
             }
             opts.put(args[i], args[++i]);

@@ -57,6 +57,12 @@ final class BenchCommand implements Callable<Integer> {
     int[] threads;
 
     @Option(
+            names = "--only",
+            paramLabel = "TEXT",
+            description = "run only the scenarios whose name contains TEXT, e.g. counter or \"3 refs\"")
+    String only;
+
+    @Option(
             names = "--out",
             paramLabel = "FILE",
             defaultValue = "docs/benchmark.svg",
@@ -89,15 +95,16 @@ final class BenchCommand implements Callable<Integer> {
                 server = LocalEnsemble.start(1, 0, null, -1, true);
                 where = server.connectString();
             }
-            int rowsPerThreadCount = 8;
+            // one thread: 3 measured pairs and 2 single rows; more: 7 pairs and 2 single rows
+            long measured = Arrays.stream(threads).map(t -> t > 1 ? 9 : 5).sum();
             stderr.printf(
                     "synod bench: %d rows, about %d s%n",
-                    rowsPerThreadCount * threads.length,
-                    (long) rowsPerThreadCount * threads.length * (seconds + (long) rounds * (warmup + 1)));
+                    Arrays.stream(threads).map(t -> t > 1 ? 16 : 8).sum(),
+                    measured * (seconds + (long) rounds * (warmup + 1)) + 4L * warmup + 2);
             stderr.flush();
             PrintStream log = new PrintStream(new WriterOutputStream(stderr), true, StandardCharsets.UTF_8);
             List<SynodBenchmark.Row> rows = SynodBenchmark.run(
-                    where, Duration.ofSeconds(warmup), Duration.ofSeconds(seconds), rounds, threads, log);
+                    where, Duration.ofSeconds(warmup), Duration.ofSeconds(seconds), rounds, only, threads, log);
             String table = SynodBenchmark.markdown(
                     rows, where, server != null, Duration.ofSeconds(warmup), Duration.ofSeconds(seconds), rounds);
             stdout.println(table);
