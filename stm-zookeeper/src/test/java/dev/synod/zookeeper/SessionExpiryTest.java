@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.synod.stm.Ref;
 import dev.synod.zookeeper.StmFixture.Client;
+import dev.synod.zookeeper.testing.CountingZooKeeper;
 import dev.synod.zookeeper.testing.ZkHarness;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -54,6 +55,11 @@ class SessionExpiryTest {
             assertThat(b.curator().getZookeeperClient().getZooKeeper().getSessionId())
                     .isNotEqualTo(before);
             assertThat(heard.get(heard.size() - 1)[1]).isEqualTo(v);
+            // the new session watches exactly the opened cells, each once
+            CountingZooKeeper handle =
+                    (CountingZooKeeper) b.curator().getZookeeperClient().getZooKeeper();
+            assertThat(handle.persistentWatchPaths())
+                    .containsExactlyInAnyOrder(fx.namespace + "/cells/r1", fx.namespace + "/cells/r2");
 
             // the watch was added again exactly once: one commit, one callback
             a.stm().run(txn -> r1.set(v + 5));
