@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -43,9 +44,27 @@ public final class History {
 
     private final LongSupplier clock;
     private final List<Op> ops = new ArrayList<>();
+    /** Where a streaming history hands each op; null for one kept in memory. */
+    private final Consumer<Op> sink;
+
+    private int size;
 
     private History(LongSupplier clock) {
+        this(clock, null);
+    }
+
+    private History(LongSupplier clock, Consumer<Op> sink) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.sink = sink;
+    }
+
+    /**
+     * Returns an empty history on the wall clock that keeps nothing: each op goes to {@code sink},
+     * in index order, as it is recorded (a client process streams its history to a file this way,
+     * so that its memory does not grow with the run). {@link #ops()} is not available.
+     */
+    public static History streaming(Consumer<Op> sink) {
+        return new History(History::wallClockNanos, Objects.requireNonNull(sink, "sink"));
     }
 
     /** Returns an empty history on the {@linkplain #wallClockNanos() wall clock}. */
@@ -92,19 +111,30 @@ public final class History {
 
     /** Appends an op as it is, with the next index, and returns the stored op. */
     public synchronized Op append(Op op) {
-        Op stored = op.withIndex(ops.size());
-        ops.add(stored);
+        Op stored = op.withIndex(size++);
+        if (sink != null) {
+            sink.accept(stored);
+        } else {
+            ops.add(stored);
+        }
         return stored;
     }
 
-    /** Returns a snapshot of the ops recorded so far, in index order. */
+    /**
+     * Returns a snapshot of the ops recorded so far, in index order.
+     *
+     * @throws IllegalStateException for a {@linkplain #streaming streaming} history
+     */
     public synchronized List<Op> ops() {
+        if (sink != null) {
+            throw new IllegalStateException("a streaming history keeps no ops");
+        }
         return List.copyOf(ops);
     }
 
     /** Returns the number of ops recorded so far. */
     public synchronized int size() {
-        return ops.size();
+        return size;
     }
 
     private long now(Op invoke) {

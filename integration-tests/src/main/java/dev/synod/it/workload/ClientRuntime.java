@@ -6,11 +6,13 @@ import dev.synod.it.history.HistoryJson;
 import dev.synod.stm.TxnOptions;
 import dev.synod.zookeeper.ZooKeeperStm;
 import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,7 +81,25 @@ final class ClientRuntime {
             }
         });
         reportSession(curator);
-        History history = History.create();
+        Path historyFile = Path.of(args.get(ClientArgs.HISTORY));
+        // streamed as recorded: a client keeps no op in memory, however long the run
+        BufferedWriter historyOut;
+        try {
+            if (historyFile.getParent() != null) {
+                Files.createDirectories(historyFile.getParent());
+            }
+            historyOut = Files.newBufferedWriter(historyFile, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the history to " + historyFile, e);
+        }
+        History history = History.streaming(op -> {
+            try {
+                historyOut.write(HistoryJson.toLine(op));
+                historyOut.write('\n');
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the history to " + historyFile, e);
+            }
+        });
         Workload workload = factory.apply(new ClientContext(stm, args, history, process));
         event("READY");
         awaitGo();
@@ -113,7 +133,13 @@ final class ClientRuntime {
                 log.warn("{} is still running at the end; its open op counts as info", worker.getName());
             }
         }
-        HistoryJson.write(history.ops(), Path.of(args.get(ClientArgs.HISTORY)));
+        synchronized (history) { // the history's own lock: no op is being written
+            try {
+                historyOut.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the history to " + historyFile, e);
+            }
+        }
         event("METRIC stale-cache-retries " + stm.metrics().staleCacheRetries());
         event("DONE " + history.size());
         Thread closer = new Thread(stm::close, "close");

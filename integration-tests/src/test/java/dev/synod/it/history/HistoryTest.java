@@ -27,6 +27,19 @@ class HistoryTest {
     }
 
     @Test
+    void aStreamingHistoryHandsEachOpOnInOrderAndKeepsNone() {
+        List<Op> seen = new ArrayList<>();
+        History streaming = History.streaming(seen::add);
+        Op invoke = streaming.invoke(1, 0, "read", null);
+        Op ok = streaming.ok(invoke, IntNode.valueOf(5));
+
+        assertThat(seen).containsExactly(invoke, ok);
+        assertThat(seen).extracting(Op::index).containsExactly(0L, 1L);
+        assertThat(streaming.size()).isEqualTo(2);
+        assertThatThrownBy(streaming::ops).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void invokeWithoutCompletionIsInfo() {
         Op first = history.invoke(1, 1, "incr", null);
         Op failed = history.fail(history.invoke(1, 2, "incr", null), null, "conflict");

@@ -28,6 +28,10 @@ final class CellCache implements AutoCloseable {
         private Versioned value;
         private long stamp;
         private boolean deleted;
+        /** Whether an open() completed (its watch in place): only then may open() skip the read. */
+        private boolean opened;
+        /** open() calls in progress for this cell. */
+        private int openers;
 
         /** A placeholder for a cell being opened: events for it are tracked from now on. */
         Slot() {
@@ -37,7 +41,7 @@ final class CellCache implements AutoCloseable {
     }
 
     /** A snapshot of a slot. */
-    record State(Versioned value, long stamp, boolean deleted) {}
+    record State(Versioned value, long stamp, boolean deleted, boolean opened) {}
 
     private final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
     private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
@@ -52,22 +56,49 @@ final class CellCache implements AutoCloseable {
     }
 
     /**
-     * Starts tracking a cell before its first read is sent, so that no change between that read
-     * and the moment the cell counts as open can be missed by the watch worker.
-     *
-     * @return whether a new placeholder was created (false if the cell was already tracked)
+     * Starts tracking a cell before its watch and first read are sent, so that no change between
+     * that read and the moment the cell counts as open can be missed by the watch worker. Every
+     * call must be followed by {@link #opened} or {@link #release}.
      */
-    boolean reserve(String name) {
-        return slots.putIfAbsent(name, new Slot()) == null;
+    void reserve(String name) {
+        slots.compute(name, (n, slot) -> {
+            Slot s = slot == null ? new Slot() : slot;
+            synchronized (s) {
+                s.openers++;
+            }
+            return s;
+        });
     }
 
-    /** Stops tracking a cell whose opening failed, if it never got a state. */
-    void release(String name) {
-        slots.computeIfPresent(name, (n, slot) -> {
+    /**
+     * An open() succeeded: its watch is in place and its read is in the cache, so later opens may
+     * be served from the cache.
+     */
+    void opened(String name) {
+        Slot slot = slots.get(name);
+        if (slot != null) {
             synchronized (slot) {
-                return slot.value == null ? null : slot;
+                slot.opened = true;
+                slot.openers--;
+            }
+        }
+    }
+
+    /**
+     * An open() failed: stops tracking the cell unless it was opened before or another open() of
+     * it is still in progress (a state that a refresh or a fetch gave the placeholder meanwhile
+     * does not count: without an open, nothing made sure the cell is watched).
+     *
+     * @return whether the cell is no longer tracked
+     */
+    boolean release(String name) {
+        Slot left = slots.computeIfPresent(name, (n, slot) -> {
+            synchronized (slot) {
+                slot.openers--;
+                return slot.opened || slot.openers > 0 ? slot : null;
             }
         });
+        return left == null;
     }
 
     boolean isOpen(String name) {
@@ -84,7 +115,7 @@ final class CellCache implements AutoCloseable {
             return null;
         }
         synchronized (slot) {
-            return new State(slot.value, slot.stamp, slot.deleted);
+            return new State(slot.value, slot.stamp, slot.deleted, slot.opened);
         }
     }
 
@@ -100,6 +131,7 @@ final class CellCache implements AutoCloseable {
         return s == null || s.value() == null ? 0 : s.value().data().length;
     }
 
+    /** Every tracked cell: opened, or being opened (its watch may already be in place). */
     List<String> openedNames() {
         return List.copyOf(slots.keySet());
     }

@@ -2,9 +2,13 @@ package dev.synod.zookeeper.internal;
 
 import dev.synod.stm.spi.Versioned;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +57,16 @@ final class WatchWorker implements Watcher, AutoCloseable {
     private volatile ZooKeeper watchedHandle;
     private volatile boolean closed;
 
+    /**
+     * Persistent watches per ZooKeeper handle and path, counted over every worker of this JVM (two
+     * coordinators may share a caller-owned client and namespace). Also the lock that orders adding
+     * and removing watches. Handles are weak keys: a closed session's entries go with it.
+     */
+    private static final Map<ZooKeeper, Map<String, Integer>> USERS = new WeakHashMap<>();
+
+    /** The paths this worker watches, per handle; guarded by {@code USERS}. */
+    private final Map<ZooKeeper, Set<String>> mine = new WeakHashMap<>();
+
     WatchWorker(
             ZkConnection connection,
             CellPaths paths,
@@ -87,19 +101,76 @@ final class WatchWorker implements Watcher, AutoCloseable {
      */
     CompletableFuture<Void> watch(ZooKeeper zk, String name) {
         CompletableFuture<Void> added = new CompletableFuture<>();
-        zk.addWatch(
-                paths.pathOf(name),
-                this,
-                AddWatchMode.PERSISTENT,
-                (rc, path, ctx) -> {
-                    if (rc == KeeperException.Code.OK.intValue()) {
-                        added.complete(null);
-                    } else {
-                        added.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc), path));
-                    }
-                },
-                null);
+        String path = paths.pathOf(name);
+        synchronized (USERS) {
+            if (closed) {
+                added.completeExceptionally(
+                        new IllegalStateException("the cache of " + paths.cellsRoot() + " is closed"));
+                return added;
+            }
+            if (mine.computeIfAbsent(zk, k -> new HashSet<>()).add(path)) {
+                USERS.computeIfAbsent(zk, k -> new HashMap<>()).merge(path, 1, Integer::sum);
+            }
+            // sent under the lock: a removal decided under it is never sent after this add
+            zk.addWatch(
+                    path,
+                    this,
+                    AddWatchMode.PERSISTENT,
+                    (rc, p, ctx) -> {
+                        if (rc == KeeperException.Code.OK.intValue()) {
+                            added.complete(null);
+                        } else {
+                            added.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc), p));
+                        }
+                    },
+                    null);
+        }
         return added;
+    }
+
+    /**
+     * Removes this worker's watch on a cell that is no longer tracked (its open failed), from every
+     * handle it was added on; does nothing if the cell is tracked again meanwhile.
+     */
+    void unwatchIfUntracked(String name) {
+        String path = paths.pathOf(name);
+        synchronized (USERS) {
+            if (cache.isOpen(name)) {
+                return; // another open() of it started: its watch must stay
+            }
+            for (ZooKeeper zk : new ArrayList<>(mine.keySet())) {
+                unwatch(zk, path);
+            }
+        }
+    }
+
+    /**
+     * Removes this worker's watch on {@code path} from {@code zk} (asynchronously, no wait). On the
+     * server, {@code removeAllWatches} removes every watcher of the path for the session, so it is
+     * sent only when no other worker of this JVM on the same handle still watches the path;
+     * otherwise only this worker's watcher is removed from the client. Caller holds {@code USERS}.
+     */
+    private void unwatch(ZooKeeper zk, String path) {
+        Set<String> own = mine.get(zk);
+        if (own == null || !own.remove(path)) {
+            return;
+        }
+        Map<String, Integer> users = USERS.get(zk);
+        boolean last = users == null || users.merge(path, -1, Integer::sum) <= 0;
+        if (last && users != null) {
+            users.remove(path);
+        }
+        try {
+            // local: removed from the client even when disconnected (the server then forgets the
+            // watch when the client reconnects without it, or when the session ends)
+            if (last) {
+                zk.removeAllWatches(path, WatcherType.Persistent, true, (rc, p, ctx) -> {}, null);
+            } else {
+                zk.removeWatches(path, this, WatcherType.Persistent, true, (rc, p, ctx) -> {}, null);
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("removing the watch on {} failed: {}", path, e.toString());
+        }
     }
 
     /** Called on the ZooKeeper event thread: hand off, nothing else. */
@@ -340,38 +411,37 @@ final class WatchWorker implements Watcher, AutoCloseable {
         LOG.debug("{}: refreshed {} opened cells; read point {}", paths.cellsRoot(), names.size(), readPoint.get());
     }
 
-    @Override
-    public void close() {
-        closed = true;
-        thread.interrupt();
-    }
-
     /**
-     * Removes the cell watches on the server too, so that a caller-owned client stops receiving
-     * events; waits at most {@code timeoutMs} for the replies (a client that is closed next just
-     * loses them, and its session's watches go with it).
+     * Stops the worker (waiting briefly for it to finish) and, if asked, removes its watches from
+     * the live sessions without waiting for the replies: a caller-owned client then stops
+     * receiving this coordinator's events.
      */
-    void removeWatches(long timeoutMs) {
-        ZooKeeper zk = watchedHandle;
-        if (zk == null) {
-            return;
+    void close(boolean removeWatches) {
+        synchronized (USERS) {
+            closed = true; // no watch is added after this
         }
-        boolean local = !connection.isConnected();
-        List<CompletableFuture<Void>> removed = new ArrayList<>();
-        for (String name : cache.openedNames()) {
-            CompletableFuture<Void> done = new CompletableFuture<>();
+        thread.interrupt();
+        if (Thread.currentThread() != thread) {
             try {
-                zk.removeWatches(
-                        paths.pathOf(name), this, WatcherType.Any, local, (rc, path, ctx) -> done.complete(null), null);
-                removed.add(done);
-            } catch (RuntimeException e) {
-                LOG.debug("removing the watch on {} failed: {}", paths.pathOf(name), e.toString());
+                thread.join(1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
-        try {
-            ZkConnection.awaitReply(CompletableFuture.allOf(removed.toArray(CompletableFuture[]::new)), timeoutMs);
-        } catch (KeeperException | TimeoutException | RuntimeException e) {
-            LOG.debug("removing the watches under {} failed: {}", paths.cellsRoot(), e.toString());
+        synchronized (USERS) {
+            for (ZooKeeper zk : new ArrayList<>(mine.keySet())) {
+                if (removeWatches && zk.getState().isAlive()) {
+                    for (String path : new ArrayList<>(mine.get(zk))) {
+                        unwatch(zk, path);
+                    }
+                }
+            }
+            mine.clear();
         }
+    }
+
+    @Override
+    public void close() {
+        close(true);
     }
 }

@@ -144,11 +144,12 @@ public final class ZkCoordinator implements Coordinator {
     public Versioned open(String name, byte[] initialIfAbsent) {
         ensureOpen();
         CellCache.State known = cache.state(name);
-        if (known != null && known.value() != null && !known.deleted()) {
+        if (known != null && known.opened() && known.value() != null && !known.deleted()) {
             return known.value(); // already open: the watch keeps it current
         }
         String path = paths.pathOf(name);
-        boolean reserved = cache.reserve(name);
+        cache.reserve(name);
+        boolean opened = false;
         // while we create the cell, the worker waits for our read instead of reading it too
         PendingCommits.Pending creating = null;
         AtomicReference<ZooKeeper> watchedOn = new AtomicReference<>();
@@ -170,6 +171,8 @@ public final class ZkCoordinator implements Coordinator {
                     continue; // read what is there now: ours, or a concurrent creator's
                 }
                 cache.advance(v);
+                cache.opened(name); // the watch was confirmed before the read's reply
+                opened = true;
                 if (creating != null) {
                     pending.end(creating); // before waiting for the worker, which may wait for it
                     creating = null;
@@ -183,14 +186,12 @@ public final class ZkCoordinator implements Coordinator {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StmInterruptedException("interrupted while opening '" + name + "' in " + describe());
-        } catch (RuntimeException e) {
-            if (reserved) {
-                cache.release(name);
-            }
-            throw e;
         } finally {
             if (creating != null) {
                 pending.end(creating);
+            }
+            if (!opened && cache.release(name)) {
+                worker.unwatchIfUntracked(name); // a watch this open may have added
             }
         }
     }
@@ -371,10 +372,8 @@ public final class ZkCoordinator implements Coordinator {
             return;
         }
         connection.original().getConnectionStateListenable().removeListener(stateListener);
-        if (!connection.owned()) {
-            worker.removeWatches(connection.requestTimeoutMs());
-        }
-        worker.close();
+        worker.close(!connection.owned()); // an owned client's watches end with its session
+
         cache.close();
         connection.close();
     }
