@@ -204,8 +204,11 @@ public final class ZooKeeperStm implements Stm {
     }
 
     /**
-     * Closes the Stm: removes the watch, stops the cache, and closes the Curator client if this Stm
-     * built it (a client given to {@link Builder#client} is left open). Idempotent.
+     * Closes the Stm: stops the cache, and closes the Curator client if this Stm built it (its
+     * session and watches end with it). A client given to {@link Builder#client} is left open and
+     * this Stm's watches are removed from it, without waiting for the server's replies; a
+     * persistent watch that the application itself added on one of Synod's cell znodes through that
+     * client goes too. Returns within about a second. Idempotent.
      */
     @Override
     public void close() {
