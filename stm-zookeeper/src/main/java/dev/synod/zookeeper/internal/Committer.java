@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.KeeperException.Code;
 import org.apache.zookeeper.Op;
@@ -156,10 +157,7 @@ final class Committer {
      * watch worker would wait for it until its timeout).
      */
     private void onReply(
-            CompletableFuture<Reply> future,
-            java.util.function.Supplier<Reply> decode,
-            long known,
-            PendingCommits.Pending inFlight) {
+            CompletableFuture<Reply> future, Supplier<Reply> decode, long known, PendingCommits.Pending inFlight) {
         try {
             Reply reply = decode.get();
             replied(reply, known, inFlight);

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * batch's last zxid. After a lost connection it refreshes every opened cell; after a new session
  * it re-adds the watch first. It never dies: every failure is logged and retried on the next tick.
  */
-final class WatchWorker implements Watcher, AutoCloseable {
+final class WatchWorker implements Watcher {
     private static final Logger LOG = LoggerFactory.getLogger(WatchWorker.class);
     private static final long TICK_MS = 500;
     private static final Object CHECK = new Object();
@@ -438,10 +438,5 @@ final class WatchWorker implements Watcher, AutoCloseable {
             }
             mine.clear();
         }
-    }
-
-    @Override
-    public void close() {
-        close(true);
     }
 }

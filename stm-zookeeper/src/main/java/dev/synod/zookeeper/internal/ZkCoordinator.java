@@ -373,7 +373,6 @@ public final class ZkCoordinator implements Coordinator {
         }
         connection.original().getConnectionStateListenable().removeListener(stateListener);
         worker.close(!connection.owned()); // an owned client's watches end with its session
-
         cache.close();
         connection.close();
     }
