@@ -15,26 +15,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Avout's README examples, in Java, across clients. */
 class AvoutExamplesTest {
     private static final Codec<Integer> INT = Codec.json(Integer.class);
     private static final Codec<List<Integer>> INTS = Codec.json(new TypeReference<List<Integer>>() {});
     private static final Codec<Set<String>> NAMES = Codec.json(new TypeReference<Set<String>>() {});
-    private static ZkHarness zk;
 
-    @BeforeAll
-    static void startServer() throws Exception {
-        zk = ZkHarness.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        zk.close();
-    }
+    @RegisterExtension
+    static final ZkHarness zk = ZkHarness.perClass();
 
     @Test
     void helloWorldAltersR0AndR1Together() throws Exception {

@@ -13,24 +13,15 @@ import dev.synod.zookeeper.StmFixture.Client;
 import dev.synod.zookeeper.testing.RequestCounter;
 import dev.synod.zookeeper.testing.ZkHarness;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Values over the limit, garbage in a znode, invalid names: clear errors, nothing broken. */
 class BadInputTest {
     private static final Codec<String> TEXT = Codec.json(String.class);
-    private static ZkHarness zk;
 
-    @BeforeAll
-    static void startServer() throws Exception {
-        zk = ZkHarness.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        zk.close();
-    }
+    @RegisterExtension
+    static final ZkHarness zk = ZkHarness.perClass();
 
     @Test
     void aValueOverTheLimitFailsBeforeAnythingIsSent() throws Exception {

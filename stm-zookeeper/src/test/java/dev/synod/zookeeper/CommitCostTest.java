@@ -9,25 +9,15 @@ import dev.synod.zookeeper.testing.ZkHarness;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** DESIGN 3: one ZooKeeper request per write transaction, whatever the number of refs; none to read. */
 class CommitCostTest {
-    private static ZkHarness zk;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        zk = ZkHarness.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        zk.close();
-    }
+    @RegisterExtension
+    static final ZkHarness zk = ZkHarness.perClass();
 
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 10})

@@ -10,9 +10,8 @@ import dev.synod.zookeeper.testing.ZkHarness;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -23,17 +22,8 @@ class ConnectionLossTest {
     /** Requests at least this large carry a record: commits (reads and pings are smaller). */
     private static final int COMMIT_BYTES = 100;
 
-    private static ZkHarness zk;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        zk = ZkHarness.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        zk.close();
-    }
+    @RegisterExtension
+    static final ZkHarness zk = ZkHarness.perClass();
 
     @Test
     void aThousandIncrementsThroughADroppingConnectionCountExactlyAThousand() throws Exception {

@@ -19,23 +19,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** commute, ensure, validators and local refs with several clients (sessions) on one ref. */
 class CrossClientFeaturesTest {
-    private static ZkHarness zk;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        zk = ZkHarness.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        zk.close();
-    }
+    @RegisterExtension
+    static final ZkHarness zk = ZkHarness.perClass();
 
     @Test
     void commuteFromThreeClientsIsExactAndNeverReRunsTheBody() throws Exception {

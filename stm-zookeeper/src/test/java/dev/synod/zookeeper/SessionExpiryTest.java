@@ -9,23 +9,13 @@ import dev.synod.zookeeper.testing.CountingZooKeeper;
 import dev.synod.zookeeper.testing.ZkHarness;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A session expired by the server: a new session, the cache restored, watches not duplicated. */
 class SessionExpiryTest {
-    private static ZkHarness zk;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        zk = ZkHarness.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        zk.close();
-    }
+    @RegisterExtension
+    static final ZkHarness zk = ZkHarness.perClass();
 
     @Test
     void afterExpiryTheCacheCatchesUpAndEachChangeIsHeardOnce() throws Exception {

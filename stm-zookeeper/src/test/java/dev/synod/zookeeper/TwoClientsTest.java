@@ -9,23 +9,13 @@ import dev.synod.zookeeper.StmFixture.Client;
 import dev.synod.zookeeper.testing.ZkHarness;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Two clients (two sessions): each sees the other's commits through deref and watches. */
 class TwoClientsTest {
-    private static ZkHarness zk;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        zk = ZkHarness.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        zk.close();
-    }
+    @RegisterExtension
+    static final ZkHarness zk = ZkHarness.perClass();
 
     @Test
     void bSeesACommitThroughDerefAndThroughAWatchWithOldAndNewValues() throws Exception {

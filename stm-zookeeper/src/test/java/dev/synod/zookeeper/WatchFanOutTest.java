@@ -12,9 +12,8 @@ import dev.synod.zookeeper.testing.ZkHarness;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.zookeeper.client.FourLetterWordMain;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A commit is announced only to the clients that opened the ref it wrote (one persistent watch per
@@ -22,17 +21,8 @@ import org.junit.jupiter.api.Test;
  * client closes or an open fails. The server is asked which watches it holds ({@code wchp}).
  */
 class WatchFanOutTest {
-    private static ZkHarness zk;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        zk = ZkHarness.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        zk.close();
-    }
+    @RegisterExtension
+    static final ZkHarness zk = ZkHarness.perClass();
 
     @Test
     void aCommitIsAnnouncedOnlyToTheClientsThatOpenedItsRef() throws Exception {

@@ -17,9 +17,8 @@ import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The read-point contract, observed from another client while commits stream in: for every opened
@@ -28,17 +27,9 @@ import org.junit.jupiter.api.Test;
  */
 class ReadPointContractTest {
     private static final int CELLS = 4;
-    private static ZkHarness zk;
 
-    @BeforeAll
-    static void startServer() throws Exception {
-        zk = ZkHarness.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        zk.close();
-    }
+    @RegisterExtension
+    static final ZkHarness zk = ZkHarness.perClass();
 
     /** One observation: a read point and the stamps current() gave right after. */
     private record Sample(long readPoint, long[] stamps) {}

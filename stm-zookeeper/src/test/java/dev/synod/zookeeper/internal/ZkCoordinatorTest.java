@@ -22,27 +22,18 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.imps.CuratorFrameworkState;
 import org.apache.zookeeper.data.Stat;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The coordinator contract on a real ZooKeeper: commits, conflicts, guards, cache, cost. */
 class ZkCoordinatorTest {
-    private static ZkHarness zk;
+    @RegisterExtension
+    static final ZkHarness zk = ZkHarness.perClass();
+
     private CoordinatorFixture fx;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        zk = ZkHarness.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        zk.close();
-    }
 
     @BeforeEach
     void namespace() {

@@ -15,12 +15,17 @@ import org.apache.curator.utils.ZookeeperFactory;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.client.ZKClientConfig;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real ZooKeeper server on 127.0.0.1 and the clients (each its own session) made for a test;
- * {@link #close()} closes them all.
+ * {@link #close()} closes them all. One server for a whole test class: {@code @RegisterExtension
+ * static final ZkHarness zk = ZkHarness.perClass();} (started before the first test, closed after
+ * the last); one per test: {@link #start()} and {@link #close()}.
  */
-public final class ZkHarness implements AutoCloseable {
+public final class ZkHarness implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
     public static final int SESSION_TIMEOUT_MS = 10_000;
     public static final int CONNECTION_TIMEOUT_MS = 5_000;
 
@@ -29,24 +34,47 @@ public final class ZkHarness implements AutoCloseable {
         System.setProperty("zookeeper.forceSync", "no");
     }
 
-    private final TestingServer server;
+    private TestingServer server;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     private ZkHarness(TestingServer server) {
         this.server = server;
     }
 
+    /** A started server, for one test (close it after). */
     public static ZkHarness start() throws Exception {
+        return new ZkHarness(newServer());
+    }
+
+    /** A server for a test class, registered as an extension: started before all its tests. */
+    public static ZkHarness perClass() {
+        return new ZkHarness(null);
+    }
+
+    private static TestingServer newServer() throws Exception {
         InstanceSpec spec = new InstanceSpec(null, -1, -1, -1, true, -1, -1, -1, null, "127.0.0.1");
-        return new ZkHarness(new TestingServer(spec, true));
+        return new TestingServer(spec, true);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        server = newServer();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     public TestingServer server() {
+        if (server == null) {
+            throw new IllegalStateException("the server is started before the first test of the class");
+        }
         return server;
     }
 
     public String connectString() {
-        return "127.0.0.1:" + server.getPort();
+        return "127.0.0.1:" + server().getPort();
     }
 
     /** A started, connected client whose requests are counted. */
@@ -135,6 +163,7 @@ public final class ZkHarness implements AutoCloseable {
                 // best effort
             }
         }
+        closeables.clear();
         CloseableUtils.closeQuietly(server);
     }
 }
