@@ -70,8 +70,8 @@ public final class ClientProcess implements AutoCloseable {
 
     /**
      * The client's heap: 160 MB for the bounded runs, more for longer ones ({@code
-     * synod.faults.scale}), since a client keeps its whole history (with every list it read) in
-     * memory until the end of the run.
+     * synod.faults.scale}). Clients stream their history to disk, so this is headroom for longer
+     * lists and histories in the cache, not for the history itself.
      */
     static int heapMegabytes() {
         double scale = Double.parseDouble(System.getProperty("synod.faults.scale", "1"));
