@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.KeeperException.Code;
@@ -51,7 +50,7 @@ final class Committer {
     private final CellCache cache;
     private final ReadPoint readPoint;
     private final PendingCommits pending;
-    private final LongConsumer barrier;
+    private final WatchWorker worker;
     private final int maxCellSize;
     private final int maxRequestSize;
     private final AtomicLong unknownOutcomes = new AtomicLong();
@@ -62,7 +61,7 @@ final class Committer {
             CellCache cache,
             ReadPoint readPoint,
             PendingCommits pending,
-            LongConsumer barrier,
+            WatchWorker worker,
             int maxCellSize,
             int maxRequestSize) {
         this.connection = connection;
@@ -70,7 +69,7 @@ final class Committer {
         this.cache = cache;
         this.readPoint = readPoint;
         this.pending = pending;
-        this.barrier = barrier;
+        this.worker = worker;
         this.maxCellSize = maxCellSize;
         this.maxRequestSize = maxRequestSize;
     }
@@ -167,15 +166,18 @@ final class Committer {
             throw e;
         } finally {
             pending.end(inFlight);
+            worker.settleDeferred(); // a reply that did not settle them (no outcome, or a failure)
         }
     }
 
     /**
      * On the ZooKeeper event thread: a reply (success or conflict) follows every notification up to
      * the state it was processed at, which is at least the commit's zxid and every stamp known
-     * when it was sent. A success puts the new states in the cache here, before the barrier is
-     * queued, so that the watch worker (which may be waiting for this commit to fill the cache)
-     * need not wait for the committing thread to be scheduled.
+     * when it was sent. A success puts the new states in the cache here, before the barrier, so
+     * that the events of this commit held back by the worker are settled (dropped) by the barrier,
+     * and a worker that got them anyway (it waits for this commit to fill the cache) need not wait
+     * for the committing thread to be scheduled. If the worker has nothing left to do, the
+     * barrier raises the read point here, before the committing thread wakes.
      */
     private void replied(Reply reply, long known, PendingCommits.Pending inFlight) {
         Code code = Code.get(reply.rc());
@@ -193,7 +195,7 @@ final class Committer {
             }
         }
         pending.end(inFlight);
-        barrier.accept(Math.max(known, stamp));
+        worker.barrier(Math.max(known, stamp));
     }
 
     /** The new state of every written cell, from a successful reply. */

@@ -10,9 +10,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Commits (and creations) of this client that were sent and not yet answered. The notification of one's own
- * commit reaches the watch worker just before the commit's reply: rather than reading the cell
- * again, the worker waits for the reply (microseconds), which puts the new state in the cache.
+ * Commits (and creations) of this client that were sent and not yet answered. The notification of
+ * one's own commit arrives just before the commit's reply, which puts the new state in the cache:
+ * the watch worker holds such events back until the reply (see {@link WatchWorker}), and when it
+ * got one anyway it waits for the reply (microseconds) rather than reading the cell again.
  */
 final class PendingCommits {
     /** One commit in flight, over the given cells. */
@@ -31,6 +32,19 @@ final class PendingCommits {
         Pending p = new Pending(names);
         inFlight.add(p);
         return p;
+    }
+
+    /** Whether a commit (or creation) in flight writes {@code name}. */
+    boolean isWriting(String name) {
+        if (inFlight.isEmpty()) {
+            return false;
+        }
+        for (Pending p : inFlight) {
+            if (p.names.contains(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The commit was answered (and its result applied to the cache) or abandoned. */

@@ -5,7 +5,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The read point {@code W}: a zxid such that every opened cell's cached state reflects every
- * commit with a zxid {@code <= W}. Only the watch worker raises it; any thread may read or wait.
+ * commit with a zxid {@code <= W}. The watch worker raises it, and so does a barrier when the worker
+ * has nothing left to do; any thread may read or wait.
  *
  * <h2>Why the ordering guarantees the contract</h2>
  *
@@ -13,7 +14,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>ZooKeeper delivers the notifications of one session in zxid order, and delivers every
  *       notification for a change before the reply to any later request of that session. Our
  *       notifications and the replies to our asynchronous requests are queued on the one
- *       ZooKeeper event thread in that order and handed to the one worker thread in that order.
+ *       ZooKeeper event thread in that order and handed to the one worker thread in that order,
+ *       except events that the cache covers by the time they would be handed off: an event on a
+ *       cell that a commit of ours in flight writes is held back until that commit's reply (or
+ *       until anything else is handed off) and dropped if the reply covered it. Dropping an
+ *       event only keeps {@code W} lower.
  *   <li>For each batch of events the worker makes every opened cell named in it at least as new as
  *       the event (skipping cells whose cache is already newer, e.g. one's own commit), and only
  *       then raises {@code W} to just below the batch's last zxid (the other events of that zxid,
@@ -31,7 +36,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       the server state {@code S} of that request has been handled. {@code S} is at least every
  *       mzxid in that reply and every stamp this session had learnt from earlier replies (a server
  *       never serves a session from a state older than its last reply), so {@code W} may rise to
- *       those.
+ *       those. If, when the barrier arrives, the worker has finished with everything handed to it
+ *       and no event is held back, every event up to {@code S} is handled already, and the barrier
+ *       raises {@code W} at once.
  *   <li>While the connection is lost, notifications are lost too: the read point is stale and
  *       does not rise until a refresh (a {@code sync} and a read of every opened cell, after the
  *       watches were re-registered) has made every opened cell current again.

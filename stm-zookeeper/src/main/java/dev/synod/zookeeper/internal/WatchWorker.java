@@ -1,6 +1,7 @@
 package dev.synod.zookeeper.internal;
 
 import dev.synod.stm.spi.Versioned;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -13,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.WatchedEvent;
@@ -40,6 +42,22 @@ import org.slf4j.LoggerFactory;
  * those cells, whose replies usually make the read unnecessary), then raises the read point to the
  * batch's last zxid. After a lost connection it refreshes every opened cell; after a new session
  * it re-adds the watch first. It never dies: every failure is logged and retried on the next tick.
+ *
+ * <h2>One's own commits do not wake the worker</h2>
+ *
+ * Most events announce this client's own commits, whose replies follow them on the event thread
+ * and put the new states in the cache. Waking the worker for them (and having it wait for the
+ * reply) cost more client CPU than the commit itself. So an event on a cell that a commit of ours
+ * in flight writes is held back (deferred) instead of handed off. Before anything else is handed
+ * to the worker, the deferred events are settled, in their order: those the cache already covers
+ * (its stamp is at least the event's zxid: the worker would have skipped them) are dropped, the
+ * others are handed off first. Nothing reaches the worker out of order, and a dropped event only
+ * means the read point rises by a barrier instead; it never rises further.
+ *
+ * <p>A barrier (the reply to one of our requests) normally travels through the queue. When every
+ * item ever handed to the worker has been handled and no event is deferred, the worker has
+ * nothing that could precede it, so the barrier raises the read point at once, on the event
+ * thread: a commit's reply then wakes only the committing thread.
  */
 final class WatchWorker implements Watcher {
     private static final Logger LOG = LoggerFactory.getLogger(WatchWorker.class);
@@ -54,6 +72,18 @@ final class WatchWorker implements Watcher {
     private final CellReader reader;
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
+
+    /** Orders every hand-off to the queue with the deferred events; guards the two below. */
+    private final Object handoff = new Object();
+    /** Events of cells that a commit of ours in flight writes, in arrival order. */
+    private final ArrayDeque<WatchedEvent> deferred = new ArrayDeque<>();
+    /** Items put on the queue so far. */
+    private long handed;
+    /** Items the worker has taken from the queue and finished with. */
+    private final AtomicLong done = new AtomicLong();
+    /** Items taken in the current batch (worker thread only). */
+    private int taken;
+
     private volatile ZooKeeper watchedHandle;
     private volatile boolean closed;
 
@@ -173,35 +203,108 @@ final class WatchWorker implements Watcher {
         }
     }
 
-    /** Called on the ZooKeeper event thread: hand off, nothing else. */
+    /**
+     * Called on the ZooKeeper event thread: defers the event if a commit of ours in flight writes
+     * its cell (the commit's reply settles it), else hands it off. Nothing else.
+     */
     @Override
     public void process(WatchedEvent event) {
-        if (!closed) {
-            queue.offer(event);
+        if (closed) {
+            return;
+        }
+        synchronized (handoff) {
+            if (event.getType() == Watcher.Event.EventType.NodeDataChanged) {
+                String name = paths.nameOf(event.getPath());
+                if (name != null && pending.isWriting(name)) {
+                    deferred.add(event);
+                    return;
+                }
+            }
+            handOff(event);
         }
     }
 
     /** Runs a task on the worker, in order with the events handed off so far. */
     void submit(Runnable task) {
         if (!closed) {
-            queue.offer(task);
+            synchronized (handoff) {
+                handOff(task);
+            }
         }
     }
 
     /**
      * Called on the ZooKeeper event thread with the reply to one of our requests, whose server
-     * state was at least {@code value}: every notification up to there was handed off before, so
-     * once the worker gets here the read point may rise to {@code value}.
+     * state was at least {@code value}, after its results were put in the cache: every
+     * notification up to there was delivered before, so once the worker has handled what was
+     * handed to it the read point may rise to {@code value}. If it has already, that is now.
      */
     void barrier(long value) {
         readPoint.barrierQueued(value);
-        submit(() -> readPoint.barrierReached(value));
+        if (closed) {
+            return;
+        }
+        synchronized (handoff) {
+            settle();
+            if (handed == done.get()) {
+                readPoint.barrierReached(value);
+                return;
+            }
+            handOff((Runnable) () -> readPoint.barrierReached(value));
+        }
+    }
+
+    /**
+     * Settles the deferred events now (a commit of ours ended without a reply that settles them):
+     * drops those the cache covers, hands off the rest.
+     */
+    void settleDeferred() {
+        synchronized (handoff) {
+            settle();
+        }
     }
 
     /** Asks the worker to check the session and refresh if needed (e.g. after a reconnection). */
     void check() {
         if (!closed) {
-            queue.offer(CHECK);
+            synchronized (handoff) {
+                handOff(CHECK);
+            }
+        }
+    }
+
+    /** Items handed to the worker so far (events, barriers, tasks, checks): for tests. */
+    long handedOff() {
+        synchronized (handoff) {
+            return handed;
+        }
+    }
+
+    /** Whether the worker has finished with everything handed to it and nothing is deferred. */
+    boolean idle() {
+        synchronized (handoff) {
+            return deferred.isEmpty() && handed == done.get();
+        }
+    }
+
+    /** Puts an item on the queue behind the deferred events. Caller holds {@code handoff}. */
+    private void handOff(Object item) {
+        settle();
+        handed++;
+        queue.offer(item);
+    }
+
+    /**
+     * Drops the deferred events that the cache covers and hands off the others, in order. Caller
+     * holds {@code handoff}.
+     */
+    private void settle() {
+        for (WatchedEvent e = deferred.poll(); e != null; e = deferred.poll()) {
+            String name = paths.nameOf(e.getPath());
+            if (name == null || cache.stampOf(name) < e.getZxid()) {
+                handed++;
+                queue.offer(e);
+            }
         }
     }
 
@@ -214,7 +317,12 @@ final class WatchWorker implements Watcher {
                 if (first != null) {
                     batch.add(first);
                     queue.drainTo(batch, 10_000);
-                    check = handle(batch);
+                    taken = batch.size();
+                    try {
+                        check = handle(batch);
+                    } finally {
+                        done.addAndGet(taken); // after the read point rose for them
+                    }
                 }
                 if (check || readPoint.isStale()) {
                     tick();
@@ -259,6 +367,7 @@ final class WatchWorker implements Watcher {
         // events not yet applied to the cache.
         for (int more = 0; more < 10_000 && !group.isEmpty() && isDataEvent(queue.peek()); more++) {
             group.add((WatchedEvent) queue.poll());
+            taken++;
         }
         flush(group);
         return check;

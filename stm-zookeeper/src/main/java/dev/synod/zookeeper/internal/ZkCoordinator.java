@@ -84,8 +84,7 @@ public final class ZkCoordinator implements Coordinator {
         this.cache = new CellCache("synod-zk-notify-" + id);
         this.reader = new CellReader(paths, jute - CELL_SIZE_MARGIN, cache::sizeOf);
         this.worker = new WatchWorker(connection, paths, cache, readPoint, pending, reader, "synod-zk-cache-" + id);
-        this.committer =
-                new Committer(connection, paths, cache, readPoint, pending, worker::barrier, maxCellSize, jute - 512);
+        this.committer = new Committer(connection, paths, cache, readPoint, pending, worker, maxCellSize, jute - 512);
         this.stateListener = (c, state) -> {
             if (state == ConnectionState.SUSPENDED || state == ConnectionState.LOST) {
                 readPoint.markStale();
@@ -243,6 +242,16 @@ public final class ZkCoordinator implements Coordinator {
         });
         readPoint.learnt(result.maxStamp());
         return result;
+    }
+
+    /** Items handed to the cache worker so far: for tests. */
+    long cacheWorkerHandOffs() {
+        return worker.handedOff();
+    }
+
+    /** Whether the cache worker has nothing left to do: for tests. */
+    boolean cacheWorkerIdle() {
+        return worker.idle();
     }
 
     /** Called on the ZooKeeper event thread with a reply: hand the barrier to the worker. */

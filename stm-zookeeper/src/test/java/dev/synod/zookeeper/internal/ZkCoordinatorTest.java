@@ -110,6 +110,38 @@ class ZkCoordinatorTest {
     }
 
     @Test
+    void ownCommitsWakeOnlyTheCommitterAndOthersCommitsReachTheCacheWorker() throws Exception {
+        Client a = fx.client();
+        Client b = fx.client();
+        List<String> names = List.of("x", "y", "z");
+        for (String name : names) {
+            a.coordinator().open(name, bytes("v"));
+        }
+        CoordinatorFixture.await(a.coordinator()::cacheWorkerIdle);
+        long handOffs = a.coordinator().cacheWorkerHandOffs();
+
+        for (int i = 0; i < 20; i++) {
+            Versioned[] current = names.stream().map(a.coordinator()::current).toArray(Versioned[]::new);
+            CommitResult.Committed c = (CommitResult.Committed) a.coordinator().commit(writes(current));
+            assertThat(a.coordinator().readPoint())
+                    .as("the reply raised the read point before the commit returned")
+                    .isGreaterThanOrEqualTo(c.stamp());
+        }
+        assertThat(a.coordinator().cacheWorkerHandOffs() - handOffs)
+                .as("60 notifications of our own commits, all settled by the commits' replies")
+                .isZero();
+
+        Versioned other = b.coordinator().open("y", null);
+        CommitResult.Committed byB = (CommitResult.Committed) b.coordinator().commit(writes(other));
+        CoordinatorFixture.await(() -> a.coordinator().current("y").stamp() == byB.stamp());
+        CoordinatorFixture.await(a.coordinator()::cacheWorkerIdle);
+        assertThat(a.coordinator().readPoint()).isGreaterThanOrEqualTo(byB.stamp());
+        assertThat(a.coordinator().cacheWorkerHandOffs() - handOffs)
+                .as("another client's commit: its notification, and the barrier of the worker's read of it")
+                .isEqualTo(2);
+    }
+
+    @Test
     void aCommitWithChecksAndAGuardIsStillOneMulti() throws Exception {
         Client a = fx.client();
         Versioned x = a.coordinator().open("x", bytes("x"));
