@@ -109,12 +109,13 @@ final class Committer {
             throw new ValueTooLargeException(String.join(", ", written), size, maxRequestSize);
         }
         ZooKeeper zk = connection.handle("committing writes to " + written);
-        PendingCommits.Pending inFlight = pending.begin(written);
+        PendingCommits.Pending inFlight = pending.beginCommit(written);
         try {
             Reply reply = send(zk, request, ops, inFlight);
             return interpret(request, meaning, reply, written);
         } finally {
             pending.end(inFlight);
+            worker.settleDeferred(); // in case the request failed before a reply could settle them
         }
     }
 
@@ -166,7 +167,7 @@ final class Committer {
             throw e;
         } finally {
             pending.end(inFlight);
-            worker.settleDeferred(); // a reply that did not settle them (no outcome, or a failure)
+            worker.settleDeferred(); // after a reply without a barrier (no outcome) or a failure here
         }
     }
 
@@ -174,7 +175,7 @@ final class Committer {
      * On the ZooKeeper event thread: a reply (success or conflict) follows every notification up to
      * the state it was processed at, which is at least the commit's zxid and every stamp known
      * when it was sent. A success puts the new states in the cache here, before the barrier, so
-     * that the events of this commit held back by the worker are settled (dropped) by the barrier,
+     * that the events of this commit held back on the event thread are dropped by the barrier,
      * and a worker that got them anyway (it waits for this commit to fill the cache) need not wait
      * for the committing thread to be scheduled. If the worker has nothing left to do, the
      * barrier raises the read point here, before the committing thread wakes.
@@ -182,7 +183,7 @@ final class Committer {
     private void replied(Reply reply, long known, PendingCommits.Pending inFlight) {
         Code code = Code.get(reply.rc());
         if (isOutcomeUnknown(code)) {
-            return; // the caller resolves the outcome; its finally ends the pending commit
+            return; // the caller resolves the outcome; onReply's finally ends the pending commit
         }
         long stamp = 0;
         if (code == Code.OK) {

@@ -12,35 +12,48 @@ import java.util.concurrent.TimeoutException;
 /**
  * Commits (and creations) of this client that were sent and not yet answered. The notification of
  * one's own commit arrives just before the commit's reply, which puts the new state in the cache:
- * the watch worker holds such events back until the reply (see {@link WatchWorker}), and when it
- * got one anyway it waits for the reply (microseconds) rather than reading the cell again.
+ * the ZooKeeper event thread holds such events back until the reply (see {@link WatchWorker}), and
+ * when the watch worker got one anyway it waits for the reply (microseconds) rather than reading
+ * the cell again.
  */
 final class PendingCommits {
-    /** One commit in flight, over the given cells. */
+    /** One commit (or creation) in flight, over the given cells. */
     static final class Pending {
         private final Set<String> names;
+        private final boolean commit;
         private final CompletableFuture<Void> done = new CompletableFuture<>();
 
-        private Pending(Collection<String> names) {
+        private Pending(Collection<String> names, boolean commit) {
             this.names = Set.copyOf(names);
+            this.commit = commit;
         }
     }
 
     private final Set<Pending> inFlight = ConcurrentHashMap.newKeySet();
 
-    Pending begin(Collection<String> names) {
-        Pending p = new Pending(names);
+    /** A commit sent as one asynchronous request, whose reply settles the events it caused. */
+    Pending beginCommit(Collection<String> names) {
+        return begin(names, true);
+    }
+
+    /** A creation of cells (its events are not held back: nothing settles them). */
+    Pending beginCreation(Collection<String> names) {
+        return begin(names, false);
+    }
+
+    private Pending begin(Collection<String> names, boolean commit) {
+        Pending p = new Pending(names, commit);
         inFlight.add(p);
         return p;
     }
 
-    /** Whether a commit (or creation) in flight writes {@code name}. */
-    boolean isWriting(String name) {
+    /** Whether a commit (not a creation) in flight writes {@code name}. */
+    boolean isCommitting(String name) {
         if (inFlight.isEmpty()) {
             return false;
         }
         for (Pending p : inFlight) {
-            if (p.names.contains(name)) {
+            if (p.commit && p.names.contains(name)) {
                 return true;
             }
         }

@@ -68,7 +68,7 @@ final class ReadPoint {
         return maxKnown.get();
     }
 
-    /** A barrier up to {@code value} was handed to the worker (it will get there by itself). */
+    /** A barrier up to {@code value} arrived (the worker gets there by itself, or it is there). */
     void barrierQueued(long value) {
         maxQueuedBarrier.accumulateAndGet(value, Math::max);
     }
@@ -126,7 +126,7 @@ final class ReadPoint {
         }
     }
 
-    /** The worker reached a barrier proving that every event up to {@code value} was handled. */
+    /** A barrier proved that every event up to {@code value} was handled. */
     void barrierReached(long value) {
         synchronized (lock) {
             if (!stale) {

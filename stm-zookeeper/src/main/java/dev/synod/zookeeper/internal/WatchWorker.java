@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * cell's first read (no extra round trip); the server handles it before the read, so every change
  * the read does not reflect is announced.
  *
- * <p>The ZooKeeper event thread only hands events to this worker. The worker takes them in
+ * <p>The ZooKeeper event thread hands events to this worker (or holds them back, below). The worker takes them in
  * batches: for every opened cell named in a batch whose cache is older than the event, it reads the
  * cell (one request for the whole batch, after waiting for this client's own commits in flight on
  * those cells, whose replies usually make the read unnecessary), then raises the read point to the
@@ -205,7 +205,7 @@ final class WatchWorker implements Watcher {
 
     /**
      * Called on the ZooKeeper event thread: defers the event if a commit of ours in flight writes
-     * its cell (the commit's reply settles it), else hands it off. Nothing else.
+     * its cell (the commit's reply settles it), else hands it off.
      */
     @Override
     public void process(WatchedEvent event) {
@@ -215,7 +215,7 @@ final class WatchWorker implements Watcher {
         synchronized (handoff) {
             if (event.getType() == Watcher.Event.EventType.NodeDataChanged) {
                 String name = paths.nameOf(event.getPath());
-                if (name != null && pending.isWriting(name)) {
+                if (name != null && pending.isCommitting(name)) {
                     deferred.add(event);
                     return;
                 }
@@ -224,20 +224,13 @@ final class WatchWorker implements Watcher {
         }
     }
 
-    /** Runs a task on the worker, in order with the events handed off so far. */
-    void submit(Runnable task) {
-        if (!closed) {
-            synchronized (handoff) {
-                handOff(task);
-            }
-        }
-    }
-
     /**
-     * Called on the ZooKeeper event thread with the reply to one of our requests, whose server
-     * state was at least {@code value}, after its results were put in the cache: every
-     * notification up to there was delivered before, so once the worker has handled what was
-     * handed to it the read point may rise to {@code value}. If it has already, that is now.
+     * Called with the reply to one of our requests, whose server state was at least {@code value},
+     * after its results were put in the cache: every notification up to there was delivered
+     * before, so once the worker has handled what was handed to it the read point may rise to
+     * {@code value}. If it has already, that is now. Normally called on the ZooKeeper event thread;
+     * also on the calling thread for a read of no cells or a request the client refused at once,
+     * whose value is a stamp learnt from earlier replies (their notifications were delivered too).
      */
     void barrier(long value) {
         readPoint.barrierQueued(value);
@@ -255,8 +248,9 @@ final class WatchWorker implements Watcher {
     }
 
     /**
-     * Settles the deferred events now (a commit of ours ended without a reply that settles them):
-     * drops those the cache covers, hands off the rest.
+     * Settles the deferred events now, after a commit of ours ended (its reply may not have
+     * settled them: no outcome, or the request failed before it was sent): drops those the cache
+     * covers, hands off the rest.
      */
     void settleDeferred() {
         synchronized (handoff) {
@@ -318,10 +312,17 @@ final class WatchWorker implements Watcher {
                     batch.add(first);
                     queue.drainTo(batch, 10_000);
                     taken = batch.size();
+                    boolean handled = false;
                     try {
                         check = handle(batch);
+                        handled = true;
                     } finally {
-                        done.addAndGet(taken); // after the read point rose for them
+                        if (!handled) {
+                            // before the batch counts as done: a barrier must not then raise the
+                            // read point over events this batch did not apply
+                            readPoint.markStale();
+                        }
+                        done.addAndGet(taken);
                     }
                 }
                 if (check || readPoint.isStale()) {

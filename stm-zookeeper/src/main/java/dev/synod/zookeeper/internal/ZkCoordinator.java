@@ -164,7 +164,7 @@ public final class ZkCoordinator implements Coordinator {
                         throw noSuchRef(name);
                     }
                     if (creating == null) {
-                        creating = pending.begin(List.of(name));
+                        creating = pending.beginCreation(List.of(name));
                     }
                     createIfAbsent(name, path, initialIfAbsent);
                     continue; // read what is there now: ours, or a concurrent creator's
@@ -254,7 +254,7 @@ public final class ZkCoordinator implements Coordinator {
         return worker.idle();
     }
 
-    /** Called on the ZooKeeper event thread with a reply: hand the barrier to the worker. */
+    /** Called with the reply to a read (see {@link WatchWorker#barrier}). */
     private void barrier(long value) {
         worker.barrier(value);
     }
