@@ -1,11 +1,20 @@
 package dev.synod.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Runs one scenario: N threads, each with its own worker, a warm-up, then a measured period in
@@ -26,13 +35,33 @@ final class Runner {
         Op create(int index) throws Exception;
     }
 
+    /** The name of the thread group that runs the operations themselves. */
+    static final String OPERATION_THREADS = "operation threads";
+
     /**
-     * What one measured run produced: the operations completed within the window, and the latency
-     * of every operation started within it (including those that ended after it).
+     * What one measured run produced: the operations completed within the window, the latency
+     * of every operation started within it (including those that ended after it), and the CPU time
+     * this JVM's threads used in the window, by thread group (see {@link #group(String)}).
      */
-    record Result(String scenario, String system, int threads, long ops, double seconds, long[] sortedLatencies) {
+    record Result(
+            String scenario,
+            String system,
+            int threads,
+            long ops,
+            double seconds,
+            long[] sortedLatencies,
+            Map<String, Long> cpuNanos) {
         double opsPerSecond() {
             return ops / seconds;
+        }
+
+        /** CPU microseconds per completed operation, by thread group, largest first. */
+        Map<String, Double> cpuMicrosPerOp() {
+            Map<String, Double> perOp = new java.util.LinkedHashMap<>();
+            cpuNanos.entrySet().stream()
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .forEach(e -> perOp.put(e.getKey(), ops == 0 ? Double.NaN : e.getValue() / 1_000.0 / ops));
+            return perOp;
         }
 
         /** Two runs of the same scenario and system taken as one: operations, time and latencies summed. */
@@ -44,7 +73,9 @@ final class Runner {
             System.arraycopy(a.sortedLatencies, 0, all, 0, a.sortedLatencies.length);
             System.arraycopy(b.sortedLatencies, 0, all, a.sortedLatencies.length, b.sortedLatencies.length);
             Arrays.sort(all);
-            return new Result(a.scenario, a.system, a.threads, a.ops + b.ops, a.seconds + b.seconds, all);
+            Map<String, Long> cpu = new TreeMap<>(a.cpuNanos);
+            b.cpuNanos.forEach((k, v) -> cpu.merge(k, v, Long::sum));
+            return new Result(a.scenario, a.system, a.threads, a.ops + b.ops, a.seconds + b.seconds, all, cpu);
         }
 
         double percentileMicros(double p) {
@@ -65,6 +96,8 @@ final class Runner {
             ops.add(factory.create(i));
         }
         CyclicBarrier start = new CyclicBarrier(threads + 1);
+        CountDownLatch finished = new CountDownLatch(threads);
+        CountDownLatch release = new CountDownLatch(1);
         long[] counts = new long[threads];
         long[][] samples = new long[threads][];
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -106,6 +139,9 @@ final class Runner {
                         }
                         counts[index] = count;
                         samples[index] = Arrays.copyOf(lat, n);
+                        // stay alive until the CPU of the window is read, ours included
+                        finished.countDown();
+                        awaitQuietly(release);
                     },
                     "bench-" + scenario + "-" + t);
             workers.add(worker);
@@ -115,6 +151,16 @@ final class Runner {
         window[0] = now + warmup.toNanos();
         window[1] = window[0] + measure.toNanos();
         start.await();
+        Map<Long, ThreadCpu> before;
+        Map<Long, ThreadCpu> after;
+        try {
+            sleepUntil(window[0]);
+            before = threadCpu();
+            finished.await();
+            after = threadCpu();
+        } finally {
+            release.countDown();
+        }
         for (Thread w : workers) {
             w.join();
         }
@@ -124,6 +170,58 @@ final class Runner {
         long total = Arrays.stream(counts).sum();
         long[] all =
                 Arrays.stream(samples).flatMapToLong(Arrays::stream).sorted().toArray();
-        return new Result(scenario, system, threads, total, measure.toNanos() / 1e9, all);
+        Map<String, Long> cpu = new TreeMap<>();
+        for (Map.Entry<Long, ThreadCpu> e : after.entrySet()) {
+            ThreadCpu then = before.get(e.getKey());
+            if (then != null) {
+                cpu.merge(e.getValue().group(), e.getValue().nanos() - then.nanos(), Long::sum);
+            }
+        }
+        return new Result(scenario, system, threads, total, measure.toNanos() / 1e9, all, cpu);
+    }
+
+    /**
+     * A thread's group for the CPU report: its name with numbers folded to {@code #} and any
+     * parenthesised part (a server address) dropped; the operation threads form one group.
+     */
+    static String group(String threadName) {
+        if (threadName.startsWith("bench-")) {
+            return OPERATION_THREADS;
+        }
+        return threadName.replaceAll("\\(.*\\)", "").replaceAll("\\d+", "#").strip();
+    }
+
+    /** A thread's group and CPU nanoseconds so far. */
+    private record ThreadCpu(String group, long nanos) {}
+
+    /** Every live thread of this JVM, by thread id. */
+    private static Map<Long, ThreadCpu> threadCpu() {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Map<Long, ThreadCpu> cpu = new HashMap<>();
+        if (!mx.isThreadCpuTimeSupported()) {
+            return cpu;
+        }
+        for (long id : mx.getAllThreadIds()) {
+            long nanos = mx.getThreadCpuTime(id);
+            ThreadInfo info = mx.getThreadInfo(id);
+            if (nanos >= 0 && info != null) {
+                cpu.put(id, new ThreadCpu(group(info.getThreadName()), nanos));
+            }
+        }
+        return cpu;
+    }
+
+    private static void sleepUntil(long nanoTime) {
+        for (long left = nanoTime - System.nanoTime(); left > 0; left = nanoTime - System.nanoTime()) {
+            LockSupport.parkNanos(left);
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -28,8 +28,9 @@ import org.apache.curator.test.TestingServer;
  * machine.
  *
  * <p>Usage: {@code SynodBenchmark [--seconds N] [--warmup N] [--rounds N] [--threads 1,8] [--only
- * TEXT] [--out FILE] [--connect HOST:PORT]}: {@code --seconds} is the measured time per system and row, split
+ * TEXT] [--out FILE] [--connect HOST:PORT] [--cpu true]}: {@code --seconds} is the measured time per system and row, split
  * over {@code --rounds} (default 3). Without {@code --connect} an embedded server on 127.0.0.1 is started.
+ * {@code --cpu true} adds the CPU per operation of each thread group (see {@link #cpuMarkdown}).
  */
 public final class SynodBenchmark {
     private final String connectString;
@@ -40,9 +41,36 @@ public final class SynodBenchmark {
     private final PrintStream log;
     private final List<Row> rows = new ArrayList<>();
 
-    /** One line of the report: a system's result and its ratio to the scenario's baseline. */
+    /**
+     * One line of the report: a system's result and its ratio to the scenario's baseline, and the
+     * CPU microseconds per operation that this JVM's threads used, by thread group, largest first
+     * (an embedded server's threads included; garbage collection and JIT compilation are not).
+     */
     public record Row(
-            String scenario, int threads, String system, double opsPerSecond, double p50, double p99, String ratio) {}
+            String scenario,
+            int threads,
+            String system,
+            double opsPerSecond,
+            double p50,
+            double p99,
+            String ratio,
+            Map<String, Double> cpuMicrosPerOp) {
+        public Row {
+            cpuMicrosPerOp = Map.copyOf(cpuMicrosPerOp);
+        }
+
+        /** A row without CPU figures. */
+        public Row(
+                String scenario,
+                int threads,
+                String system,
+                double opsPerSecond,
+                double p50,
+                double p99,
+                String ratio) {
+            this(scenario, threads, system, opsPerSecond, p50, p99, ratio, Map.of());
+        }
+    }
 
     /** Rounds per comparison unless told otherwise. */
     public static final int DEFAULT_ROUNDS = 3;
@@ -79,6 +107,9 @@ public final class SynodBenchmark {
             SynodBenchmark bench = new SynodBenchmark(connect, warmup, measure, rounds, opts.get("--only"), System.err);
             List<Row> rows = bench.runAll(threads);
             String table = markdown(rows, connect, server != null, warmup, measure, rounds);
+            if (Boolean.parseBoolean(opts.getOrDefault("--cpu", "false"))) {
+                table += System.lineSeparator() + cpuMarkdown(rows);
+            }
             System.out.println(table);
             if (out != null) {
                 Files.writeString(Path.of(out), table, StandardCharsets.UTF_8);
@@ -257,7 +288,8 @@ public final class SynodBenchmark {
                 r.opsPerSecond(),
                 r.percentileMicros(0.5),
                 r.percentileMicros(0.99),
-                ratio));
+                ratio,
+                r.cpuMicrosPerOp()));
     }
 
     /** The report: a heading line naming the setup, then a markdown table of {@code rows}. */
@@ -292,6 +324,34 @@ public final class SynodBenchmark {
         return sb.toString();
     }
 
+    /**
+     * The CPU report: per row, the CPU microseconds per operation of this JVM's thread groups that
+     * used at least 1 µs per operation, largest first. Thread CPU time as the JVM reports it;
+     * garbage collection and JIT compilation are not in it, and on a shared machine it moves less
+     * than throughput does.
+     */
+    public static String cpuMarkdown(List<Row> rows) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| scenario | threads | system | CPU µs per operation, by thread group |\n");
+        sb.append("| --- | ---: | --- | --- |\n");
+        for (Row r : rows) {
+            if (r.cpuMicrosPerOp().isEmpty()) {
+                continue;
+            }
+            double total = r.cpuMicrosPerOp().values().stream()
+                    .mapToDouble(Double::doubleValue)
+                    .sum();
+            StringBuilder groups = new StringBuilder(String.format(Locale.ROOT, "total %.0f", total));
+            r.cpuMicrosPerOp().entrySet().stream()
+                    .filter(e -> e.getValue() >= 1)
+                    .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                    .forEach(e -> groups.append(String.format(Locale.ROOT, "; %s %.0f", e.getKey(), e.getValue())));
+            sb.append(String.format(
+                    Locale.ROOT, "| %s | %d | %s | %s |%n", r.scenario(), r.threads(), r.system(), groups));
+        }
+        return sb.toString();
+    }
+
     private static String micros(double v) {
         return v < 1 ? String.format(Locale.ROOT, "%.3f", v) : String.format(Locale.ROOT, "%.0f", v);
     }
@@ -302,7 +362,7 @@ public final class SynodBenchmark {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 throw new IllegalArgumentException(
                         "usage: SynodBenchmark [--seconds N] [--warmup N] [--rounds N] [--threads 1,8] [--only TEXT]"
-                                + " [--out FILE] [--connect HOST:PORT]; bad argument '" + args[i] + "'");
+                                + " [--out FILE] [--connect HOST:PORT] [--cpu true]; bad argument '" + args[i] + "'");
             }
             opts.put(args[i], args[++i]);
         }

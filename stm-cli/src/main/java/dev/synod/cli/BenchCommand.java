@@ -70,6 +70,11 @@ final class BenchCommand implements Callable<Integer> {
     Path out;
 
     @Option(
+            names = "--cpu",
+            description = "also print the CPU time per operation of each thread group (clients, server)")
+    boolean cpu;
+
+    @Option(
             names = "--connect",
             paramLabel = "HOST:PORT",
             description = "benchmark this ensemble (default: start one server on 127.0.0.1)")
@@ -108,6 +113,9 @@ final class BenchCommand implements Callable<Integer> {
             String table = SynodBenchmark.markdown(
                     rows, where, server != null, Duration.ofSeconds(warmup), Duration.ofSeconds(seconds), rounds);
             stdout.println(table);
+            if (cpu) {
+                stdout.println(SynodBenchmark.cpuMarkdown(rows));
+            }
             String title = "Synod vs raw ZooKeeper and Curator (" + LocalDate.now() + ", "
                     + Runtime.getRuntime().availableProcessors() + " cores, "
                     + (server != null ? "one embedded server" : where) + ")";
