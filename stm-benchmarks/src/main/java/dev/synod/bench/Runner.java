@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -57,11 +58,9 @@ final class Runner {
 
         /** CPU microseconds per completed operation, by thread group, largest first. */
         Map<String, Double> cpuMicrosPerOp() {
-            Map<String, Double> perOp = new java.util.LinkedHashMap<>();
-            cpuNanos.entrySet().stream()
-                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                    .forEach(e -> perOp.put(e.getKey(), ops == 0 ? Double.NaN : e.getValue() / 1_000.0 / ops));
-            return perOp;
+            Map<String, Double> perOp = new HashMap<>();
+            cpuNanos.forEach((group, nanos) -> perOp.put(group, ops == 0 ? Double.NaN : nanos / 1_000.0 / ops));
+            return largestFirst(perOp);
         }
 
         /** Two runs of the same scenario and system taken as one: operations, time and latencies summed. */
@@ -189,6 +188,15 @@ final class Runner {
             return OPERATION_THREADS;
         }
         return threadName.replaceAll("\\(.*\\)", "").replaceAll("\\d+", "#").strip();
+    }
+
+    /** The same map, iterating from the largest value down. */
+    static <K> Map<K, Double> largestFirst(Map<K, Double> values) {
+        Map<K, Double> sorted = new LinkedHashMap<>();
+        values.entrySet().stream()
+                .sorted(Map.Entry.<K, Double>comparingByValue().reversed())
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return sorted;
     }
 
     /** A thread's group and CPU nanoseconds so far. */

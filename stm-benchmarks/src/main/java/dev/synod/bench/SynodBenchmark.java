@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -56,19 +57,7 @@ public final class SynodBenchmark {
             String ratio,
             Map<String, Double> cpuMicrosPerOp) {
         public Row {
-            cpuMicrosPerOp = Map.copyOf(cpuMicrosPerOp);
-        }
-
-        /** A row without CPU figures. */
-        public Row(
-                String scenario,
-                int threads,
-                String system,
-                double opsPerSecond,
-                double p50,
-                double p99,
-                String ratio) {
-            this(scenario, threads, system, opsPerSecond, p50, p99, ratio, Map.of());
+            cpuMicrosPerOp = Collections.unmodifiableMap(Runner.largestFirst(cpuMicrosPerOp));
         }
     }
 
@@ -344,7 +333,6 @@ public final class SynodBenchmark {
             StringBuilder groups = new StringBuilder(String.format(Locale.ROOT, "total %.0f", total));
             r.cpuMicrosPerOp().entrySet().stream()
                     .filter(e -> e.getValue() >= 1)
-                    .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                     .forEach(e -> groups.append(String.format(Locale.ROOT, "; %s %.0f", e.getKey(), e.getValue())));
             sb.append(String.format(
                     Locale.ROOT, "| %s | %d | %s | %s |%n", r.scenario(), r.threads(), r.system(), groups));

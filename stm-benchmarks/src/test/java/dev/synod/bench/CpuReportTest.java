@@ -31,7 +31,7 @@ class CpuReportTest {
                         7000,
                         "0.75x",
                         Map.of("main-EventThread", 48.2, "operation threads", 105.0, "synod-zk-cache-#", 0.8)),
-                new Row("cached deref", 1, "Synod", 1e7, 0.05, 0.07, "-"));
+                new Row("cached deref", 1, "Synod", 1e7, 0.05, 0.07, "-", Map.of()));
 
         String report = SynodBenchmark.cpuMarkdown(rows);
 

@@ -36,7 +36,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(
             names = "--rounds",
             paramLabel = "N",
-            defaultValue = "3",
+            defaultValue = "" + SynodBenchmark.DEFAULT_ROUNDS,
             description = "alternating rounds per comparison, so that neither side always runs second"
                     + " (default: ${DEFAULT-VALUE})")
     int rounds;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.synod.bench.SynodBenchmark.Row;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -15,9 +16,9 @@ class SvgChartTest {
     @Test
     void oneBarPerRowRatiosAboveSynodAndALogScale() {
         List<Row> rows = List.of(
-                new Row("write txn, 1 ref", 1, "raw ZooKeeper multi", 4000, 200, 900, "baseline"),
-                new Row("write txn, 1 ref", 1, "Synod", 3600, 220, 950, "0.90x"),
-                new Row("cached deref", 1, "Synod", 4_000_000, 0.2, 1, "-"));
+                new Row("write txn, 1 ref", 1, "raw ZooKeeper multi", 4000, 200, 900, "baseline", Map.of()),
+                new Row("write txn, 1 ref", 1, "Synod", 3600, 220, 950, "0.90x", Map.of()),
+                new Row("cached deref", 1, "Synod", 4_000_000, 0.2, 1, "-", Map.of()));
         String svg = SvgChart.render(rows, "bench <test> & co");
 
         assertThat(svg).startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\"").endsWith("</svg>\n");

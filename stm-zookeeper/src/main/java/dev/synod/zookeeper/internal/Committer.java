@@ -115,7 +115,9 @@ final class Committer {
             return interpret(request, meaning, reply, written);
         } finally {
             pending.end(inFlight);
-            worker.settleDeferred(); // in case the request failed before a reply could settle them
+            // a reply without a barrier (no outcome), none at all, or a failure applying it did not
+            // settle the events held back for this commit
+            worker.settleDeferred();
         }
     }
 
@@ -167,7 +169,6 @@ final class Committer {
             throw e;
         } finally {
             pending.end(inFlight);
-            worker.settleDeferred(); // after a reply without a barrier (no outcome) or a failure here
         }
     }
 
