@@ -157,7 +157,7 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
             if (write(current, next)) {
                 return next;
             }
-            current = conflicted(attempt, options, deadline);
+            current = conflicted(attempt, options, deadline, current.cell().version());
         }
     }
 
@@ -175,7 +175,7 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
             if (write(current, value)) {
                 return value;
             }
-            current = conflicted(attempt, options, deadline);
+            current = conflicted(attempt, options, deadline, current.cell().version());
         }
     }
 
@@ -199,7 +199,8 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
             if (write(current, value)) {
                 return true;
             }
-            current = conflicted(attempt, options, deadline);
+            // deciding false needs the latest committed value, not merely a newer cached one
+            current = conflicted(attempt, options, deadline, Long.MAX_VALUE);
         }
     }
 
@@ -238,7 +239,13 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
         return applied;
     }
 
-    private Decoded<T> conflicted(int attempt, TxnOptions options, long deadline) {
+    /**
+     * After a lost compare-and-set: backs off if the atom lost too often, and returns the state to
+     * try next. Without a back-off, a cached state newer than {@code failedVersion} is used as it
+     * is (a coordinator may read the cell back on a conflict; if the cache still trails, the next
+     * compare-and-set only fails again); otherwise the cell is read.
+     */
+    private Decoded<T> conflicted(int attempt, TxnOptions options, long deadline, long failedVersion) {
         engine.counters().atomConflicts.increment();
         if (attempt >= options.maxRetries()) {
             throw new RetryLimitExceededException("atom '" + name + "' lost " + (attempt + 1)
@@ -250,8 +257,10 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
         }
         if (attempt >= 2) {
             sleep(options.backoff().delay(attempt - 1));
+            return fetchLatest();
         }
-        return fetchLatest();
+        Decoded<T> cached = latest();
+        return cached.cell().version() > failedVersion ? cached : fetchLatest();
     }
 
     private static void sleep(Duration d) {

@@ -31,6 +31,13 @@ import org.apache.zookeeper.data.Stat;
  * request is one write alone. The multi is sent once on the raw handle, never inside Curator's
  * retry loop: a lost reply gives {@link CommitOutcomeUnknownException}, and the engine resolves
  * the outcome by reading the cells back.
+ *
+ * <p>A conflict on a cell (its version moved on) is followed at once, from the event thread, by a
+ * read of that cell, and the commit returns when the read has put the cell's state in the cache:
+ * whoever retries (an atom's swap, a transaction) finds the cell current without a read of its
+ * own, and the notifications of the change that beat us, held back while the commit was in flight,
+ * are covered by the read, so the cache worker does not read the cell too. The read costs what
+ * the caller's own read would have cost; it is sent only for a conflict, never for a success.
  */
 final class Committer {
     /** Bytes counted per op on top of path and data: op header, lengths, version. */
@@ -51,6 +58,7 @@ final class Committer {
     private final ReadPoint readPoint;
     private final PendingCommits pending;
     private final WatchWorker worker;
+    private final CellReader reader;
     private final int maxCellSize;
     private final int maxRequestSize;
     private final AtomicLong unknownOutcomes = new AtomicLong();
@@ -62,6 +70,7 @@ final class Committer {
             ReadPoint readPoint,
             PendingCommits pending,
             WatchWorker worker,
+            CellReader reader,
             int maxCellSize,
             int maxRequestSize) {
         this.connection = connection;
@@ -70,6 +79,7 @@ final class Committer {
         this.readPoint = readPoint;
         this.pending = pending;
         this.worker = worker;
+        this.reader = reader;
         this.maxCellSize = maxCellSize;
         this.maxRequestSize = maxRequestSize;
     }
@@ -111,7 +121,7 @@ final class Committer {
         ZooKeeper zk = connection.handle("committing writes to " + written);
         PendingCommits.Pending inFlight = pending.beginCommit(written);
         try {
-            Reply reply = send(zk, request, ops, inFlight);
+            Reply reply = send(zk, request, ops, meaning, inFlight);
             return interpret(request, meaning, reply, written);
         } finally {
             pending.end(inFlight);
@@ -121,7 +131,8 @@ final class Committer {
         }
     }
 
-    private Reply send(ZooKeeper zk, CommitRequest request, List<Op> ops, PendingCommits.Pending inFlight) {
+    private Reply send(
+            ZooKeeper zk, CommitRequest request, List<Op> ops, List<Object> meaning, PendingCommits.Pending inFlight) {
         CompletableFuture<Reply> future = new CompletableFuture<>();
         long known = readPoint.maxKnown();
         if (request.checks().isEmpty()
@@ -132,13 +143,14 @@ final class Committer {
                     paths.pathOf(w.name()),
                     w.data(),
                     (int) w.expectedVersion(),
-                    (rc, path, ctx, stat) -> onReply(future, () -> new Reply(rc, null, stat, request), known, inFlight),
+                    (rc, path, ctx, stat) ->
+                            onReply(zk, future, () -> new Reply(rc, null, stat, request), meaning, known, inFlight),
                     null);
         } else {
             zk.multi(
                     ops,
                     (rc, path, ctx, results) ->
-                            onReply(future, () -> new Reply(rc, results, null, request), known, inFlight),
+                            onReply(zk, future, () -> new Reply(rc, results, null, request), meaning, known, inFlight),
                     null);
         }
         try {
@@ -154,22 +166,110 @@ final class Committer {
     }
 
     /**
-     * On the ZooKeeper event thread: applies a reply and hands it to the committing thread. Whatever
-     * goes wrong here, the committing thread gets an answer and the pending commit ends (else the
-     * watch worker would wait for it until its timeout).
+     * On the ZooKeeper event thread: applies a reply and hands it to the committing thread (after
+     * reading back the cell a conflict was on, see the class comment). Whatever goes wrong here,
+     * the committing thread gets an answer and the pending commit ends (else the watch worker would
+     * wait for it until its timeout).
      */
     private void onReply(
-            CompletableFuture<Reply> future, Supplier<Reply> decode, long known, PendingCommits.Pending inFlight) {
+            ZooKeeper zk,
+            CompletableFuture<Reply> future,
+            Supplier<Reply> decode,
+            List<Object> meaning,
+            long known,
+            PendingCommits.Pending inFlight) {
+        boolean readingBack = false;
         try {
             Reply reply = decode.get();
+            int failed = failedOp(reply, meaning.size());
+            if (failed >= 0
+                    && meaning.get(failed) instanceof String name
+                    && failedCode(reply, failed) == Code.BADVERSION) {
+                readingBack = readBack(zk, name, reply, future, known, inFlight);
+                if (readingBack) {
+                    return;
+                }
+            }
             replied(reply, known, inFlight);
             future.complete(reply);
         } catch (RuntimeException | Error e) {
             future.completeExceptionally(e);
             throw e;
         } finally {
-            pending.end(inFlight);
+            if (!readingBack) {
+                pending.end(inFlight);
+            }
         }
+    }
+
+    /**
+     * On the ZooKeeper event thread: reads back the cell a conflict was on, then ends the pending
+     * commit and completes {@code future} with the conflict. The read's reply is the barrier
+     * (it follows every notification its state includes, so it settles the events held back for
+     * this commit). If the read cannot be sent, returns false and the caller answers at once; if
+     * it fails, the conflict is answered without it.
+     */
+    private boolean readBack(
+            ZooKeeper zk,
+            String name,
+            Reply reply,
+            CompletableFuture<Reply> future,
+            long known,
+            PendingCommits.Pending inFlight) {
+        CompletableFuture<CellReader.Result> read;
+        try {
+            read = reader.read(zk, List.of(name), false, r -> {
+                try {
+                    for (Versioned v : r.values()) {
+                        if (v != null) {
+                            cache.advance(v);
+                        }
+                    }
+                    if (r.maxStamp() > 0) {
+                        readPoint.learnt(r.maxStamp());
+                    }
+                } finally {
+                    pending.end(inFlight);
+                    worker.barrier(Math.max(known, r.maxStamp()));
+                }
+            });
+        } catch (RuntimeException e) {
+            return false; // the client refused the read (say, it is closing): answer without it
+        }
+        read.whenComplete((r, failure) -> {
+            if (failure != null) {
+                // no barrier came with a failed read; the conflict's reply stands for one
+                pending.end(inFlight);
+                worker.barrier(known);
+            }
+            future.complete(reply);
+        });
+        return true;
+    }
+
+    /** The index of the op that failed in a reply that is not a success, or -1 if none is named. */
+    private static int failedOp(Reply reply, int ops) {
+        if (reply.rc() == Code.OK.intValue()) {
+            return -1;
+        }
+        if (reply.results() != null && reply.results().size() == ops) {
+            for (int i = 0; i < ops; i++) {
+                if (reply.results().get(i) instanceof OpResult.ErrorResult e
+                        && e.getErr() != Code.OK.intValue()
+                        && e.getErr() != Code.RUNTIMEINCONSISTENCY.intValue()) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+        return reply.results() == null && reply.stat() == null && ops == 1 ? 0 : -1;
+    }
+
+    /** The error code of op {@code index} of a failed reply (see {@link #failedOp}). */
+    private static Code failedCode(Reply reply, int index) {
+        return reply.results() != null
+                ? Code.get(((OpResult.ErrorResult) reply.results().get(index)).getErr())
+                : Code.get(reply.rc());
     }
 
     /**
@@ -222,17 +322,9 @@ final class Committer {
         if (code == Code.OK) {
             return committed(request, reply);
         }
-        if (reply.results() != null && reply.results().size() == meaning.size()) {
-            for (int i = 0; i < meaning.size(); i++) {
-                if (reply.results().get(i) instanceof OpResult.ErrorResult e
-                        && e.getErr() != Code.OK.intValue()
-                        && e.getErr() != Code.RUNTIMEINCONSISTENCY.intValue()) {
-                    return conflictOrFailure(meaning.get(i), Code.get(e.getErr()), written);
-                }
-            }
-        }
-        if (reply.results() == null && reply.stat() == null && meaning.size() == 1) {
-            return conflictOrFailure(meaning.get(0), code, written);
+        int failed = failedOp(reply, meaning.size());
+        if (failed >= 0) {
+            return conflictOrFailure(meaning.get(failed), failedCode(reply, failed), written);
         }
         if (isOutcomeUnknown(code)) {
             unknownOutcomes.incrementAndGet();

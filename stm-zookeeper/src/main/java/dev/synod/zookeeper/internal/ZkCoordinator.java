@@ -84,7 +84,8 @@ public final class ZkCoordinator implements Coordinator {
         this.cache = new CellCache("synod-zk-notify-" + id);
         this.reader = new CellReader(paths, jute - CELL_SIZE_MARGIN, cache::sizeOf);
         this.worker = new WatchWorker(connection, paths, cache, readPoint, pending, reader, "synod-zk-cache-" + id);
-        this.committer = new Committer(connection, paths, cache, readPoint, pending, worker, maxCellSize, jute - 512);
+        this.committer =
+                new Committer(connection, paths, cache, readPoint, pending, worker, reader, maxCellSize, jute - 512);
         this.stateListener = (c, state) -> {
             if (state == ConnectionState.SUSPENDED || state == ConnectionState.LOST) {
                 readPoint.markStale();

@@ -177,20 +177,58 @@ class ZkCoordinatorTest {
         Versioned y = a.coordinator().open("y", bytes("y"));
         b.coordinator().open("y", null);
         b.coordinator().commit(writes(b.coordinator().current("y"))); // y is now at version 1
+        // a hears of it (one event, one read by its cache worker) before it commits
+        CoordinatorFixture.await(() ->
+                a.coordinator().current("y").version() == 1 && a.coordinator().cacheWorkerIdle());
+        long handOffs = a.coordinator().cacheWorkerHandOffs();
 
+        a.requests().reset();
         CommitResult staleCheck = a.coordinator()
                 .commit(new CommitRequest(
                         List.of(new CommitRequest.Check("y", y.version())),
                         List.of(new CommitRequest.Write("x", x.version(), bytes("x2"))),
                         List.of()));
         assertThat(staleCheck).isEqualTo(new CommitResult.Conflict(Set.of("y"), null));
+        assertThat(a.requests().snapshot())
+                .as("the conflict's cell is read back, the other cell is not")
+                .isEqualTo(Map.of("multi", 1L, "getData", 1L));
 
+        a.requests().reset();
         CommitResult staleWrite = a.coordinator().commit(writes(x, y));
         assertThat(staleWrite).isEqualTo(new CommitResult.Conflict(Set.of("y"), null));
+        assertThat(a.requests().snapshot()).isEqualTo(Map.of("multi", 1L, "getData", 1L));
         assertThat(a.coordinator().fetch(List.of("x")).get(0).version()).isZero();
 
+        a.requests().reset();
         CommitResult single = a.coordinator().commit(writes(y));
         assertThat(single).isEqualTo(new CommitResult.Conflict(Set.of("y"), null));
+        assertThat(a.requests().snapshot()).isEqualTo(Map.of("setData", 1L, "getData", 1L));
+        assertThat(a.coordinator().current("y").version()).isEqualTo(1);
+        assertThat(a.coordinator().cacheWorkerHandOffs())
+                .as("the read-backs' replies raise the read point without the cache worker")
+                .isEqualTo(handOffs);
+    }
+
+    @Test
+    void aConflictLeavesTheWinningStateInTheCacheWhenTheCommitReturns() throws Exception {
+        Client a = fx.client();
+        Client b = fx.client();
+        Versioned base = a.coordinator().open("hot", bytes("0"));
+        b.coordinator().open("hot", null);
+        for (int round = 1; round <= 20; round++) {
+            // b wins the race; a's commit, sent right after b's returns, loses it
+            CommitResult won = b.coordinator()
+                    .commit(writes(new Versioned("hot", bytes("b" + round), base.version(), base.stamp())));
+            assertThat(won).isInstanceOf(CommitResult.Committed.class);
+            Versioned winner = ((CommitResult.Committed) won).written().get("hot");
+            CommitResult lost = a.coordinator().commit(writes(base));
+            assertThat(lost).isEqualTo(new CommitResult.Conflict(Set.of("hot"), null));
+            // no waiting: the read-back put b's state in a's cache before the commit returned
+            Versioned seen = a.coordinator().current("hot");
+            assertThat(seen.version()).isEqualTo(winner.version());
+            assertThat(text(seen)).isEqualTo("b" + round + "+");
+            base = seen;
+        }
     }
 
     @Test
