@@ -10,22 +10,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Commits (and creations) of this client that were sent and not yet answered. The notification of
- * one's own commit arrives just before the commit's reply, which puts the new state in the cache:
- * the ZooKeeper event thread holds such events back until the reply (see {@link WatchWorker}), and
- * when the watch worker got one anyway it waits for the reply (microseconds) rather than reading
- * the cell again.
+ * Commits, reads and creations of this client that were sent and not yet answered. The
+ * notification of one's own commit arrives just before the commit's reply, which puts the new
+ * state in the cache; a read's reply covers every change notified before it. So the ZooKeeper
+ * event thread holds the events of a cell that a commit or read in flight covers back until the
+ * reply (see {@link WatchWorker}), and when the watch worker got one anyway it waits for the reply
+ * (microseconds) rather than reading the cell again.
  */
 final class PendingCommits {
-    /** One commit (or creation) in flight, over the given cells. */
+    /** One commit, read or creation in flight, over the given cells. */
     static final class Pending {
         private final Set<String> names;
-        private final boolean commit;
+        private final boolean holdsBack;
         private final CompletableFuture<Void> done = new CompletableFuture<>();
 
-        private Pending(Collection<String> names, boolean commit) {
+        private Pending(Collection<String> names, boolean holdsBack) {
             this.names = Set.copyOf(names);
-            this.commit = commit;
+            this.holdsBack = holdsBack;
         }
     }
 
@@ -36,37 +37,45 @@ final class PendingCommits {
         return begin(names, true);
     }
 
+    /**
+     * A read of cells sent as one asynchronous request, which puts the states read in the cache
+     * and settles the events held back for it when its reply comes.
+     */
+    Pending beginRead(Collection<String> names) {
+        return begin(names, true);
+    }
+
     /** A creation of cells (its events are not held back: nothing settles them). */
     Pending beginCreation(Collection<String> names) {
         return begin(names, false);
     }
 
-    private Pending begin(Collection<String> names, boolean commit) {
-        Pending p = new Pending(names, commit);
+    private Pending begin(Collection<String> names, boolean holdsBack) {
+        Pending p = new Pending(names, holdsBack);
         inFlight.add(p);
         return p;
     }
 
-    /** Whether a commit (not a creation) in flight writes {@code name}. */
-    boolean isCommitting(String name) {
+    /** Whether a commit or read (not a creation) in flight covers {@code name}. */
+    boolean holdsBack(String name) {
         if (inFlight.isEmpty()) {
             return false;
         }
         for (Pending p : inFlight) {
-            if (p.commit && p.names.contains(name)) {
+            if (p.holdsBack && p.names.contains(name)) {
                 return true;
             }
         }
         return false;
     }
 
-    /** The commit was answered (and its result applied to the cache) or abandoned. */
+    /** The request was answered (and its result applied to the cache) or abandoned. */
     void end(Pending p) {
         inFlight.remove(p);
         p.done.complete(null);
     }
 
-    /** Waits (bounded) for the in-flight commits that write any of {@code names}. */
+    /** Waits (bounded) for the requests in flight over any of {@code names}. */
     void awaitWriting(Collection<String> names, long timeoutMs) throws InterruptedException {
         if (inFlight.isEmpty()) {
             return;

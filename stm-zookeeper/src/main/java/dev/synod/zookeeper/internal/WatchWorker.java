@@ -43,12 +43,15 @@ import org.slf4j.LoggerFactory;
  * batch's last zxid. After a lost connection it refreshes every opened cell; after a new session
  * it re-adds the watch first. It never dies: every failure is logged and retried on the next tick.
  *
- * <h2>One's own commits do not wake the worker</h2>
+ * <h2>One's own commits and reads do not wake the worker</h2>
  *
  * Most events announce this client's own commits, whose replies follow them on the event thread
  * and put the new states in the cache. Waking the worker for them (and having it wait for the
  * reply) cost more client CPU than the commit itself. So an event on a cell that a commit of ours
- * in flight writes is held back (deferred) instead of handed off. Before anything else is handed
+ * in flight writes is held back (deferred) instead of handed off. The same holds for a read of
+ * ours in flight (a fetch, or the read-back that follows a conflict): its reply covers every
+ * change announced before it and puts the states read in the cache, so under contention the
+ * other writers' events are mostly settled by the reads the losers make anyway. Before anything else is handed
  * to the worker, the deferred events are settled, in their order: those the cache already covers
  * (its stamp is at least the event's zxid: the worker would have skipped them) are dropped, the
  * others are handed off first. Nothing reaches the worker out of order, and a dropped event only
@@ -204,8 +207,8 @@ final class WatchWorker implements Watcher {
     }
 
     /**
-     * Called on the ZooKeeper event thread: defers the event if a commit of ours in flight writes
-     * its cell (the commit's reply settles it), else hands it off.
+     * Called on the ZooKeeper event thread: defers the event if a commit or read of ours in flight
+     * covers its cell (the reply settles it), else hands it off.
      */
     @Override
     public void process(WatchedEvent event) {
@@ -215,7 +218,7 @@ final class WatchWorker implements Watcher {
         synchronized (handoff) {
             if (event.getType() == Watcher.Event.EventType.NodeDataChanged) {
                 String name = paths.nameOf(event.getPath());
-                if (name != null && pending.isCommitting(name)) {
+                if (name != null && pending.holdsBack(name)) {
                     deferred.add(event);
                     return;
                 }
@@ -248,9 +251,9 @@ final class WatchWorker implements Watcher {
     }
 
     /**
-     * Settles the deferred events now, after a commit of ours ended (its reply may not have
-     * settled them: no outcome, or the request failed before it was sent): drops those the cache
-     * covers, hands off the rest.
+     * Settles the deferred events now, after a commit or read of ours ended (its reply may not
+     * have settled them: no outcome, or the request failed before it was sent): drops those the
+     * cache covers, hands off the rest.
      */
     void settleDeferred() {
         synchronized (handoff) {

@@ -11,6 +11,7 @@ import dev.synod.stm.spi.Coordinator;
 import dev.synod.stm.spi.Versioned;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -216,6 +217,19 @@ public final class ZkCoordinator implements Coordinator {
      */
     private CellReader.Result readWithBarrier(
             List<String> names, boolean syncFirst, AtomicReference<ZooKeeper> watchedOn, String action) {
+        return readWithBarrier(names, syncFirst, watchedOn, action, null);
+    }
+
+    /**
+     * As above; if {@code reading} is not null, the reply puts the states read in the cache and
+     * ends {@code reading} before its barrier, which then settles the events held back for it.
+     */
+    private CellReader.Result readWithBarrier(
+            List<String> names,
+            boolean syncFirst,
+            AtomicReference<ZooKeeper> watchedOn,
+            String action,
+            PendingCommits.Pending reading) {
         AtomicInteger attempts = new AtomicInteger();
         CellReader.Result result = connection.withRetry(action, () -> {
             ZooKeeper zk = connection.curator().getZookeeperClient().getZooKeeper();
@@ -229,7 +243,18 @@ public final class ZkCoordinator implements Coordinator {
             // after a lost connection a commit of ours may still be in flight: sync first
             boolean sync = syncFirst || attempts.getAndIncrement() > 0;
             CellReader.Result read = ZkConnection.awaitReply(
-                    reader.read(zk, names, sync, r -> barrier(Math.max(candidate, r.maxStamp()))),
+                    reader.read(zk, names, sync, r -> {
+                        try {
+                            if (reading != null) {
+                                r.values().stream().filter(Objects::nonNull).forEach(cache::advance);
+                            }
+                        } finally {
+                            if (reading != null) {
+                                pending.end(reading);
+                            }
+                            barrier(Math.max(candidate, r.maxStamp()));
+                        }
+                    }),
                     2 * connection.requestTimeoutMs());
             for (CompletableFuture<Void> w : watched) {
                 // answered before the read: a failure (say, the connection was lost in between)
@@ -302,7 +327,15 @@ public final class ZkCoordinator implements Coordinator {
         }
         long unknown = committer.unknownOutcomes();
         boolean sync = unknown > syncedUnknownOutcomes.get();
-        CellReader.Result result = readWithBarrier(names, sync, null, "reading " + names);
+        // events of these cells held back until the reply: it covers them, the worker need not read
+        PendingCommits.Pending reading = pending.beginRead(names);
+        CellReader.Result result;
+        try {
+            result = readWithBarrier(names, sync, null, "reading " + names, reading);
+        } finally {
+            pending.end(reading);
+            worker.settleDeferred(); // a read without a reply did not settle them
+        }
         if (sync) {
             syncedUnknownOutcomes.accumulateAndGet(unknown, Math::max);
         }

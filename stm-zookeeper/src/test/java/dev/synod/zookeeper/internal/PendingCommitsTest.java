@@ -6,25 +6,32 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Only commits hold back the events of their cells: a commit's reply settles them, while nothing
+ * Commits and reads hold back the events of their cells: their replies settle them, while nothing
  * settles them after a creation (an event held back for it could wait until the next hand-off).
  */
 class PendingCommitsTest {
 
     @Test
-    void onlyACommitInFlightCountsAsCommittingItsCells() {
+    void commitsAndReadsInFlightHoldBackTheirCellsAndCreationsDoNot() {
         PendingCommits pending = new PendingCommits();
         PendingCommits.Pending creating = pending.beginCreation(List.of("a"));
-        assertThat(pending.isCommitting("a")).isFalse();
+        assertThat(pending.holdsBack("a")).isFalse();
 
         PendingCommits.Pending commit = pending.beginCommit(List.of("a", "b"));
-        assertThat(pending.isCommitting("a")).isTrue();
-        assertThat(pending.isCommitting("b")).isTrue();
-        assertThat(pending.isCommitting("c")).isFalse();
+        assertThat(pending.holdsBack("a")).isTrue();
+        assertThat(pending.holdsBack("b")).isTrue();
+        assertThat(pending.holdsBack("c")).isFalse();
 
         pending.end(commit);
-        assertThat(pending.isCommitting("a")).isFalse();
-        assertThat(pending.isCommitting("b")).isFalse();
+        assertThat(pending.holdsBack("a")).isFalse();
+        assertThat(pending.holdsBack("b")).isFalse();
+
+        PendingCommits.Pending read = pending.beginRead(List.of("b"));
+        assertThat(pending.holdsBack("a")).isFalse();
+        assertThat(pending.holdsBack("b")).isTrue();
+        pending.end(read);
+        pending.end(read); // ending twice (reply, then the caller's finally) is harmless
+        assertThat(pending.holdsBack("b")).isFalse();
         pending.end(creating);
     }
 
@@ -42,7 +49,7 @@ class PendingCommitsTest {
         });
         ender.start();
         pending.awaitWriting(List.of("a"), 10_000);
-        assertThat(pending.isCommitting("a")).isFalse();
+        assertThat(pending.holdsBack("a")).isFalse();
         ender.join();
     }
 }
