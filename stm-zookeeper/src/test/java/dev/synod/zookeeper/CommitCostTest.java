@@ -41,6 +41,39 @@ class CommitCostTest {
     }
 
     @Test
+    void aTransactionThatLosesARaceCostsItsCommitOneReadAndItsRetry() throws Exception {
+        StmFixture fx = new StmFixture(zk);
+        Client a = fx.client();
+        Client b = fx.client();
+        Ref<Long> viaA = a.stm().ref("raced", LONG, 0L);
+        Ref<Long> viaB = b.stm().ref("raced", LONG);
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        b.stm().run(txn -> {
+            long seen = viaB.get();
+            if (runs.getAndIncrement() == 0) {
+                // a commits after b read: b's commit will lose; b's cache worker reads a's
+                // change (one getData) before b commits, then the count starts
+                Thread other = new Thread(() -> a.stm().run(t -> viaA.alter(x -> x + 100)));
+                other.start();
+                try {
+                    other.join();
+                    StmFixture.await(() -> b.requests().get("getData") >= 1);
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                b.requests().reset();
+            }
+            viaB.set(seen + 1);
+        });
+        assertThat(runs).hasValue(2);
+        assertThat(b.requests().snapshot())
+                .as("the lost commit, the read of its cell that follows it, the commit that wins")
+                .isEqualTo(Map.of("setData", 2L, "getData", 1L));
+        assertThat(viaB.get()).isEqualTo(101L);
+    }
+
+    @Test
     void aReadOnlyTransactionOverCachedRefsSendsNothing() throws Exception {
         StmFixture fx = new StmFixture(zk);
         Client a = fx.client();

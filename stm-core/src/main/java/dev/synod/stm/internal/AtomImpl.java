@@ -26,7 +26,8 @@ import java.util.function.UnaryOperator;
 /**
  * An atom kept in the coordinator. Every change is one conditional write on the cell version: the
  * new value is computed from the cached value and written only if the cell is still at that
- * version; on a conflict the fresh value is fetched and the function applied again.
+ * version; on a conflict the function is applied again to the fresh value (the cached one if the
+ * coordinator's cache has moved past the version that lost, else one read).
  */
 final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
     private final Codec<T> codec;

@@ -287,8 +287,7 @@ final class Committer {
         boolean onlyCommuted = !names.isEmpty() && commutedNames.containsAll(names);
         if (onlyCommuted && rounds < txn.options.maxRetries() && System.nanoTime() < txn.deadlineNanos) {
             rounds++;
-            List<Versioned> fresh =
-                    coordinator.fetch(commuted.stream().map(e -> e.ref.name).toList());
+            List<Versioned> fresh = statesAfterConflict(commuted);
             try {
                 for (int i = 0; i < commuted.size(); i++) {
                     TxnImpl.rebase(commuted.get(i), fresh.get(i));
@@ -302,7 +301,16 @@ final class Committer {
         long stamp = 0;
         if (!names.isEmpty()) {
             try {
-                for (Versioned v : coordinator.fetch(List.copyOf(names))) {
+                List<Entry.Dist<?>> conflicting = new ArrayList<>();
+                for (Entry.Dist<?> e : dist) {
+                    if (names.contains(e.ref.name)) {
+                        conflicting.add(e);
+                    }
+                }
+                List<Versioned> fresh = conflicting.size() == names.size()
+                        ? statesAfterConflict(conflicting)
+                        : coordinator.fetch(List.copyOf(names));
+                for (Versioned v : fresh) {
                     stamp = Math.max(stamp, v.stamp());
                 }
             } catch (RuntimeException e) {
@@ -310,6 +318,28 @@ final class Committer {
             }
         }
         throw txn.retry(stamp, "a concurrent commit changed " + (names.isEmpty() ? "a ref it read" : names));
+    }
+
+    /**
+     * The states of the entries' cells after a conflict: the coordinator's cached ones when every
+     * one has moved past the version this transaction read (a coordinator may read the cells back
+     * on a conflict, as the ZooKeeper one does), else one read of them all.
+     */
+    private List<Versioned> statesAfterConflict(List<Entry.Dist<?>> entries) {
+        List<Versioned> cached = new ArrayList<>(entries.size());
+        for (Entry.Dist<?> e : entries) {
+            Versioned now;
+            try {
+                now = coordinator.current(e.ref.name);
+            } catch (RuntimeException notCached) {
+                now = null; // not usable from the cache (say, deleted): the read says why
+            }
+            if (now == null || now.version() <= e.cell().version()) {
+                return coordinator.fetch(entries.stream().map(x -> x.ref.name).toList());
+            }
+            cached.add(now);
+        }
+        return cached;
     }
 
     /**

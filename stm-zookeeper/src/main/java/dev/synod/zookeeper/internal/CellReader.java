@@ -51,7 +51,7 @@ final class CellReader {
      * Sends the read (after a pipelined {@code sync} if asked) and returns at once.
      *
      * @param onReply called on the ZooKeeper event thread with the complete result, before the
-     *     future completes; may be null
+     *     future completes (if it throws, the future completes with that exception); may be null
      * @return completes with the result, or exceptionally with a {@link KeeperException}
      */
     CompletableFuture<Result> read(ZooKeeper zk, List<String> names, boolean syncFirst, Consumer<Result> onReply) {
@@ -131,7 +131,12 @@ final class CellReader {
         }
         Result result = new Result(Arrays.asList(values), max);
         if (onReply != null) {
-            onReply.accept(result);
+            try {
+                onReply.accept(result);
+            } catch (RuntimeException | Error e) {
+                future.completeExceptionally(e); // the caller gets an answer, not a timeout
+                throw e;
+            }
         }
         future.complete(result);
     }

@@ -32,12 +32,13 @@ import org.apache.zookeeper.data.Stat;
  * retry loop: a lost reply gives {@link CommitOutcomeUnknownException}, and the engine resolves
  * the outcome by reading the cells back.
  *
- * <p>A conflict on a cell (its version moved on) is followed at once, from the event thread, by a
- * read of that cell, and the commit returns when the read has put the cell's state in the cache:
- * whoever retries (an atom's swap, a transaction) finds the cell current without a read of its
- * own, and the notifications of the change that beat us, held back while the commit was in flight,
- * are covered by the read, so the cache worker does not read the cell too. The read costs what
- * the caller's own read would have cost; it is sent only for a conflict, never for a success.
+ * <p>A conflict on an opened cell (its version moved on) is followed at once, from the event
+ * thread, by a read of that cell, and the commit returns when the read has put the cell's state in
+ * the cache: whoever retries at once (an atom's swap or reset, a transaction) finds the cell
+ * current without a read of its own, and the notifications of the change that beat us, held back
+ * while the commit was in flight, are covered by the read, so the cache worker does not read the
+ * cell too. It is sent only for a conflict, never for a success; a caller that backs off before
+ * retrying (an atom that lost twice in a row) reads again after its pause.
  */
 final class Committer {
     /** Bytes counted per op on top of path and data: op header, lengths, version. */
@@ -134,6 +135,8 @@ final class Committer {
     private Reply send(
             ZooKeeper zk, CommitRequest request, List<Op> ops, List<Object> meaning, PendingCommits.Pending inFlight) {
         CompletableFuture<Reply> future = new CompletableFuture<>();
+        // a conflict, known before the read of its cell that follows it is answered
+        CompletableFuture<Reply> conflict = new CompletableFuture<>();
         long known = readPoint.maxKnown();
         if (request.checks().isEmpty()
                 && request.guards().isEmpty()
@@ -143,19 +146,28 @@ final class Committer {
                     paths.pathOf(w.name()),
                     w.data(),
                     (int) w.expectedVersion(),
-                    (rc, path, ctx, stat) ->
-                            onReply(zk, future, () -> new Reply(rc, null, stat, request), meaning, known, inFlight),
+                    (rc, path, ctx, stat) -> onReply(
+                            zk, future, conflict, () -> new Reply(rc, null, stat, request), meaning, known, inFlight),
                     null);
         } else {
             zk.multi(
                     ops,
-                    (rc, path, ctx, results) ->
-                            onReply(zk, future, () -> new Reply(rc, results, null, request), meaning, known, inFlight),
+                    (rc, path, ctx, results) -> onReply(
+                            zk,
+                            future,
+                            conflict,
+                            () -> new Reply(rc, results, null, request),
+                            meaning,
+                            known,
+                            inFlight),
                     null);
         }
         try {
             return ZkConnection.awaitReply(future, 2 * connection.requestTimeoutMs());
         } catch (KeeperException | TimeoutException | IllegalStateException e) {
+            if (conflict.isDone()) {
+                return conflict.join(); // only the read that follows a conflict went unanswered
+            }
             // no reply, or one we could not apply: the engine reads the outcome back
             unknownOutcomes.incrementAndGet();
             throw new CommitOutcomeUnknownException(
@@ -174,6 +186,7 @@ final class Committer {
     private void onReply(
             ZooKeeper zk,
             CompletableFuture<Reply> future,
+            CompletableFuture<Reply> conflict,
             Supplier<Reply> decode,
             List<Object> meaning,
             long known,
@@ -184,7 +197,9 @@ final class Committer {
             int failed = failedOp(reply, meaning.size());
             if (failed >= 0
                     && meaning.get(failed) instanceof String name
-                    && failedCode(reply, failed) == Code.BADVERSION) {
+                    && failedCode(reply, failed) == Code.BADVERSION
+                    && cache.isOpen(name)) {
+                conflict.complete(reply);
                 readingBack = readBack(zk, name, reply, future, known, inFlight);
                 if (readingBack) {
                     return;
@@ -203,11 +218,12 @@ final class Committer {
     }
 
     /**
-     * On the ZooKeeper event thread: reads back the cell a conflict was on, then ends the pending
-     * commit and completes {@code future} with the conflict. The read's reply is the barrier
-     * (it follows every notification its state includes, so it settles the events held back for
-     * this commit). If the read cannot be sent, returns false and the caller answers at once; if
-     * it fails, the conflict is answered without it.
+     * On the ZooKeeper event thread: reads back the cell a conflict was on, then completes {@code
+     * future} with the conflict. The events of that cell stay held back until the read's reply,
+     * which puts the state read in the cache and is the barrier that settles them (it follows
+     * every notification its state includes); the commit's other cells are released at once. If
+     * the read cannot be sent, returns false and the caller answers at once; if it fails, the
+     * conflict is answered without it.
      */
     private boolean readBack(
             ZooKeeper zk,
@@ -216,6 +232,7 @@ final class Committer {
             CompletableFuture<Reply> future,
             long known,
             PendingCommits.Pending inFlight) {
+        PendingCommits.Pending reading = pending.beginRead(List.of(name));
         CompletableFuture<CellReader.Result> read;
         try {
             read = reader.read(zk, List.of(name), false, r -> {
@@ -229,20 +246,25 @@ final class Committer {
                         readPoint.learnt(r.maxStamp());
                     }
                 } finally {
-                    pending.end(inFlight);
+                    pending.end(reading);
                     worker.barrier(Math.max(known, r.maxStamp()));
                 }
             });
         } catch (RuntimeException e) {
+            pending.end(reading);
             return false; // the client refused the read (say, it is closing): answer without it
         }
+        pending.end(inFlight);
         read.whenComplete((r, failure) -> {
-            if (failure != null) {
-                // no barrier came with a failed read; the conflict's reply stands for one
-                pending.end(inFlight);
-                worker.barrier(known);
+            try {
+                if (failure != null) {
+                    // no barrier came with a failed read; the conflict's reply stands for one
+                    pending.end(reading);
+                    worker.barrier(known);
+                }
+            } finally {
+                future.complete(reply);
             }
-            future.complete(reply);
         });
         return true;
     }

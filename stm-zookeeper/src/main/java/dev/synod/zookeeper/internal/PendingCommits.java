@@ -15,7 +15,7 @@ import java.util.concurrent.TimeoutException;
  * state in the cache; a read's reply covers every change notified before it. So the ZooKeeper
  * event thread holds the events of a cell that a commit or read in flight covers back until the
  * reply (see {@link WatchWorker}), and when the watch worker got one anyway it waits for the reply
- * (microseconds) rather than reading the cell again.
+ * (one round trip at most) rather than reading the cell again.
  */
 final class PendingCommits {
     /** One commit, read or creation in flight, over the given cells. */
@@ -32,7 +32,10 @@ final class PendingCommits {
 
     private final Set<Pending> inFlight = ConcurrentHashMap.newKeySet();
 
-    /** A commit sent as one asynchronous request, whose reply settles the events it caused. */
+    /**
+     * A commit sent as one asynchronous request, whose reply (or, after a conflict, the reply of
+     * the read of the conflicting cell) settles the events held back for it.
+     */
     Pending beginCommit(Collection<String> names) {
         return begin(names, true);
     }
@@ -76,7 +79,7 @@ final class PendingCommits {
     }
 
     /** Waits (bounded) for the requests in flight over any of {@code names}. */
-    void awaitWriting(Collection<String> names, long timeoutMs) throws InterruptedException {
+    void awaitInFlight(Collection<String> names, long timeoutMs) throws InterruptedException {
         if (inFlight.isEmpty()) {
             return;
         }

@@ -16,9 +16,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *       notifications and the replies to our asynchronous requests are queued on the one
  *       ZooKeeper event thread in that order and handed to the one worker thread in that order,
  *       except events that the cache covers by the time they would be handed off: an event on a
- *       cell that a commit of ours in flight writes is held back until that commit's reply (or
- *       until anything else is handed off) and dropped if the reply covered it. Dropping an
- *       event only keeps {@code W} lower.
+ *       cell that a commit or read of ours in flight covers is held back until that request's
+ *       reply (for a commit that conflicts, the reply of the read of the conflicting cell that
+ *       follows it), or until anything else is handed off, and dropped if the cache's stamp for
+ *       its cell is by then at least the event's zxid. Dropping an event only keeps {@code W}
+ *       lower.
  *   <li>For each batch of events the worker makes every opened cell named in it at least as new as
  *       the event (skipping cells whose cache is already newer, e.g. one's own commit), and only
  *       then raises {@code W} to just below the batch's last zxid (the other events of that zxid,

@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The ZooKeeper event thread hands events to this worker (or holds them back, below). The worker takes them in
  * batches: for every opened cell named in a batch whose cache is older than the event, it reads the
- * cell (one request for the whole batch, after waiting for this client's own commits in flight on
- * those cells, whose replies usually make the read unnecessary), then raises the read point to the
+ * cell (one request for the whole batch, after waiting for this client's own commits and reads in
+ * flight on those cells, whose replies usually make the read unnecessary), then raises the read point to the
  * batch's last zxid. After a lost connection it refreshes every opened cell; after a new session
  * it re-adds the watch first. It never dies: every failure is logged and retried on the next tick.
  *
@@ -49,9 +49,10 @@ import org.slf4j.LoggerFactory;
  * and put the new states in the cache. Waking the worker for them (and having it wait for the
  * reply) cost more client CPU than the commit itself. So an event on a cell that a commit of ours
  * in flight writes is held back (deferred) instead of handed off. The same holds for a read of
- * ours in flight (a fetch, or the read-back that follows a conflict): its reply covers every
- * change announced before it and puts the states read in the cache, so under contention the
- * other writers' events are mostly settled by the reads the losers make anyway. Before anything else is handed
+ * ours in flight (a fetch, or the read-back that follows a conflict): its reply puts the states
+ * read in the cache, and on the same server they reflect every change announced before it, so
+ * under contention the other writers' events are mostly settled by the reads the losers make
+ * anyway. Settling checks each event against its cell's stamp in the cache, whatever the reply. Before anything else is handed
  * to the worker, the deferred events are settled, in their order: those the cache already covers
  * (its stamp is at least the event's zxid: the worker would have skipped them) are dropped, the
  * others are handed off first. Nothing reaches the worker out of order, and a dropped event only
@@ -78,7 +79,7 @@ final class WatchWorker implements Watcher {
 
     /** Orders every hand-off to the queue with the deferred events; guards the two below. */
     private final Object handoff = new Object();
-    /** Events of cells that a commit of ours in flight writes, in arrival order. */
+    /** Events of cells that a commit or read of ours in flight covers, in arrival order. */
     private final ArrayDeque<WatchedEvent> deferred = new ArrayDeque<>();
     /** Items put on the queue so far. */
     private long handed;
@@ -422,7 +423,7 @@ final class WatchWorker implements Watcher {
         group.clear();
         if (!needed.isEmpty()) {
             // usually our own commit: its reply, right behind the event, fills the cache
-            pending.awaitWriting(needed.keySet(), connection.requestTimeoutMs());
+            pending.awaitInFlight(needed.keySet(), connection.requestTimeoutMs());
             needed.entrySet().removeIf(n -> cache.stampOf(n.getKey()) >= n.getValue());
         }
         if (!needed.isEmpty() && readInto(new ArrayList<>(needed.keySet()), false) == null) {

@@ -217,19 +217,20 @@ public final class ZkCoordinator implements Coordinator {
      */
     private CellReader.Result readWithBarrier(
             List<String> names, boolean syncFirst, AtomicReference<ZooKeeper> watchedOn, String action) {
-        return readWithBarrier(names, syncFirst, watchedOn, action, null);
+        return readWithBarrier(names, syncFirst, watchedOn, action, false);
     }
 
     /**
-     * As above; if {@code reading} is not null, the reply puts the states read in the cache and
-     * ends {@code reading} before its barrier, which then settles the events held back for it.
+     * As above; if {@code holdBack}, the events of these cells are held back while each attempt's
+     * read is in flight, and its reply puts the states read in the cache before its barrier, which
+     * then settles them (the cache worker need not read those cells as well).
      */
     private CellReader.Result readWithBarrier(
             List<String> names,
             boolean syncFirst,
             AtomicReference<ZooKeeper> watchedOn,
             String action,
-            PendingCommits.Pending reading) {
+            boolean holdBack) {
         AtomicInteger attempts = new AtomicInteger();
         CellReader.Result result = connection.withRetry(action, () -> {
             ZooKeeper zk = connection.curator().getZookeeperClient().getZooKeeper();
@@ -242,20 +243,29 @@ public final class ZkCoordinator implements Coordinator {
             long candidate = readPoint.maxKnown();
             // after a lost connection a commit of ours may still be in flight: sync first
             boolean sync = syncFirst || attempts.getAndIncrement() > 0;
-            CellReader.Result read = ZkConnection.awaitReply(
-                    reader.read(zk, names, sync, r -> {
-                        try {
-                            if (reading != null) {
-                                r.values().stream().filter(Objects::nonNull).forEach(cache::advance);
+            PendingCommits.Pending reading = holdBack ? pending.beginRead(names) : null;
+            CellReader.Result read;
+            try {
+                read = ZkConnection.awaitReply(
+                        reader.read(zk, names, sync, r -> {
+                            try {
+                                if (reading != null) {
+                                    r.values().stream().filter(Objects::nonNull).forEach(cache::advance);
+                                }
+                            } finally {
+                                if (reading != null) {
+                                    pending.end(reading);
+                                }
+                                barrier(Math.max(candidate, r.maxStamp()));
                             }
-                        } finally {
-                            if (reading != null) {
-                                pending.end(reading);
-                            }
-                            barrier(Math.max(candidate, r.maxStamp()));
-                        }
-                    }),
-                    2 * connection.requestTimeoutMs());
+                        }),
+                        2 * connection.requestTimeoutMs());
+            } finally {
+                if (reading != null) {
+                    pending.end(reading);
+                    worker.settleDeferred(); // a read without a reply did not settle them
+                }
+            }
             for (CompletableFuture<Void> w : watched) {
                 // answered before the read: a failure (say, the connection was lost in between)
                 // fails this attempt, as the retry policy expects
@@ -327,15 +337,7 @@ public final class ZkCoordinator implements Coordinator {
         }
         long unknown = committer.unknownOutcomes();
         boolean sync = unknown > syncedUnknownOutcomes.get();
-        // events of these cells held back until the reply: it covers them, the worker need not read
-        PendingCommits.Pending reading = pending.beginRead(names);
-        CellReader.Result result;
-        try {
-            result = readWithBarrier(names, sync, null, "reading " + names, reading);
-        } finally {
-            pending.end(reading);
-            worker.settleDeferred(); // a read without a reply did not settle them
-        }
+        CellReader.Result result = readWithBarrier(names, sync, null, "reading " + names, true);
         if (sync) {
             syncedUnknownOutcomes.accumulateAndGet(unknown, Math::max);
         }

@@ -36,7 +36,7 @@ class PendingCommitsTest {
     }
 
     @Test
-    void awaitingWritesReturnsOnceTheCommitsOnThoseCellsEnded() throws Exception {
+    void awaitingReturnsOnceTheRequestsOnThoseCellsEnded() throws Exception {
         PendingCommits pending = new PendingCommits();
         PendingCommits.Pending commit = pending.beginCommit(List.of("a"));
         Thread ender = new Thread(() -> {
@@ -48,7 +48,7 @@ class PendingCommitsTest {
             pending.end(commit);
         });
         ender.start();
-        pending.awaitWriting(List.of("a"), 10_000);
+        pending.awaitInFlight(List.of("a"), 10_000);
         assertThat(pending.holdsBack("a")).isFalse();
         ender.join();
     }
