@@ -1,5 +1,7 @@
 package dev.synod.locks;
 
+import dev.synod.zookeeper.testing.RequestCounter;
+import dev.synod.zookeeper.testing.ZkHarness;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,7 +9,6 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
@@ -57,14 +58,14 @@ public abstract class ZkTestSupport {
     }
 
     /** A started, connected client; {@code requests} (if not null) counts its ZooKeeper requests. */
-    protected CuratorFramework newClient(int sessionTimeoutMs, AtomicLong requests) {
+    protected CuratorFramework newClient(int sessionTimeoutMs, RequestCounter requests) {
         CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
                 .connectString(server.getConnectString())
                 .sessionTimeoutMs(sessionTimeoutMs)
                 .connectionTimeoutMs(3000)
                 .retryPolicy(new ExponentialBackoffRetry(50, 5));
         if (requests != null) {
-            builder.zookeeperFactory(CountingZooKeeper.factory(requests));
+            builder.zookeeperFactory(ZkHarness.countingFactory(requests));
         }
         CuratorFramework client = builder.build();
         clients.add(client);

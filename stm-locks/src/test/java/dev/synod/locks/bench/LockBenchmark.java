@@ -1,7 +1,8 @@
 package dev.synod.locks.bench;
 
-import dev.synod.locks.CountingZooKeeper;
 import dev.synod.locks.DistributedReentrantLock;
+import dev.synod.zookeeper.testing.RequestCounter;
+import dev.synod.zookeeper.testing.ZkHarness;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,7 +13,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.recipes.locks.InterProcessMutex;
@@ -85,7 +85,7 @@ public final class LockBenchmark {
      */
     private static List<Result> run(TestingServer server, String scenario, int threads, int ops, int batch, boolean own)
             throws Exception {
-        AtomicLong requests = new AtomicLong();
+        RequestCounter requests = new RequestCounter();
         List<CuratorFramework> clients = new ArrayList<>();
         Locker[][] lockers = new Locker[2][threads];
         String name = "bench-" + System.nanoTime();
@@ -95,7 +95,7 @@ public final class LockBenchmark {
                     .sessionTimeoutMs(20_000)
                     .connectionTimeoutMs(10_000)
                     .retryPolicy(new ExponentialBackoffRetry(50, 5))
-                    .zookeeperFactory(CountingZooKeeper.factory(requests))
+                    .zookeeperFactory(ZkHarness.countingFactory(requests))
                     .build();
             client.start();
             client.blockUntilConnected(10, TimeUnit.SECONDS);
@@ -114,10 +114,10 @@ public final class LockBenchmark {
         long[] phaseRequests = new long[2];
         int[] phase = {-1};
         int[] started = {0};
-        long[] mark = {System.nanoTime(), requests.get()};
+        long[] mark = {System.nanoTime(), requests.total()};
         CyclicBarrier barrier = new CyclicBarrier(threads, () -> {
             long now = System.nanoTime();
-            long count = requests.get();
+            long count = requests.total();
             if (phase[0] >= 0) {
                 phaseNanos[phase[0]] += now - mark[0];
                 phaseRequests[phase[0]] += count - mark[1];

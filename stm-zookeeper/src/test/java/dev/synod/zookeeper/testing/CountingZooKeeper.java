@@ -361,4 +361,86 @@ public class CountingZooKeeper extends ZooKeeper {
             exit();
         }
     }
+
+    @Override
+    public List<String> getChildren(String path, Watcher watcher) throws KeeperException, InterruptedException {
+        enter("getChildren");
+        try {
+            return super.getChildren(path, watcher);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public List<String> getChildren(String path, boolean watch) throws KeeperException, InterruptedException {
+        enter("getChildren");
+        try {
+            return super.getChildren(path, watch);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void getChildren(String path, Watcher watcher, AsyncCallback.ChildrenCallback cb, Object ctx) {
+        enter("getChildren");
+        try {
+            super.getChildren(path, watcher, cb, ctx);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void getChildren(String path, boolean watch, AsyncCallback.ChildrenCallback cb, Object ctx) {
+        enter("getChildren");
+        try {
+            super.getChildren(path, watch, cb, ctx);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public List<String> getChildren(String path, Watcher watcher, Stat stat)
+            throws KeeperException, InterruptedException {
+        enter("getChildren");
+        try {
+            return super.getChildren(path, watcher, stat);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public List<String> getChildren(String path, boolean watch, Stat stat)
+            throws KeeperException, InterruptedException {
+        enter("getChildren");
+        try {
+            return super.getChildren(path, watch, stat);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void getChildren(String path, Watcher watcher, AsyncCallback.Children2Callback cb, Object ctx) {
+        enter("getChildren");
+        try {
+            super.getChildren(path, watcher, cb, ctx);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void getChildren(String path, boolean watch, AsyncCallback.Children2Callback cb, Object ctx) {
+        enter("getChildren");
+        try {
+            super.getChildren(path, watch, cb, ctx);
+        } finally {
+            exit();
+        }
+    }
 }
