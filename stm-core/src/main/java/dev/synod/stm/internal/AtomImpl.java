@@ -158,7 +158,7 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
             if (write(current, next)) {
                 return next;
             }
-            current = conflicted(attempt, options, deadline, current.cell().version());
+            current = retryState(backOff(attempt, options, deadline), current);
         }
     }
 
@@ -176,7 +176,7 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
             if (write(current, value)) {
                 return value;
             }
-            current = conflicted(attempt, options, deadline, current.cell().version());
+            current = retryState(backOff(attempt, options, deadline), current);
         }
     }
 
@@ -200,8 +200,9 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
             if (write(current, value)) {
                 return true;
             }
+            backOff(attempt, options, deadline);
             // deciding false needs the latest committed value, not merely a newer cached one
-            current = conflicted(attempt, options, deadline, Long.MAX_VALUE);
+            current = fetchLatest();
         }
     }
 
@@ -241,12 +242,10 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
     }
 
     /**
-     * After a lost compare-and-set: backs off if the atom lost too often, and returns the state to
-     * try next. Without a back-off, a cached state newer than {@code failedVersion} is used as it
-     * is (a coordinator may read the cell back on a conflict; if the cache still trails, the next
-     * compare-and-set only fails again); otherwise the cell is read.
+     * After a lost compare-and-set: gives up if the atom lost too often or too long, and pauses
+     * from the third loss on; returns whether it paused.
      */
-    private Decoded<T> conflicted(int attempt, TxnOptions options, long deadline, long failedVersion) {
+    private boolean backOff(int attempt, TxnOptions options, long deadline) {
         engine.counters().atomConflicts.increment();
         if (attempt >= options.maxRetries()) {
             throw new RetryLimitExceededException("atom '" + name + "' lost " + (attempt + 1)
@@ -258,10 +257,21 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
         }
         if (attempt >= 2) {
             sleep(options.backoff().delay(attempt - 1));
-            return fetchLatest();
+            return true;
         }
-        Decoded<T> cached = latest();
-        return cached.cell().version() > failedVersion ? cached : fetchLatest();
+        return false;
+    }
+
+    /**
+     * The state to retry on after {@code lost} lost: without a pause, the cached state if it moved
+     * past {@code lost} (if the cache still trails, the next compare-and-set only fails again);
+     * after a pause, or if the cache has not moved, the cell read.
+     */
+    private Decoded<T> retryState(boolean paused, Decoded<T> lost) {
+        if (!paused && engine.cachedNewerThan(name, lost.cell().version()) != null) {
+            return latest();
+        }
+        return fetchLatest();
     }
 
     private static void sleep(Duration d) {

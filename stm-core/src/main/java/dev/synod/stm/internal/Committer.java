@@ -328,13 +328,8 @@ final class Committer {
     private List<Versioned> statesAfterConflict(List<Entry.Dist<?>> entries) {
         List<Versioned> cached = new ArrayList<>(entries.size());
         for (Entry.Dist<?> e : entries) {
-            Versioned now;
-            try {
-                now = coordinator.current(e.ref.name);
-            } catch (RuntimeException notCached) {
-                now = null; // not usable from the cache (say, deleted): the read says why
-            }
-            if (now == null || now.version() <= e.cell().version()) {
+            Versioned now = engine.cachedNewerThan(e.ref.name, e.cell().version());
+            if (now == null) {
                 return coordinator.fetch(entries.stream().map(x -> x.ref.name).toList());
             }
             cached.add(now);

@@ -419,6 +419,21 @@ public final class Engine implements Stm {
 
     // ---- plumbing ----
 
+    /**
+     * The coordinator's cached state of cell {@code name} if it has moved past {@code version}
+     * (after a conflict a coordinator may have read the cell back, as the ZooKeeper one does), else
+     * {@code null}: the caller then reads the cell, which also reports why it is not cached (say,
+     * it was deleted).
+     */
+    Versioned cachedNewerThan(String name, long version) {
+        try {
+            Versioned now = coordinator.current(name);
+            return now.version() > version ? now : null;
+        } catch (RuntimeException notCached) {
+            return null;
+        }
+    }
+
     Coordinator coordinator() {
         return coordinator;
     }

@@ -59,7 +59,6 @@ final class Committer {
     private final ReadPoint readPoint;
     private final PendingCommits pending;
     private final WatchWorker worker;
-    private final CellReader reader;
     private final int maxCellSize;
     private final int maxRequestSize;
     private final AtomicLong unknownOutcomes = new AtomicLong();
@@ -71,7 +70,6 @@ final class Committer {
             ReadPoint readPoint,
             PendingCommits pending,
             WatchWorker worker,
-            CellReader reader,
             int maxCellSize,
             int maxRequestSize) {
         this.connection = connection;
@@ -80,7 +78,6 @@ final class Committer {
         this.readPoint = readPoint;
         this.pending = pending;
         this.worker = worker;
-        this.reader = reader;
         this.maxCellSize = maxCellSize;
         this.maxRequestSize = maxRequestSize;
     }
@@ -232,40 +229,16 @@ final class Committer {
             CompletableFuture<Reply> future,
             long known,
             PendingCommits.Pending inFlight) {
-        PendingCommits.Pending reading = pending.beginRead(List.of(name));
         CompletableFuture<CellReader.Result> read;
         try {
-            read = reader.read(zk, List.of(name), false, r -> {
-                try {
-                    for (Versioned v : r.values()) {
-                        if (v != null) {
-                            cache.advance(v);
-                        }
-                    }
-                    if (r.maxStamp() > 0) {
-                        readPoint.learnt(r.maxStamp());
-                    }
-                } finally {
-                    pending.end(reading);
-                    worker.barrier(Math.max(known, r.maxStamp()));
-                }
-            });
+            // held back from before the commit's pending ends: no event of the cell slips through
+            read = worker.readCovering(zk, List.of(name), false, known);
         } catch (RuntimeException e) {
-            pending.end(reading);
             return false; // the client refused the read (say, it is closing): answer without it
         }
         pending.end(inFlight);
-        read.whenComplete((r, failure) -> {
-            try {
-                if (failure != null) {
-                    // no barrier came with a failed read; the conflict's reply stands for one
-                    pending.end(reading);
-                    worker.barrier(known);
-                }
-            } finally {
-                future.complete(reply);
-            }
-        });
+        // a failed read settles with a barrier at known, which the conflict's reply stands for
+        read.whenComplete((r, failure) -> future.complete(reply));
         return true;
     }
 

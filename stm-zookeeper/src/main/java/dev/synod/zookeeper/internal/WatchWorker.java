@@ -252,6 +252,46 @@ final class WatchWorker implements Watcher {
     }
 
     /**
+     * Sends a read of {@code names} (after a pipelined {@code sync} if asked) whose cells' events
+     * are held back while it is in flight, and returns at once. On the event thread, its reply puts
+     * the states read in the cache and is then the barrier that settles the held-back events (it
+     * follows every notification its state includes); if the read fails, they are settled with a
+     * barrier at {@code known}, a stamp learnt from replies already received.
+     *
+     * @throws RuntimeException if the client refuses the read at once (nothing is then held back)
+     */
+    CompletableFuture<CellReader.Result> readCovering(ZooKeeper zk, List<String> names, boolean syncFirst, long known) {
+        PendingCommits.Pending reading = pending.beginRead(names);
+        CompletableFuture<CellReader.Result> read;
+        try {
+            read = reader.read(zk, names, syncFirst, r -> {
+                try {
+                    for (Versioned v : r.values()) {
+                        if (v != null) {
+                            cache.advance(v);
+                        }
+                    }
+                    readPoint.learnt(r.maxStamp());
+                } finally {
+                    pending.end(reading);
+                    barrier(Math.max(known, r.maxStamp()));
+                }
+            });
+        } catch (RuntimeException e) {
+            pending.end(reading);
+            settleDeferred();
+            throw e;
+        }
+        read.whenComplete((r, failure) -> {
+            if (failure != null) {
+                pending.end(reading);
+                barrier(known);
+            }
+        });
+        return read;
+    }
+
+    /**
      * Settles the deferred events now, after a commit or read of ours ended (its reply may not
      * have settled them: no outcome, or the request failed before it was sent): drops those the
      * cache covers, hands off the rest.

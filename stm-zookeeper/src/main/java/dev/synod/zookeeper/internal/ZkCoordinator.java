@@ -11,7 +11,6 @@ import dev.synod.stm.spi.Coordinator;
 import dev.synod.stm.spi.Versioned;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -85,8 +84,7 @@ public final class ZkCoordinator implements Coordinator {
         this.cache = new CellCache("synod-zk-notify-" + id);
         this.reader = new CellReader(paths, jute - CELL_SIZE_MARGIN, cache::sizeOf);
         this.worker = new WatchWorker(connection, paths, cache, readPoint, pending, reader, "synod-zk-cache-" + id);
-        this.committer =
-                new Committer(connection, paths, cache, readPoint, pending, worker, reader, maxCellSize, jute - 512);
+        this.committer = new Committer(connection, paths, cache, readPoint, pending, worker, maxCellSize, jute - 512);
         this.stateListener = (c, state) -> {
             if (state == ConnectionState.SUSPENDED || state == ConnectionState.LOST) {
                 readPoint.markStale();
@@ -221,9 +219,9 @@ public final class ZkCoordinator implements Coordinator {
     }
 
     /**
-     * As above; if {@code holdBack}, the events of these cells are held back while each attempt's
-     * read is in flight, and its reply puts the states read in the cache before its barrier, which
-     * then settles them (the cache worker need not read those cells as well).
+     * As above; if {@code holdBack}, each attempt reads with {@link WatchWorker#readCovering}: the
+     * events of these cells are held back while it is in flight, and its reply puts the states
+     * read in the cache (the cache worker need not read those cells as well).
      */
     private CellReader.Result readWithBarrier(
             List<String> names,
@@ -243,29 +241,11 @@ public final class ZkCoordinator implements Coordinator {
             long candidate = readPoint.maxKnown();
             // after a lost connection a commit of ours may still be in flight: sync first
             boolean sync = syncFirst || attempts.getAndIncrement() > 0;
-            PendingCommits.Pending reading = holdBack ? pending.beginRead(names) : null;
-            CellReader.Result read;
-            try {
-                read = ZkConnection.awaitReply(
-                        reader.read(zk, names, sync, r -> {
-                            try {
-                                if (reading != null) {
-                                    r.values().stream().filter(Objects::nonNull).forEach(cache::advance);
-                                }
-                            } finally {
-                                if (reading != null) {
-                                    pending.end(reading);
-                                }
-                                barrier(Math.max(candidate, r.maxStamp()));
-                            }
-                        }),
-                        2 * connection.requestTimeoutMs());
-            } finally {
-                if (reading != null) {
-                    pending.end(reading);
-                    worker.settleDeferred(); // a read without a reply did not settle them
-                }
-            }
+            CellReader.Result read = ZkConnection.awaitReply(
+                    holdBack
+                            ? worker.readCovering(zk, names, sync, candidate)
+                            : reader.read(zk, names, sync, r -> barrier(Math.max(candidate, r.maxStamp()))),
+                    2 * connection.requestTimeoutMs());
             for (CompletableFuture<Void> w : watched) {
                 // answered before the read: a failure (say, the connection was lost in between)
                 // fails this attempt, as the retry policy expects
@@ -341,13 +321,12 @@ public final class ZkCoordinator implements Coordinator {
         if (sync) {
             syncedUnknownOutcomes.accumulateAndGet(unknown, Math::max);
         }
+        // the read's reply put the states read in the cache; a missing cell was deleted
         for (int i = 0; i < names.size(); i++) {
-            Versioned v = result.values().get(i);
-            if (v == null) {
+            if (result.values().get(i) == null) {
                 cache.markDeleted(names.get(i), 0);
                 throw noSuchRef(names.get(i));
             }
-            cache.advance(v);
         }
         return result.values();
     }
