@@ -52,6 +52,44 @@ public class CountingZooKeeper extends ZooKeeper {
         DEPTH.get()[0]--;
     }
 
+    /** A synchronous request that returns a value. */
+    private interface Call<T> {
+        T run() throws KeeperException, InterruptedException;
+    }
+
+    /** A synchronous request without a value. */
+    private interface VoidCall {
+        void run() throws KeeperException, InterruptedException;
+    }
+
+    /** Counts {@code kind} once per outermost call on this thread, then sends the request. */
+    private <T> T counted(String kind, Call<T> call) throws KeeperException, InterruptedException {
+        enter(kind);
+        try {
+            return call.run();
+        } finally {
+            exit();
+        }
+    }
+
+    private void countedVoid(String kind, VoidCall call) throws KeeperException, InterruptedException {
+        enter(kind);
+        try {
+            call.run();
+        } finally {
+            exit();
+        }
+    }
+
+    private void countedAsync(String kind, Runnable call) {
+        enter(kind);
+        try {
+            call.run();
+        } finally {
+            exit();
+        }
+    }
+
     /** The watcher registered for {@code watcher}: the same one, counting its data events. */
     private Watcher counting(Watcher watcher) {
         return counting.computeIfAbsent(watcher, w -> event -> {
@@ -75,34 +113,19 @@ public class CountingZooKeeper extends ZooKeeper {
     @Override
     public void addWatch(String basePath, Watcher watcher, AddWatchMode mode)
             throws KeeperException, InterruptedException {
-        enter("addWatch");
-        try {
-            super.addWatch(basePath, counting(watcher), mode);
-        } finally {
-            exit();
-        }
+        countedVoid("addWatch", () -> super.addWatch(basePath, counting(watcher), mode));
     }
 
     @Override
     public void addWatch(
             String basePath, Watcher watcher, AddWatchMode mode, AsyncCallback.VoidCallback cb, Object ctx) {
-        enter("addWatch");
-        try {
-            super.addWatch(basePath, counting(watcher), mode, cb, ctx);
-        } finally {
-            exit();
-        }
+        countedAsync("addWatch", () -> super.addWatch(basePath, counting(watcher), mode, cb, ctx));
     }
 
     @Override
     public void removeWatches(String path, Watcher watcher, WatcherType watcherType, boolean local)
             throws InterruptedException, KeeperException {
-        enter("removeWatches");
-        try {
-            super.removeWatches(path, counting(watcher), watcherType, local);
-        } finally {
-            exit();
-        }
+        countedVoid("removeWatches", () -> super.removeWatches(path, counting(watcher), watcherType, local));
     }
 
     @Override
@@ -113,12 +136,7 @@ public class CountingZooKeeper extends ZooKeeper {
             boolean local,
             AsyncCallback.VoidCallback cb,
             Object ctx) {
-        enter("removeWatches");
-        try {
-            super.removeWatches(path, counting(watcher), watcherType, local, cb, ctx);
-        } finally {
-            exit();
-        }
+        countedAsync("removeWatches", () -> super.removeWatches(path, counting(watcher), watcherType, local, cb, ctx));
     }
 
     private static String multiKind(Iterable<Op> ops) {
@@ -132,137 +150,72 @@ public class CountingZooKeeper extends ZooKeeper {
 
     @Override
     public List<OpResult> multi(Iterable<Op> ops) throws InterruptedException, KeeperException {
-        enter(multiKind(ops));
-        try {
-            return super.multi(ops);
-        } finally {
-            exit();
-        }
+        return counted(multiKind(ops), () -> super.multi(ops));
     }
 
     @Override
     public void multi(Iterable<Op> ops, AsyncCallback.MultiCallback cb, Object ctx) {
-        enter(multiKind(ops));
-        try {
-            super.multi(ops, cb, ctx);
-        } finally {
-            exit();
-        }
+        countedAsync(multiKind(ops), () -> super.multi(ops, cb, ctx));
     }
 
     @Override
     public Stat setData(String path, byte[] data, int version) throws KeeperException, InterruptedException {
-        enter("setData");
-        try {
-            return super.setData(path, data, version);
-        } finally {
-            exit();
-        }
+        return counted("setData", () -> super.setData(path, data, version));
     }
 
     @Override
     public void setData(String path, byte[] data, int version, AsyncCallback.StatCallback cb, Object ctx) {
-        enter("setData");
-        try {
-            super.setData(path, data, version, cb, ctx);
-        } finally {
-            exit();
-        }
+        countedAsync("setData", () -> super.setData(path, data, version, cb, ctx));
     }
 
     @Override
     public byte[] getData(String path, Watcher watcher, Stat stat) throws KeeperException, InterruptedException {
-        enter("getData");
-        try {
-            return super.getData(path, watcher, stat);
-        } finally {
-            exit();
-        }
+        return counted("getData", () -> super.getData(path, watcher, stat));
     }
 
     @Override
     public byte[] getData(String path, boolean watch, Stat stat) throws KeeperException, InterruptedException {
-        enter("getData");
-        try {
-            return super.getData(path, watch, stat);
-        } finally {
-            exit();
-        }
+        return counted("getData", () -> super.getData(path, watch, stat));
     }
 
     @Override
     public void getData(String path, Watcher watcher, AsyncCallback.DataCallback cb, Object ctx) {
-        enter("getData");
-        try {
-            super.getData(path, watcher, cb, ctx);
-        } finally {
-            exit();
-        }
+        countedAsync("getData", () -> super.getData(path, watcher, cb, ctx));
     }
 
     @Override
     public void getData(String path, boolean watch, AsyncCallback.DataCallback cb, Object ctx) {
-        enter("getData");
-        try {
-            super.getData(path, watch, cb, ctx);
-        } finally {
-            exit();
-        }
+        countedAsync("getData", () -> super.getData(path, watch, cb, ctx));
     }
 
     @Override
     public String create(String path, byte[] data, List<ACL> acl, CreateMode mode)
             throws KeeperException, InterruptedException {
-        enter("create");
-        try {
-            return super.create(path, data, acl, mode);
-        } finally {
-            exit();
-        }
+        return counted("create", () -> super.create(path, data, acl, mode));
     }
 
     @Override
     public String create(String path, byte[] data, List<ACL> acl, CreateMode mode, Stat stat)
             throws KeeperException, InterruptedException {
-        enter("create");
-        try {
-            return super.create(path, data, acl, mode, stat);
-        } finally {
-            exit();
-        }
+        return counted("create", () -> super.create(path, data, acl, mode, stat));
     }
 
     @Override
     public String create(String path, byte[] data, List<ACL> acl, CreateMode mode, Stat stat, long ttl)
             throws KeeperException, InterruptedException {
-        enter("create");
-        try {
-            return super.create(path, data, acl, mode, stat, ttl);
-        } finally {
-            exit();
-        }
+        return counted("create", () -> super.create(path, data, acl, mode, stat, ttl));
     }
 
     @Override
     public void create(
             String path, byte[] data, List<ACL> acl, CreateMode mode, AsyncCallback.StringCallback cb, Object ctx) {
-        enter("create");
-        try {
-            super.create(path, data, acl, mode, cb, ctx);
-        } finally {
-            exit();
-        }
+        countedAsync("create", () -> super.create(path, data, acl, mode, cb, ctx));
     }
 
     @Override
     public void create(
             String path, byte[] data, List<ACL> acl, CreateMode mode, AsyncCallback.Create2Callback cb, Object ctx) {
-        enter("create");
-        try {
-            super.create(path, data, acl, mode, cb, ctx);
-        } finally {
-            exit();
-        }
+        countedAsync("create", () -> super.create(path, data, acl, mode, cb, ctx));
     }
 
     @Override
@@ -274,173 +227,88 @@ public class CountingZooKeeper extends ZooKeeper {
             AsyncCallback.Create2Callback cb,
             Object ctx,
             long ttl) {
-        enter("create");
-        try {
-            super.create(path, data, acl, mode, cb, ctx, ttl);
-        } finally {
-            exit();
-        }
+        countedAsync("create", () -> super.create(path, data, acl, mode, cb, ctx, ttl));
     }
 
     @Override
     public Stat exists(String path, Watcher watcher) throws KeeperException, InterruptedException {
-        enter("exists");
-        try {
-            return super.exists(path, watcher);
-        } finally {
-            exit();
-        }
+        return counted("exists", () -> super.exists(path, watcher));
     }
 
     @Override
     public Stat exists(String path, boolean watch) throws KeeperException, InterruptedException {
-        enter("exists");
-        try {
-            return super.exists(path, watch);
-        } finally {
-            exit();
-        }
+        return counted("exists", () -> super.exists(path, watch));
     }
 
     @Override
     public void exists(String path, Watcher watcher, AsyncCallback.StatCallback cb, Object ctx) {
-        enter("exists");
-        try {
-            super.exists(path, watcher, cb, ctx);
-        } finally {
-            exit();
-        }
+        countedAsync("exists", () -> super.exists(path, watcher, cb, ctx));
     }
 
     @Override
     public void exists(String path, boolean watch, AsyncCallback.StatCallback cb, Object ctx) {
-        enter("exists");
-        try {
-            super.exists(path, watch, cb, ctx);
-        } finally {
-            exit();
-        }
+        countedAsync("exists", () -> super.exists(path, watch, cb, ctx));
     }
 
     @Override
     public void sync(String path) throws KeeperException, InterruptedException {
-        enter("sync");
-        try {
-            super.sync(path);
-        } finally {
-            exit();
-        }
+        countedVoid("sync", () -> super.sync(path));
     }
 
     @Override
     public void sync(String path, AsyncCallback.VoidCallback cb, Object ctx) {
-        enter("sync");
-        try {
-            super.sync(path, cb, ctx);
-        } finally {
-            exit();
-        }
+        countedAsync("sync", () -> super.sync(path, cb, ctx));
     }
 
     @Override
     public void delete(String path, int version) throws InterruptedException, KeeperException {
-        enter("delete");
-        try {
-            super.delete(path, version);
-        } finally {
-            exit();
-        }
+        countedVoid("delete", () -> super.delete(path, version));
     }
 
     @Override
     public void delete(String path, int version, AsyncCallback.VoidCallback cb, Object ctx) {
-        enter("delete");
-        try {
-            super.delete(path, version, cb, ctx);
-        } finally {
-            exit();
-        }
+        countedAsync("delete", () -> super.delete(path, version, cb, ctx));
     }
 
     @Override
     public List<String> getChildren(String path, Watcher watcher) throws KeeperException, InterruptedException {
-        enter("getChildren");
-        try {
-            return super.getChildren(path, watcher);
-        } finally {
-            exit();
-        }
+        return counted("getChildren", () -> super.getChildren(path, watcher));
     }
 
     @Override
     public List<String> getChildren(String path, boolean watch) throws KeeperException, InterruptedException {
-        enter("getChildren");
-        try {
-            return super.getChildren(path, watch);
-        } finally {
-            exit();
-        }
+        return counted("getChildren", () -> super.getChildren(path, watch));
     }
 
     @Override
     public void getChildren(String path, Watcher watcher, AsyncCallback.ChildrenCallback cb, Object ctx) {
-        enter("getChildren");
-        try {
-            super.getChildren(path, watcher, cb, ctx);
-        } finally {
-            exit();
-        }
+        countedAsync("getChildren", () -> super.getChildren(path, watcher, cb, ctx));
     }
 
     @Override
     public void getChildren(String path, boolean watch, AsyncCallback.ChildrenCallback cb, Object ctx) {
-        enter("getChildren");
-        try {
-            super.getChildren(path, watch, cb, ctx);
-        } finally {
-            exit();
-        }
+        countedAsync("getChildren", () -> super.getChildren(path, watch, cb, ctx));
     }
 
     @Override
     public List<String> getChildren(String path, Watcher watcher, Stat stat)
             throws KeeperException, InterruptedException {
-        enter("getChildren");
-        try {
-            return super.getChildren(path, watcher, stat);
-        } finally {
-            exit();
-        }
+        return counted("getChildren", () -> super.getChildren(path, watcher, stat));
     }
 
     @Override
     public List<String> getChildren(String path, boolean watch, Stat stat)
             throws KeeperException, InterruptedException {
-        enter("getChildren");
-        try {
-            return super.getChildren(path, watch, stat);
-        } finally {
-            exit();
-        }
+        return counted("getChildren", () -> super.getChildren(path, watch, stat));
     }
 
     @Override
     public void getChildren(String path, Watcher watcher, AsyncCallback.Children2Callback cb, Object ctx) {
-        enter("getChildren");
-        try {
-            super.getChildren(path, watcher, cb, ctx);
-        } finally {
-            exit();
-        }
+        countedAsync("getChildren", () -> super.getChildren(path, watcher, cb, ctx));
     }
 
     @Override
     public void getChildren(String path, boolean watch, AsyncCallback.Children2Callback cb, Object ctx) {
-        enter("getChildren");
-        try {
-            super.getChildren(path, watch, cb, ctx);
-        } finally {
-            exit();
-        }
+        countedAsync("getChildren", () -> super.getChildren(path, watch, cb, ctx));
     }
 }
