@@ -41,8 +41,10 @@ final class Runner {
 
     /**
      * What one measured run produced: the operations completed within the window, the latency
-     * of every operation started within it (including those that ended after it), and the CPU time
-     * this JVM's threads used in the window, by thread group (see {@link #group(String)}).
+     * of every operation started within it (including those that ended after it), the operations
+     * of the thread that completed fewest as a share of the mean per thread (1 when all did
+     * equally, near 0 when one starved), and the CPU time this JVM's threads used in the window, by
+     * thread group (see {@link #group(String)}).
      */
     record Result(
             String scenario,
@@ -51,6 +53,7 @@ final class Runner {
             long ops,
             double seconds,
             long[] sortedLatencies,
+            double slowestThreadShare,
             Map<String, Long> cpuNanos) {
         double opsPerSecond() {
             return ops / seconds;
@@ -63,7 +66,10 @@ final class Runner {
             return largestFirst(perOp);
         }
 
-        /** Two runs of the same scenario and system taken as one: operations, time and latencies summed. */
+        /**
+         * Two runs of the same scenario and system taken as one: operations, time and latencies
+         * summed, the smaller share of the slowest thread.
+         */
         static Result merge(Result a, Result b) {
             if (a == null) {
                 return b;
@@ -74,7 +80,15 @@ final class Runner {
             Arrays.sort(all);
             Map<String, Long> cpu = new TreeMap<>(a.cpuNanos);
             b.cpuNanos.forEach((k, v) -> cpu.merge(k, v, Long::sum));
-            return new Result(a.scenario, a.system, a.threads, a.ops + b.ops, a.seconds + b.seconds, all, cpu);
+            return new Result(
+                    a.scenario,
+                    a.system,
+                    a.threads,
+                    a.ops + b.ops,
+                    a.seconds + b.seconds,
+                    all,
+                    Math.min(a.slowestThreadShare, b.slowestThreadShare),
+                    cpu);
         }
 
         double percentileMicros(double p) {
@@ -167,6 +181,7 @@ final class Runner {
             throw new IllegalStateException(scenario + " / " + system + " failed", failure.get());
         }
         long total = Arrays.stream(counts).sum();
+        double slowest = total == 0 ? Double.NaN : Arrays.stream(counts).min().orElse(0) / ((double) total / threads);
         long[] all =
                 Arrays.stream(samples).flatMapToLong(Arrays::stream).sorted().toArray();
         Map<String, Long> cpu = new TreeMap<>();
@@ -176,7 +191,7 @@ final class Runner {
                 cpu.merge(e.getValue().group(), e.getValue().nanos() - then.nanos(), Long::sum);
             }
         }
-        return new Result(scenario, system, threads, total, measure.toNanos() / 1e9, all, cpu);
+        return new Result(scenario, system, threads, total, measure.toNanos() / 1e9, all, slowest, cpu);
     }
 
     /**

@@ -43,8 +43,8 @@ public final class SynodBenchmark {
     private final List<Row> rows = new ArrayList<>();
 
     /**
-     * One line of the report: a system's result and its ratio to the scenario's baseline, and the
-     * CPU microseconds per operation that this JVM's threads used, by thread group, largest first
+     * One line of the report: a system's result and its ratio to the scenario's baseline, the
+     * operations of its slowest thread as a share of the mean per thread, and the CPU microseconds per operation that this JVM's threads used, by thread group, largest first
      * (an embedded server's threads included; garbage collection and JIT compilation are not).
      */
     public record Row(
@@ -54,6 +54,7 @@ public final class SynodBenchmark {
             double opsPerSecond,
             double p50,
             double p99,
+            double slowestThreadShare,
             String ratio,
             Map<String, Double> cpuMicrosPerOp) {
         public Row {
@@ -277,6 +278,7 @@ public final class SynodBenchmark {
                 r.opsPerSecond(),
                 r.percentileMicros(0.5),
                 r.percentileMicros(0.99),
+                r.slowestThreadShare(),
                 ratio,
                 r.cpuMicrosPerOp()));
     }
@@ -296,18 +298,19 @@ public final class SynodBenchmark {
                 measure.toSeconds(),
                 rounds,
                 warmup.toSeconds()));
-        sb.append("| scenario | threads | system | ops/s | p50 µs | p99 µs | Synod / baseline |\n");
-        sb.append("| --- | ---: | --- | ---: | ---: | ---: | ---: |\n");
+        sb.append("| scenario | threads | system | ops/s | p50 µs | p99 µs | slowest thread | Synod / baseline |\n");
+        sb.append("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |\n");
         for (Row r : rows) {
             sb.append(String.format(
                     Locale.ROOT,
-                    "| %s | %d | %s | %,.0f | %s | %s | %s |%n",
+                    "| %s | %d | %s | %,.0f | %s | %s | %s | %s |%n",
                     r.scenario(),
                     r.threads(),
                     r.system(),
                     r.opsPerSecond(),
                     micros(r.p50()),
                     micros(r.p99()),
+                    share(r),
                     r.ratio()));
         }
         return sb.toString();
@@ -338,6 +341,13 @@ public final class SynodBenchmark {
                     Locale.ROOT, "| %s | %d | %s | %s |%n", r.scenario(), r.threads(), r.system(), groups));
         }
         return sb.toString();
+    }
+
+    /** The slowest thread's share of the mean, as a percentage; "-" for one thread or no operations. */
+    private static String share(Row r) {
+        return r.threads() < 2 || Double.isNaN(r.slowestThreadShare())
+                ? "-"
+                : String.format(Locale.ROOT, "%.0f%%", 100 * r.slowestThreadShare());
     }
 
     private static String micros(double v) {

@@ -29,9 +29,10 @@ class CpuReportTest {
                         4000,
                         1500,
                         7000,
+                        0.9,
                         "0.75x",
                         Map.of("main-EventThread", 48.2, "operation threads", 105.0, "synod-zk-cache-#", 0.8)),
-                new Row("cached deref", 1, "Synod", 1e7, 0.05, 0.07, "-", Map.of()));
+                new Row("cached deref", 1, "Synod", 1e7, 0.05, 0.07, 1.0, "-", Map.of()));
 
         String report = SynodBenchmark.cpuMarkdown(rows);
 

@@ -128,9 +128,10 @@ class DemoAndServerTest extends CliTestSupport {
                 connect());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out())
-                .contains("| scenario | threads | system | ops/s | p50 µs | p99 µs | Synod / baseline |")
+                .contains(
+                        "| scenario | threads | system | ops/s | p50 µs | p99 µs | slowest thread | Synod / baseline |")
                 .containsPattern(
-                        "\\| write txn, 1 ref \\| 1 \\| Synod \\| [0-9,]+ \\| \\d+ \\| \\d+ \\| \\d+\\.\\d\\dx \\|")
+                        "\\| write txn, 1 ref \\| 1 \\| Synod \\| [0-9,]+ \\| \\d+ \\| \\d+ \\| - \\| \\d+\\.\\d\\dx \\|")
                 .contains("| counter +1 (shared) | 1 | Curator DistributedAtomicLong |")
                 .contains("chart written to " + chart);
         String svg = Files.readString(chart);

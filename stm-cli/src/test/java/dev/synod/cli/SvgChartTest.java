@@ -16,9 +16,9 @@ class SvgChartTest {
     @Test
     void oneBarPerRowRatiosAboveSynodAndALogScale() {
         List<Row> rows = List.of(
-                new Row("write txn, 1 ref", 1, "raw ZooKeeper multi", 4000, 200, 900, "baseline", Map.of()),
-                new Row("write txn, 1 ref", 1, "Synod", 3600, 220, 950, "0.90x", Map.of()),
-                new Row("cached deref", 1, "Synod", 4_000_000, 0.2, 1, "-", Map.of()));
+                new Row("write txn, 1 ref", 1, "raw ZooKeeper multi", 4000, 200, 900, 1.0, "baseline", Map.of()),
+                new Row("write txn, 1 ref", 1, "Synod", 3600, 220, 950, 1.0, "0.90x", Map.of()),
+                new Row("cached deref", 1, "Synod", 4_000_000, 0.2, 1, 1.0, "-", Map.of()));
         String svg = SvgChart.render(rows, "bench <test> & co");
 
         assertThat(svg).startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\"").endsWith("</svg>\n");
