@@ -158,8 +158,7 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
             if (write(current, next)) {
                 return next;
             }
-            backOff(attempt, options, deadline);
-            current = retryState(current);
+            current = retryState(backOff(attempt, options, deadline), current);
         }
     }
 
@@ -177,8 +176,7 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
             if (write(current, value)) {
                 return value;
             }
-            backOff(attempt, options, deadline);
-            current = retryState(current);
+            current = retryState(backOff(attempt, options, deadline), current);
         }
     }
 
@@ -245,9 +243,9 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
 
     /**
      * After a lost compare-and-set: gives up if the atom lost too often or too long, and pauses
-     * from the third loss on.
+     * from the third loss on; returns whether it paused.
      */
-    private void backOff(int attempt, TxnOptions options, long deadline) {
+    private boolean backOff(int attempt, TxnOptions options, long deadline) {
         engine.counters().atomConflicts.increment();
         if (attempt >= options.maxRetries()) {
             throw new RetryLimitExceededException("atom '" + name + "' lost " + (attempt + 1)
@@ -259,20 +257,18 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
         }
         if (attempt >= 2) {
             sleep(options.backoff().delay(attempt - 1));
+            return true;
         }
+        return false;
     }
 
     /**
-     * The state to retry on after {@code lost} lost: the cached state if it moved past {@code
-     * lost}, else the cell read. A lost commit reads its cell back before it returns, and the
-     * watch keeps the cell current during a pause, so the cache has normally moved; if it still
-     * trails, the next compare-and-set only fails again. Reading after every pause instead widened
-     * the window in which the winner commits again by a round trip: under 8-way
-     * contention a loser then kept losing, and the 99th percentile of a swap was 230 ms instead of
-     * under 10 ms.
+     * The state to retry on after {@code lost} lost: without a pause, the cached state if it moved
+     * past {@code lost} (if the cache still trails, the next compare-and-set only fails again);
+     * after a pause, or if the cache has not moved, the cell read.
      */
-    private Decoded<T> retryState(Decoded<T> lost) {
-        if (engine.cachedNewerThan(name, lost.cell().version()) != null) {
+    private Decoded<T> retryState(boolean paused, Decoded<T> lost) {
+        if (!paused && engine.cachedNewerThan(name, lost.cell().version()) != null) {
             return latest();
         }
         return fetchLatest();
