@@ -82,7 +82,15 @@ final class Scenarios implements AutoCloseable {
      * that made it); the watcher does nothing.
      */
     Runner.Op rawMultiWatched(int refs) throws Exception {
-        CuratorFramework client = curator();
+        return rawMultiWatched(refs, curator());
+    }
+
+    /** As {@link #rawMultiWatched(int)}, all threads on one shared client. */
+    Runner.Op rawMultiWatchedShared(int refs) throws Exception {
+        return rawMultiWatched(refs, sharedCurator());
+    }
+
+    private Runner.Op rawMultiWatched(int refs, CuratorFramework client) throws Exception {
         List<String> paths = new ArrayList<>();
         Runner.Op op = rawMulti(refs, client, paths);
         ZooKeeper zk = client.getZookeeperClient().getZooKeeper();

@@ -155,21 +155,21 @@ public final class SynodBenchmark {
                     s -> s.rawMulti(3),
                     "Synod",
                     s -> s.synodTxn(3));
+            compare(
+                    "write txn, 1 ref",
+                    threads,
+                    "raw multi + watch on its znodes",
+                    s -> s.rawMultiWatched(1),
+                    "Synod",
+                    s -> s.synodTxn(1));
+            compare(
+                    "write txn, 3 refs",
+                    threads,
+                    "raw multi + watch on its znodes",
+                    s -> s.rawMultiWatched(3),
+                    "Synod",
+                    s -> s.synodTxn(3));
             if (threads > 1) {
-                compare(
-                        "write txn, 1 ref",
-                        threads,
-                        "raw multi + watch on its znodes",
-                        s -> s.rawMultiWatched(1),
-                        "Synod",
-                        s -> s.synodTxn(1));
-                compare(
-                        "write txn, 3 refs",
-                        threads,
-                        "raw multi + watch on its znodes",
-                        s -> s.rawMultiWatched(3),
-                        "Synod",
-                        s -> s.synodTxn(3));
                 compare(
                         "write txn, 1 ref, one client",
                         threads,
@@ -182,6 +182,13 @@ public final class SynodBenchmark {
                         threads,
                         "raw ZooKeeper multi",
                         s -> s.rawMultiShared(3),
+                        "Synod",
+                        s -> s.synodTxnShared(3));
+                compare(
+                        "write txn, 3 refs, one client",
+                        threads,
+                        "raw multi + watch on its znodes",
+                        s -> s.rawMultiWatchedShared(3),
                         "Synod",
                         s -> s.synodTxnShared(3));
             }

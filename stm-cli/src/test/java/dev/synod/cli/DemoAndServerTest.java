@@ -135,8 +135,8 @@ class DemoAndServerTest extends CliTestSupport {
                 .contains("| counter +1 (shared) | 1 | Curator DistributedAtomicLong |")
                 .contains("chart written to " + chart);
         String svg = Files.readString(chart);
-        assertThat(svg.split("class=\"bar\"", -1)).hasSize(8 + 1);
-        assertThat(svg.split("class=\"ratio\"", -1)).hasSize(3 + 1);
+        assertThat(svg.split("class=\"bar\"", -1)).hasSize(12 + 1);
+        assertThat(svg.split("class=\"ratio\"", -1)).hasSize(5 + 1);
     }
 
     private static List<String> javaCommand(String... args) {
