@@ -181,7 +181,11 @@ final class Runner {
             throw new IllegalStateException(scenario + " / " + system + " failed", failure.get());
         }
         long total = Arrays.stream(counts).sum();
-        double slowest = total == 0 ? Double.NaN : Arrays.stream(counts).min().orElse(0) / ((double) total / threads);
+        // one thread is never behind itself; a window in which no thread completed anything is
+        // the worst starvation, not an unknown
+        double slowest = threads == 1
+                ? 1.0
+                : total == 0 ? 0.0 : Arrays.stream(counts).min().orElse(0) / ((double) total / threads);
         long[] all =
                 Arrays.stream(samples).flatMapToLong(Arrays::stream).sorted().toArray();
         Map<String, Long> cpu = new TreeMap<>();

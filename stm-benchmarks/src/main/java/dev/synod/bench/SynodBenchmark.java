@@ -114,7 +114,8 @@ public final class SynodBenchmark {
     /**
      * Runs every scenario against {@code connectString} and returns the rows in the order of the
      * report (for tools that chart or store them). Progress goes to {@code log}. Blocks for about
-     * {@code (rounds * warmup + measure) * 12} per thread count above 1 and 8 per thread count of 1.
+     * {@code (rounds * warmup + measure) * 18} per thread count above 1 and 12 per thread count of 1
+     * (one per row).
      *
      * @param measure measured time per system and row, split over the rounds
      * @param rounds alternating rounds per comparison (at least 1)

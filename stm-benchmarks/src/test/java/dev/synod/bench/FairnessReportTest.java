@@ -28,6 +28,18 @@ class FairnessReportTest {
     }
 
     @Test
+    void aWindowInWhichNoThreadCompletedAnythingIsTheWorstShareNotAnUnknownOne() throws Exception {
+        Runner.Result r =
+                Runner.run("fairness", "test", 2, Duration.ZERO, Duration.ofMillis(100), i -> () -> Thread.sleep(400));
+
+        assertThat(r.ops()).isZero();
+        assertThat(r.slowestThreadShare()).isZero();
+        assertThat(Runner.run("fairness", "test", 1, Duration.ZERO, Duration.ofMillis(50), i -> () -> {})
+                        .slowestThreadShare())
+                .isEqualTo(1.0);
+    }
+
+    @Test
     void theTableGivesTheSlowestThreadsShareAsAPercentageAndADashForOneThread() {
         List<Row> rows = List.of(
                 new Row("counter +1 (shared)", 8, "Synod atom swap", 700, 1200, 8000, 0.874, "0.95x", Map.of()),

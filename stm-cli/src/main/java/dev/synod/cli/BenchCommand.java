@@ -100,12 +100,13 @@ final class BenchCommand implements Callable<Integer> {
                 server = LocalEnsemble.start(1, 0, null, -1, true);
                 where = server.connectString();
             }
-            // one thread: 3 measured pairs and 2 single rows; more: 7 pairs and 2 single rows
-            long measured = Arrays.stream(threads).map(t -> t > 1 ? 9 : 5).sum();
+            // one thread: 5 pairs and 2 single rows; more: 8 pairs and 2 single rows (see
+            // SynodBenchmark.runAll); each row is measured for its seconds in rounds, each round
+            // after a warm-up and about a second of setup
+            long rowsMeasured = Arrays.stream(threads).map(t -> t > 1 ? 18 : 12).sum();
             stderr.printf(
                     "synod bench: %d rows, about %d s%n",
-                    Arrays.stream(threads).map(t -> t > 1 ? 16 : 8).sum(),
-                    measured * (seconds + (long) rounds * (warmup + 1)) + 4L * warmup + 2);
+                    rowsMeasured, rowsMeasured * (seconds + (long) rounds * (warmup + 1)) + 4L * warmup + 2);
             stderr.flush();
             PrintStream log = new PrintStream(new WriterOutputStream(stderr), true, StandardCharsets.UTF_8);
             List<SynodBenchmark.Row> rows = SynodBenchmark.run(
