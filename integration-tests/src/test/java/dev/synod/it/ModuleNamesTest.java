@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.synod.locks.DistributedReentrantLock;
 import dev.synod.plugins.jdbc.JdbcStateContainer;
 import dev.synod.stm.Stm;
+import dev.synod.stm.testkit.StateContainerCompatibilityKit;
 import dev.synod.zookeeper.ZooKeeperStm;
 import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
@@ -31,6 +32,7 @@ class ModuleNamesTest {
         expected.put(ZooKeeperStm.class, "dev.synod.zookeeper");
         expected.put(DistributedReentrantLock.class, "dev.synod.locks");
         expected.put(JdbcStateContainer.class, "dev.synod.plugins");
+        expected.put(StateContainerCompatibilityKit.class, "dev.synod.stm.testkit");
         Set<String> packages = new HashSet<>();
         for (Map.Entry<Class<?>, String> e : expected.entrySet()) {
             Path jar = location(e.getKey());
