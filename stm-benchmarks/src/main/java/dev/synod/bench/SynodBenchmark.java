@@ -44,8 +44,9 @@ public final class SynodBenchmark {
 
     /**
      * One line of the report: a system's result and its ratio to the scenario's baseline, the
-     * operations of its slowest thread as a share of the mean per thread, and the CPU microseconds per operation that this JVM's threads used, by thread group, largest first
-     * (an embedded server's threads included; garbage collection and JIT compilation are not).
+     * operations of its slowest thread as a share of the mean per thread, and the CPU microseconds
+     * per operation that this JVM's threads used, by thread group, largest first (an embedded
+     * server's threads included; garbage collection and JIT compilation are not).
      */
     public record Row(
             String scenario,
@@ -114,8 +115,7 @@ public final class SynodBenchmark {
     /**
      * Runs every scenario against {@code connectString} and returns the rows in the order of the
      * report (for tools that chart or store them). Progress goes to {@code log}. Blocks for about
-     * {@code (rounds * warmup + measure) * 18} per thread count above 1 and 12 per thread count of 1
-     * (one per row).
+     * {@code rounds * warmup + measure} per row ({@link #rowsPerThreadCount}).
      *
      * @param measure measured time per system and row, split over the rounds
      * @param rounds alternating rounds per comparison (at least 1)
@@ -133,6 +133,15 @@ public final class SynodBenchmark {
             PrintStream log)
             throws Exception {
         return new SynodBenchmark(connectString, warmup, measure, rounds, only, log).runAll(threadCounts);
+    }
+
+    /**
+     * The rows a full run reports per thread count (none skipped with {@code only}): with one
+     * thread 5 Synod/baseline pairs and 2 single rows, with more 8 pairs and 2 single rows (see
+     * {@code runAll}).
+     */
+    public static int rowsPerThreadCount(int threads) {
+        return threads > 1 ? 18 : 12;
     }
 
     private boolean skipped(String scenario) {
@@ -351,11 +360,9 @@ public final class SynodBenchmark {
         return sb.toString();
     }
 
-    /** The slowest thread's share of the mean, as a percentage; "-" for one thread or no operations. */
+    /** The slowest thread's share of the mean, as a percentage; "-" for one thread. */
     private static String share(Row r) {
-        return r.threads() < 2 || Double.isNaN(r.slowestThreadShare())
-                ? "-"
-                : String.format(Locale.ROOT, "%.0f%%", 100 * r.slowestThreadShare());
+        return r.threads() < 2 ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * r.slowestThreadShare());
     }
 
     private static String micros(double v) {

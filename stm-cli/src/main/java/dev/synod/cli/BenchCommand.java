@@ -100,10 +100,11 @@ final class BenchCommand implements Callable<Integer> {
                 server = LocalEnsemble.start(1, 0, null, -1, true);
                 where = server.connectString();
             }
-            // one thread: 5 pairs and 2 single rows; more: 8 pairs and 2 single rows (see
-            // SynodBenchmark.runAll); each row is measured for its seconds in rounds, each round
-            // after a warm-up and about a second of setup
-            long rowsMeasured = Arrays.stream(threads).map(t -> t > 1 ? 18 : 12).sum();
+            // each row is measured for its seconds in rounds, each round after a warm-up and about
+            // a second of setup
+            long rowsMeasured = Arrays.stream(threads)
+                    .map(SynodBenchmark::rowsPerThreadCount)
+                    .sum();
             stderr.printf(
                     "synod bench: %d rows, about %d s%n",
                     rowsMeasured, rowsMeasured * (seconds + (long) rounds * (warmup + 1)) + 4L * warmup + 2);

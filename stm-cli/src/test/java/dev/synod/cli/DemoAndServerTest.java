@@ -2,6 +2,7 @@ package dev.synod.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.synod.bench.SynodBenchmark;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
@@ -136,6 +137,10 @@ class DemoAndServerTest extends CliTestSupport {
                 .contains("chart written to " + chart);
         String svg = Files.readString(chart);
         assertThat(svg.split("class=\"bar\"", -1)).hasSize(12 + 1);
+        assertThat(SynodBenchmark.rowsPerThreadCount(1))
+                .as("rows of a one-thread run")
+                .isEqualTo(12);
+        assertThat(r.err()).contains("synod bench: 12 rows");
         assertThat(svg.split("class=\"ratio\"", -1)).hasSize(5 + 1);
     }
 
