@@ -6,6 +6,7 @@ import dev.synod.stm.CommitOutcomeUnknownException;
 import dev.synod.stm.CoordinationException;
 import dev.synod.stm.CorruptRecordException;
 import dev.synod.stm.RetryLimitExceededException;
+import dev.synod.stm.StmClosedException;
 import dev.synod.stm.StmInterruptedException;
 import dev.synod.stm.TransactionTimeoutException;
 import dev.synod.stm.TxnOptions;
@@ -22,6 +23,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An atom kept in the coordinator. Every change is one conditional write on the cell version: the
@@ -30,6 +33,7 @@ import java.util.function.UnaryOperator;
  * coordinator's cache has moved past the version that lost, else one read).
  */
 final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
+    private static final Logger LOG = LoggerFactory.getLogger(AtomImpl.class);
     private final Codec<T> codec;
     private final VersionedStateContainer<T> container;
     private volatile Decoded<T> decoded;
@@ -211,6 +215,7 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
         TxnId id = TxnId.random();
         String staged = isExternal() ? External.stage(container, name, next, VersionKeys.fresh(id, "atom")) : null;
         boolean applied = false;
+        boolean unknown = false;
         try {
             CommitRequest request = new CommitRequest(
                     List.of(),
@@ -220,11 +225,20 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
             try {
                 result = engine.coordinator().commit(request);
             } catch (CommitOutcomeUnknownException e) {
+                // until resolved, the staged version may be current: never delete it unresolved
+                unknown = true;
                 result = resolve(id, current.cell().version() + 1, e);
+                unknown = false;
             }
             applied = result instanceof CommitResult.Committed;
         } finally {
-            if (staged != null && !applied) {
+            if (staged != null && unknown) {
+                LOG.warn(
+                        "outcome of an update of atom '{}' unknown: version '{}' kept (Stm.sweepOrphans removes it if"
+                                + " the update did not apply)",
+                        name,
+                        staged);
+            } else if (staged != null && !applied) {
                 External.deleteQuietly(container, name, staged); // not applied: ours is unreachable
             } else if (staged != null) {
                 // applied: the version before the previous one is no longer referenced
@@ -286,6 +300,18 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
         }
     }
 
+    private void sleepWhileResolving() {
+        try {
+            TimeUnit.MILLISECONDS.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StmInterruptedException(
+                    "interrupted while learning the outcome of an update of atom '" + name
+                            + "'; it applied exactly once or not at all",
+                    e);
+        }
+    }
+
     /** Reads the cell back to learn whether write {@code id} produced {@code version}. */
     private CommitResult resolve(TxnId id, long version, CommitOutcomeUnknownException cause) {
         engine.counters().outcomeResolutions.increment();
@@ -312,6 +338,13 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
                         cause);
             } catch (CommitOutcomeUnknownException e) {
                 throw e;
+            } catch (StmClosedException e) {
+                CommitOutcomeUnknownException closed = new CommitOutcomeUnknownException(
+                        "an update of atom '" + name + "' lost its connection while committing and the client was"
+                                + " closed before it could be read back; it applied exactly once or not at all",
+                        cause);
+                closed.addSuppressed(e);
+                throw closed;
             } catch (CoordinationException e) {
                 if (System.nanoTime() > giveUp) {
                     throw new CommitOutcomeUnknownException(
@@ -319,7 +352,7 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
                                     + " committing and could not be read back: " + e.getMessage(),
                             cause);
                 }
-                sleep(Duration.ofMillis(50));
+                sleepWhileResolving();
             }
         }
     }
@@ -331,5 +364,8 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
     @Override
     public void destroy() {
         engine.destroy(this);
+        if (container != null) {
+            container.destroy(); // its versions are unreachable without the cell
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.synod.stm.internal;
 import dev.synod.stm.CommitOutcomeUnknownException;
 import dev.synod.stm.CoordinationException;
 import dev.synod.stm.LockLostException;
+import dev.synod.stm.StmClosedException;
 import dev.synod.stm.StmInterruptedException;
 import dev.synod.stm.ValueTooLargeException;
 import dev.synod.stm.spi.CommitGuard;
@@ -85,7 +86,7 @@ final class Committer {
                     try {
                         result = coordinator.commit(request);
                     } catch (CommitOutcomeUnknownException unknown) {
-                        result = resolve(unknown);
+                        result = resolveKeepingStaged(unknown);
                     }
                     if (result instanceof CommitResult.Conflict conflict) {
                         unstage();
@@ -338,6 +339,31 @@ final class Committer {
     }
 
     /**
+     * As {@link #resolve}; if the outcome stays unknown (or resolving is interrupted), the versions
+     * staged in external containers are left in place: the commit may have made them current, and
+     * deleting them would leave the ref pointing at nothing. {@code Stm.sweepOrphans} removes them
+     * if the commit did not apply.
+     */
+    private CommitResult resolveKeepingStaged(CommitOutcomeUnknownException unknown) {
+        try {
+            return resolve(unknown);
+        } catch (RuntimeException | Error e) {
+            for (Entry.Dist<?> d : dist) {
+                if (d.stagedKey != null) {
+                    LOG.warn(
+                            "outcome of transaction {} unknown: version '{}' of '{}' kept (Stm.sweepOrphans removes it"
+                                    + " if the commit did not apply)",
+                            txn.id,
+                            d.stagedKey,
+                            d.ref.name);
+                    d.stagedKey = null;
+                }
+            }
+            throw e;
+        }
+    }
+
+    /**
      * The commit may or may not have applied. Reads one written ref back and looks for this
      * transaction's id at the version the commit would have produced. The commit's version checks
      * mean an absent id can no longer appear, so "not applied" is safe to retry.
@@ -370,6 +396,13 @@ final class Committer {
                         cause);
             } catch (CommitOutcomeUnknownException e) {
                 throw e;
+            } catch (StmClosedException e) {
+                CommitOutcomeUnknownException closed = new CommitOutcomeUnknownException(
+                        "transaction " + txn.id + " lost its connection while committing and the client was closed"
+                                + " before '" + name + "' could be read back; it applied exactly once or not at all",
+                        cause);
+                closed.addSuppressed(e);
+                throw closed;
             } catch (CoordinationException e) {
                 if (System.nanoTime() > giveUp) {
                     throw new CommitOutcomeUnknownException(
