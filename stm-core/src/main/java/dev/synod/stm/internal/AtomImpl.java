@@ -113,17 +113,26 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
         return latest();
     }
 
+    /**
+     * Encodes {@code value} with the codec.
+     *
+     * @throws IllegalArgumentException naming the atom and the codec if the codec fails or gives null
+     */
+    byte[] encodeValue(T value, String what) {
+        try {
+            return Objects.requireNonNull(codec.encode(value), "the codec returned null");
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(
+                    "cannot encode " + what + " of atom '" + name + "' with " + codec + ": " + e.getMessage(), e);
+        }
+    }
+
     byte[] encode(TxnId id, T value, Decoded<T> base, String stagedKey) {
         byte[] bytes;
         if (stagedKey != null) {
             bytes = stagedKey.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         } else {
-            try {
-                bytes = codec.encode(value);
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException(
-                        "cannot encode the value of atom '" + name + "' with " + codec + ": " + e.getMessage(), e);
-            }
+            bytes = encodeValue(value, "the value");
         }
         int size = Record.size(bytes, List.of()) + ID_HISTORY * 28 + (isExternal() ? bytes.length : 0);
         if (size > engine.coordinator().maxCellSize()) {

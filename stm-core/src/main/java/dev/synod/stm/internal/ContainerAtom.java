@@ -6,7 +6,6 @@ import dev.synod.stm.CorruptRecordException;
 import dev.synod.stm.LockLostException;
 import dev.synod.stm.NoSuchRefException;
 import dev.synod.stm.RetryLimitExceededException;
-import dev.synod.stm.StateStoreException;
 import dev.synod.stm.StmInterruptedException;
 import dev.synod.stm.TransactionTimeoutException;
 import dev.synod.stm.TxnOptions;
@@ -94,10 +93,8 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
     private T read() {
         try {
             return Objects.requireNonNull(container.get(), "StateContainer.get returned null");
-        } catch (NoSuchRefException | StateStoreException e) {
-            throw e;
         } catch (RuntimeException e) {
-            throw new StateStoreException("reading atom '" + name + "' from " + container + " failed: " + e, e);
+            throw External.failure("reading atom '" + name + "' from " + container, e);
         }
     }
 
@@ -156,7 +153,11 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
                 validate(next);
                 store(next);
             } catch (RuntimeException | Error e) {
-                settle(claimed, id);
+                try {
+                    settle(claimed, id);
+                } catch (RuntimeException settleFailure) {
+                    e.addSuppressed(settleFailure); // the first failure is the one to report
+                }
                 throw e;
             }
             if (!settle(claimed, id)) {
@@ -171,10 +172,8 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
     private void store(T value) {
         try {
             container.set(value);
-        } catch (StateStoreException e) {
-            throw e;
         } catch (RuntimeException e) {
-            throw new StateStoreException("writing atom '" + name + "' to " + container + " failed: " + e, e);
+            throw External.failure("writing atom '" + name + "' to " + container, e);
         }
     }
 

@@ -70,7 +70,7 @@ final class DistRef<T> extends RefBase<T> {
 
     byte[] encodeValue(T value) {
         try {
-            return codec.encode(value);
+            return Objects.requireNonNull(codec.encode(value), "the codec returned null");
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(
                     "cannot encode the value of '" + name + "' with " + codec + ": " + e.getMessage(), e);

@@ -76,14 +76,16 @@ public final class Engine implements Stm {
 
     private <T> Ref<T> openRef(String name, Codec<T> codec, T initial) {
         ensureOpen();
-        DistRef<T> ref = register(new DistRef<>(this, name, codec, null), codec);
-        byte[] bytes = null;
-        if (initial != null) {
-            byte[] value = ref.encodeValue(initial);
-            bytes = initialRecord(name, 0, value);
-        }
-        ref.decode(coordinator.open(name, bytes)); // checks it is a readable ref
-        return ref;
+        DistRef<T> fresh = new DistRef<>(this, name, codec, null);
+        DistRef<T> ref = register(fresh, codec);
+        return opened(ref, fresh, () -> {
+            byte[] bytes = null;
+            if (initial != null) {
+                byte[] value = ref.encodeValue(initial);
+                bytes = initialRecord(name, 0, value);
+            }
+            ref.decode(coordinator.open(name, bytes)); // checks it is a readable ref
+        });
     }
 
     @Override
@@ -92,9 +94,9 @@ public final class Engine implements Stm {
         Objects.requireNonNull(initial, "initial value must not be null (use Optional or an empty collection)");
         String n = RefNames.validate(name);
         ensureOpen();
-        DistRef<T> ref = register(new DistRef<>(this, n, null, container), container);
-        ref.decode(openExternal(n, container, Record.EXTERNAL, initial));
-        return ref;
+        DistRef<T> fresh = new DistRef<>(this, n, null, container);
+        DistRef<T> ref = register(fresh, container);
+        return opened(ref, fresh, () -> ref.decode(openExternal(n, container, Record.EXTERNAL, initial)));
     }
 
     @Override
@@ -112,21 +114,15 @@ public final class Engine implements Stm {
 
     private <T> Atom<T> openAtom(String name, Codec<T> codec, T initial) {
         ensureOpen();
-        AtomImpl<T> atom = register(new AtomImpl<>(this, name, codec, null), codec);
-        byte[] bytes = null;
-        if (initial != null) {
-            byte[] value;
-            try {
-                value = codec.encode(initial);
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException(
-                        "cannot encode the initial value of atom '" + name + "' with " + codec + ": " + e.getMessage(),
-                        e);
+        AtomImpl<T> fresh = new AtomImpl<>(this, name, codec, null);
+        AtomImpl<T> atom = register(fresh, codec);
+        return opened(atom, fresh, () -> {
+            byte[] bytes = null;
+            if (initial != null) {
+                bytes = initialRecord(name, Record.ATOM, atom.encodeValue(initial, "the initial value"));
             }
-            bytes = initialRecord(name, Record.ATOM, value);
-        }
-        atom.decode(coordinator.open(name, bytes));
-        return atom;
+            atom.decode(coordinator.open(name, bytes));
+        });
     }
 
     @Override
@@ -135,9 +131,10 @@ public final class Engine implements Stm {
         Objects.requireNonNull(initial, "initial value must not be null (use Optional or an empty collection)");
         String n = RefNames.validate(name);
         ensureOpen();
-        AtomImpl<T> atom = register(new AtomImpl<>(this, n, null, container), container);
-        atom.decode(openExternal(n, container, Record.ATOM | Record.EXTERNAL, initial));
-        return atom;
+        AtomImpl<T> fresh = new AtomImpl<>(this, n, null, container);
+        AtomImpl<T> atom = register(fresh, container);
+        return opened(
+                atom, fresh, () -> atom.decode(openExternal(n, container, Record.ATOM | Record.EXTERNAL, initial)));
     }
 
     /**
@@ -170,7 +167,12 @@ public final class Engine implements Stm {
         Objects.requireNonNull(initial, "initial value must not be null (use Optional or an empty collection)");
         String n = RefNames.validate(name);
         ensureOpen();
-        ContainerAtom<T> atom = register(new ContainerAtom<>(this, n, container), container);
+        ContainerAtom<T> fresh = new ContainerAtom<>(this, n, container);
+        ContainerAtom<T> atom = register(fresh, container);
+        return opened(atom, fresh, () -> openContainerAtom(n, container, initial));
+    }
+
+    private <T> void openContainerAtom(String n, StateContainer<T> container, T initial) {
         try {
             container.init();
         } catch (RuntimeException e) {
@@ -192,7 +194,6 @@ public final class Engine implements Stm {
                     List.of(new CommitRequest.Write(n, cell.version(), ContainerAtom.record(id, false))),
                     List.of()));
         }
-        return atom;
     }
 
     private byte[] initialRecord(String name, int flags, byte[] value) {
@@ -205,6 +206,25 @@ public final class Engine implements Stm {
 
     /** One identity object per name and kind; opening again with an equal codec returns it. */
     @SuppressWarnings("unchecked")
+    /**
+     * Runs the opening of {@code handle}. If it fails and {@code handle} is the one this call
+     * registered ({@code fresh}), the name is released again, so that a later open (with another
+     * codec, or as the other kind) is judged on what is stored, not on the failed attempt.
+     */
+    private <I extends IdentityBase<?>> I opened(I handle, I fresh, Runnable open) {
+        try {
+            open.run();
+        } catch (RuntimeException | Error e) {
+            if (handle == fresh) {
+                identities.remove(fresh.name, fresh);
+            }
+            throw e;
+        }
+        // a failed open of the same fresh handle in another thread may have released it meanwhile
+        identities.putIfAbsent(handle.name, handle);
+        return handle;
+    }
+
     private <I extends IdentityBase<?>> I register(I fresh, Object codec) {
         IdentityBase<?> existing = identities.putIfAbsent(fresh.name, fresh);
         if (existing == null) {

@@ -1,6 +1,7 @@
 package dev.synod.stm.internal;
 
 import dev.synod.stm.StateStoreException;
+import dev.synod.stm.StmException;
 import dev.synod.stm.spi.VersionedStateContainer;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
@@ -24,10 +25,8 @@ final class External {
                     .getAt(key)
                     .orElseThrow(() -> new VersionGoneException("'" + name + "' points at version '" + key + "' of "
                             + container.describe() + ", which does not exist"));
-        } catch (VersionGoneException | StateStoreException e) {
-            throw e;
         } catch (RuntimeException e) {
-            throw new StateStoreException("reading '" + name + "' from " + container.describe() + " failed: " + e, e);
+            throw failure("reading '" + name + "' from " + container.describe(), e);
         }
     }
 
@@ -36,11 +35,22 @@ final class External {
         try {
             container.setAt(value, key);
             return key;
-        } catch (StateStoreException e) {
-            throw e;
         } catch (RuntimeException e) {
-            throw new StateStoreException("staging '" + name + "' in " + container.describe() + " failed: " + e, e);
+            throw failure("staging '" + name + "' in " + container.describe(), e);
         }
+    }
+
+    /**
+     * What a container's exception becomes: Synod's own exceptions (a {@code CorruptRecordException}
+     * for stored bytes that cannot be decoded, a {@code StateStoreException} the container raised)
+     * and {@code IllegalArgumentException} (a value the codec cannot encode) pass unchanged; anything
+     * else is a failure of the store, named.
+     */
+    static RuntimeException failure(String doing, RuntimeException e) {
+        if (e instanceof StmException || e instanceof IllegalArgumentException) {
+            return e;
+        }
+        return new StateStoreException(doing + " failed: " + e, e);
     }
 
     /** Deletes a version; a failure only leaves an orphan for {@code Stm.sweepOrphans}. */

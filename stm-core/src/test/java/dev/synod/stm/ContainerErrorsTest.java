@@ -1,0 +1,114 @@
+package dev.synod.stm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.synod.stm.fixtures.MapVersionedContainer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What an external store's own errors become: bytes it cannot decode stay a {@link
+ * CorruptRecordException}, a value it cannot encode stays an {@link IllegalArgumentException}
+ * (neither is a store outage), and destroying an identity removes its stored versions.
+ */
+class ContainerErrorsTest {
+    @Test
+    void anExternalRefReportsCorruptBytesAndUnencodableValuesAsSuch() {
+        try (Stm stm = Stm.inMemory()) {
+            MapVersionedContainer<String> store = new MapVersionedContainer<>();
+            Ref<String> r = stm.ref("ext", store, "fine");
+            store.refuse("bad");
+            assertThatThrownBy(() -> stm.run(txn -> r.set("bad")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("cannot encode");
+            assertThat(r.get()).isEqualTo("fine");
+            assertThat(store.versions()).hasSize(1);
+            store.corrupt(true);
+            // a fresh open decodes what the store holds
+            assertThatThrownBy(() -> stm.ref("ext2", store, "x"))
+                    .isInstanceOf(CorruptRecordException.class)
+                    .hasMessageContaining("map-store");
+        }
+    }
+
+    @Test
+    void anExternalAtomReportsCorruptBytesAndUnencodableValuesAsSuch() {
+        try (Stm stm = Stm.inMemory()) {
+            MapVersionedContainer<String> store = new MapVersionedContainer<>();
+            Atom<String> a = stm.atom("ext", store, "fine");
+            store.refuse("bad");
+            assertThatThrownBy(() -> a.reset("bad"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("cannot encode");
+            assertThat(a.get()).isEqualTo("fine");
+            store.corrupt(true);
+            Atom<String> other = stm.atom("other", new MapVersionedContainer<>(), "o");
+            assertThat(other.get()).isEqualTo("o");
+            assertThatThrownBy(() -> stm.atom("ext3", store, "x")).isInstanceOf(CorruptRecordException.class);
+        }
+    }
+
+    @Test
+    void destroyingAnExternalAtomOrRefRemovesItsVersions() {
+        try (Stm stm = Stm.inMemory()) {
+            MapVersionedContainer<Long> atomStore = new MapVersionedContainer<>();
+            Atom<Long> a = stm.atom("a", atomStore, 1L);
+            a.swap(x -> x + 1);
+            assertThat(atomStore.versions()).isNotEmpty();
+            a.destroy();
+            assertThat(atomStore.versions()).isEmpty();
+            assertThatThrownBy(a::get).isInstanceOf(NoSuchRefException.class);
+
+            MapVersionedContainer<Long> refStore = new MapVersionedContainer<>();
+            Ref<Long> r = stm.ref("r", refStore, 1L);
+            stm.run(txn -> r.alter(x -> x + 1));
+            r.destroy();
+            assertThat(refStore.versions()).isEmpty();
+        }
+    }
+
+    @Test
+    void aCodecThatReturnsNullIsAnIllegalArgumentNamingTheIdentity() {
+        Codec<String> nullBytes = new Codec<>() {
+            @Override
+            public byte[] encode(String value) {
+                return null;
+            }
+
+            @Override
+            public String decode(byte[] bytes) {
+                return "";
+            }
+        };
+        try (Stm stm = Stm.inMemory()) {
+            assertThatThrownBy(() -> stm.ref("r", nullBytes, "x"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("'r'")
+                    .hasMessageContaining("returned null");
+            assertThatThrownBy(() -> stm.atom("a", nullBytes, "x"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("'a'")
+                    .hasMessageContaining("returned null");
+        }
+    }
+
+    @Test
+    void aFailedOpenDoesNotHoldTheName() {
+        try (Stm stm = Stm.inMemory()) {
+            assertThatThrownBy(() -> stm.ref("x", Codec.json(Long.class))).isInstanceOf(NoSuchRefException.class);
+            Atom<Long> a = stm.atom("x", Codec.json(Long.class), 1L); // not "already open as a ref"
+            assertThat(a.get()).isEqualTo(1L);
+
+            stm.ref("s", Codec.json(String.class), "not a number");
+        }
+        dev.synod.stm.internal.InMemoryCoordinator shared = new dev.synod.stm.internal.InMemoryCoordinator();
+        try (Stm writer = Stm.create(shared, TxnOptions.defaults());
+                Stm reader = Stm.create(shared, TxnOptions.defaults())) {
+            writer.ref("s", Codec.json(String.class), "not a number");
+            assertThatThrownBy(() -> reader.ref("s", Codec.json(Long.class)))
+                    .isInstanceOf(CorruptRecordException.class);
+            // the wrong codec did not stick: the right one opens it
+            assertThat(reader.ref("s", Codec.json(String.class)).get()).isEqualTo("not a number");
+        }
+    }
+}
