@@ -77,4 +77,44 @@ class LocalRefTest {
                     .hasMessageContaining("belongs to a different Stm");
         }
     }
+
+    @Test
+    void aReaderWaitingForACommitInProgressStopsAtItsTimeout() throws Exception {
+        try (Stm stm = Stm.inMemory()) {
+            LocalRef<Long> local = stm.localRef(0L);
+            Ref<Long> dist = stm.ref("slow", Codec.json(Long.class), 0L);
+            java.util.concurrent.CountDownLatch validating = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            dist.setValidator(v -> {
+                if (v == 0L) {
+                    return true; // the current value, checked when the validator is set
+                }
+                validating.countDown();
+                try {
+                    return release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            });
+            // the committer validates while it holds the local ref: a commit in progress
+            Thread committer = new Thread(() -> stm.run(txn -> {
+                local.set(1L);
+                dist.set(1L);
+            }));
+            committer.start();
+            assertThat(validating.await(10, java.util.concurrent.TimeUnit.SECONDS))
+                    .isTrue();
+            long start = System.nanoTime();
+            TxnOptions shortWait = TxnOptions.defaults().withTimeout(java.time.Duration.ofMillis(300));
+            assertThatThrownBy(() -> stm.atomically(shortWait, txn -> local.get()))
+                    .isInstanceOf(TransactionTimeoutException.class);
+            // it gave up near its own timeout, not when the commit ended (30 s at most)
+            assertThat(release.getCount()).isEqualTo(1);
+            release.countDown();
+            committer.join(10_000);
+            assertThat(System.nanoTime() - start).isLessThan(java.util.concurrent.TimeUnit.SECONDS.toNanos(10));
+            assertThat(local.get()).isEqualTo(1L);
+        }
+    }
 }

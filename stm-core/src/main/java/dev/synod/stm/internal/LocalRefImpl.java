@@ -1,6 +1,8 @@
 package dev.synod.stm.internal;
 
 import dev.synod.stm.LocalRef;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -50,10 +52,18 @@ final class LocalRefImpl<T> extends RefBase<T> implements LocalRef<T> {
         return head;
     }
 
-    /** The newest version visible to a snapshot, waiting for a commit in progress; null if none. */
-    Version<T> visible(long readPoint, long localPoint) throws InterruptedException {
+    /**
+     * The newest version visible to a snapshot, waiting (until {@code deadlineNanos}, a {@link
+     * System#nanoTime} value) for a commit in progress; null if none.
+     *
+     * @throws TimeoutException if a commit still held the ref at the deadline
+     */
+    Version<T> visible(long readPoint, long localPoint, long deadlineNanos)
+            throws InterruptedException, TimeoutException {
         if (lock.isLocked() && !lock.isHeldByCurrentThread()) {
-            lock.lockInterruptibly();
+            if (!lock.tryLock(Math.max(deadlineNanos - System.nanoTime(), 0), TimeUnit.NANOSECONDS)) {
+                throw new TimeoutException(name + " stayed locked by a commit in progress");
+            }
             lock.unlock();
         }
         Version<T> v = head;

@@ -249,10 +249,12 @@ final class TxnImpl implements Txn {
     private <T> Entry<T> readLocal(LocalRefImpl<T> ref, boolean forCommute) {
         Entry.Local<T> e = new Entry.Local<>(ref);
         try {
-            e.base = ref.visible(readPoint, localPoint);
+            e.base = ref.visible(readPoint, localPoint, deadlineNanos);
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
             throw new StmInterruptedException("interrupted while waiting for a commit of " + ref.name, ie);
+        } catch (java.util.concurrent.TimeoutException te) {
+            throw retry(0, te.getMessage()); // past the deadline: the engine reports the timeout
         }
         if (e.base == null && forCommute) {
             e.base = ref.head(); // re-applied to the latest value under the lock at commit anyway
