@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
@@ -266,14 +267,30 @@ public final class LockEngine {
         }
     }
 
-    /** Creates our node in one multi; finds it again after a connection loss (never creates two). */
+    /**
+     * Creates our node in one multi; finds it again after a connection loss (never creates two). If
+     * it gives up, a node it may have created (a reply lost or late) is deleted in the background
+     * once the client is connected again: it could otherwise stand in the queue, in a live session,
+     * until this client closes.
+     */
     private Created create(String tag) {
         String attemptId = UUID.randomUUID().toString();
+        AtomicBoolean gaveUp = new AtomicBoolean();
+        try {
+            return create(tag, attemptId, gaveUp);
+        } catch (RuntimeException | Error e) {
+            gaveUp.set(true);
+            deleteAttemptInBackground(attemptId);
+            throw e;
+        }
+    }
+
+    private Created create(String tag, String attemptId, AtomicBoolean gaveUp) {
         String prefix = paths.lockRoot() + "/" + LockNodes.prefix(tag, attemptId);
         for (int attempt = 1; ; attempt++) {
             ZooKeeper zk = ZkCalls.uninterruptibly(
                     client, "connecting", () -> client.getZookeeperClient().getZooKeeper());
-            MultiOutcome outcome = multi(zk, prefix);
+            MultiOutcome outcome = multi(zk, prefix, gaveUp);
             switch (outcome.code()) {
                 case OK -> {
                     String path = ((OpResult.CreateResult) outcome.results().get(0)).getPath();
@@ -308,12 +325,21 @@ public final class LockEngine {
         }
     }
 
-    private MultiOutcome multi(ZooKeeper zk, String prefix) {
+    private MultiOutcome multi(ZooKeeper zk, String prefix, AtomicBoolean gaveUp) {
         CompletableFuture<MultiOutcome> answer = new CompletableFuture<>();
         List<Op> ops = List.of(
                 Op.create(prefix, EMPTY, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL_SEQUENTIAL),
                 Op.setData(paths.lockRoot(), EMPTY, -1));
-        zk.multi(ops, (rc, path, ctx, results) -> answer.complete(new MultiOutcome(Code.get(rc), results)), null);
+        zk.multi(
+                ops,
+                (rc, path, ctx, results) -> {
+                    answer.complete(new MultiOutcome(Code.get(rc), results));
+                    if (gaveUp.get() && rc == Code.OK.intValue()) {
+                        // answered after the caller gave up waiting: nobody will use this node
+                        deleteInBackground(((OpResult.CreateResult) results.get(0)).getPath());
+                    }
+                },
+                null);
         int bound = client.getZookeeperClient().getConnectionTimeoutMs()
                 + Math.max(client.getZookeeperClient().getLastNegotiatedSessionTimeoutMs(), 1000) * 2;
         return ZkCalls.await(answer, bound, "creating a lock node under " + paths.lockRoot());
@@ -373,6 +399,62 @@ public final class LockEngine {
             });
         } catch (RuntimeException e) {
             LOG.warn("could not delete lock node {} (Curator keeps retrying in the background)", path, e);
+        }
+    }
+
+    /**
+     * Deletes every node of a creation attempt that was given up on, now if connected and else at
+     * the next (re)connection, until one listing of the lock root succeeds.
+     */
+    private void deleteAttemptInBackground(String attemptId) {
+        AtomicBoolean done = new AtomicBoolean();
+        ConnectionStateListener[] listener = new ConnectionStateListener[1];
+        Runnable sweep = () -> {
+            if (done.get()) {
+                return;
+            }
+            try {
+                client.getChildren()
+                        .inBackground((c, event) -> {
+                            int rc = event.getResultCode();
+                            if (rc == Code.OK.intValue()) {
+                                for (String name : event.getChildren()) {
+                                    if (LockNodes.hasAttemptId(name, attemptId)) {
+                                        deleteInBackground(paths.lockRoot() + "/" + name);
+                                    }
+                                }
+                            } else if (rc != Code.NONODE.intValue()) {
+                                LOG.debug(
+                                        "listing {} for an abandoned lock node: {}; again on reconnection",
+                                        paths.lockRoot(),
+                                        Code.get(rc));
+                                return;
+                            }
+                            done.set(true);
+                            client.getConnectionStateListenable().removeListener(listener[0]);
+                        })
+                        .forPath(paths.lockRoot());
+            } catch (Exception e) {
+                LOG.warn("could not list {} for an abandoned lock node; again on reconnection", paths.lockRoot(), e);
+            }
+        };
+        listener[0] = (c, state) -> {
+            if (state.isConnected()) {
+                sweep.run();
+            }
+        };
+        client.getConnectionStateListenable().addListener(listener[0]);
+        if (client.getZookeeperClient().isConnected()) {
+            sweep.run();
+        }
+    }
+
+    /** Deletes {@code path} in the background, retried by Curator until it succeeds. */
+    private void deleteInBackground(String path) {
+        try {
+            client.delete().guaranteed().inBackground().forPath(path);
+        } catch (Exception e) {
+            LOG.warn("could not schedule the deletion of lock node {}", path, e);
         }
     }
 

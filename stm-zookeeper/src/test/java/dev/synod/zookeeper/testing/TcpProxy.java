@@ -69,6 +69,12 @@ public final class TcpProxy implements AutoCloseable {
         this.armedMinBytes = minBytes;
     }
 
+    /** While true, new connections are accepted and closed at once (a server that cannot be reached). */
+    public void refuseConnections(boolean refuse) {
+        this.refusing = refuse;
+    }
+
+    private volatile boolean refusing;
     private volatile int armedMinBytes = -1;
     private volatile boolean forwardFirst;
 
@@ -76,6 +82,10 @@ public final class TcpProxy implements AutoCloseable {
         while (!closed) {
             try {
                 Socket client = listener.accept();
+                if (refusing) {
+                    closeQuietly(client);
+                    continue;
+                }
                 Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 client.setTcpNoDelay(true);
                 server.setTcpNoDelay(true);
