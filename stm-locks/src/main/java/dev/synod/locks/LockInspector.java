@@ -2,6 +2,7 @@ package dev.synod.locks;
 
 import dev.synod.locks.internal.LockPaths;
 import dev.synod.locks.internal.LockQueue;
+import dev.synod.locks.internal.ZkCalls;
 import dev.synod.stm.CoordinationException;
 import dev.synod.stm.StmInterruptedException;
 import java.util.ArrayList;
@@ -31,7 +32,10 @@ import org.apache.zookeeper.data.Stat;
  * lock; a znode whose only children are nested lock roots is not listed.
  *
  * <p>Thread-safe; every method blocks for its ZooKeeper reads and throws {@link
- * CoordinationException} when ZooKeeper cannot be reached.
+ * CoordinationException} when ZooKeeper cannot be reached, {@link dev.synod.stm.StmClosedException}
+ * once the Curator client is closed, and {@link StmInterruptedException} (with the thread's
+ * interrupt flag set again) when interrupted. Nodes under a lock root that are not lock nodes
+ * (written there by something else) are ignored.
  */
 public final class LockInspector {
     private final CuratorFramework client;
@@ -155,9 +159,6 @@ public final class LockInspector {
             Thread.currentThread().interrupt();
             return new StmInterruptedException("interrupted while inspecting locks under " + locksRoot);
         }
-        if (e instanceof RuntimeException r) {
-            return r;
-        }
-        return new CoordinationException("cannot inspect locks under " + locksRoot + ": " + e.getMessage(), e);
+        return ZkCalls.translate(client, "inspecting locks under " + locksRoot, e);
     }
 }

@@ -110,6 +110,30 @@ class LockInspectorTest extends ZkTestSupport {
                 .hasMessageContaining("bad name");
     }
 
+    @Test
+    void aForeignNodeUnderALockRootIsIgnoredByLockersAndTheInspector() throws Exception {
+        String name = uniqueName("foreign");
+        CuratorFramework client = newClient();
+        // shaped like a lock node, but its "sequence" is not a number: written by something else
+        client.create().creatingParentsIfNeeded().forPath("/synod/locks/" + name + "/w~foreign~abcdefghij");
+        DistributedReentrantLock lock = new DistributedReentrantLock(client, name);
+        assertThat(lock.tryLock(10, TimeUnit.SECONDS)).isTrue();
+        LockInspector.LockState state = new LockInspector(client).lock(name).orElseThrow();
+        assertThat(state.holders()).hasSize(1);
+        assertThat(state.waiters()).isEmpty();
+        lock.unlock();
+    }
+
+    @Test
+    void aClosedClientIsReportedAsClosed() {
+        CuratorFramework client = newClient();
+        LockInspector inspector = new LockInspector(client);
+        client.close();
+        assertThatThrownBy(inspector::locks)
+                .isInstanceOf(dev.synod.stm.StmClosedException.class)
+                .hasMessageContaining("closed");
+    }
+
     private static long sessionId(CuratorFramework client) throws Exception {
         return client.getZookeeperClient().getZooKeeper().getSessionId();
     }

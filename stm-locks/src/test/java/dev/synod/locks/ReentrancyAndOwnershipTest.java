@@ -98,6 +98,10 @@ class ReentrancyAndOwnershipTest extends ZkTestSupport {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new DistributedReentrantLock(client, "x~y"))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new DistributedReentrantLock(client, "n".repeat(401)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at most 400 characters");
+        new DistributedReentrantLock(client, "n".repeat(400)); // the longest accepted
         assertThatThrownBy(() -> new DistributedReentrantLock(client, "ok", "relative"))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new DistributedReentrantLock(client, null)).isInstanceOf(NullPointerException.class);

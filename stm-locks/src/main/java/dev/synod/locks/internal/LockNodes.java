@@ -25,7 +25,16 @@ final class LockNodes {
     static boolean isLockNode(String name) {
         int first = name.indexOf(SEP);
         int last = name.lastIndexOf(SEP);
-        return first > 0 && last > first && name.length() - last - 1 == SEQUENCE_DIGITS;
+        if (first <= 0 || last <= first || name.length() - last - 1 != SEQUENCE_DIGITS) {
+            return false;
+        }
+        for (int i = last + 1; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c < '0' || c > '9') {
+                return false; // not a sequence: a node someone else put here, not in the queue
+            }
+        }
+        return true;
     }
 
     static boolean isExclusive(String name) {

@@ -44,8 +44,18 @@ public record LockPaths(String name, String lockRoot, String conditionsRoot) {
         return new LockPaths(name, root, conditions);
     }
 
-    /** Checks a lock name: [A-Za-z0-9._-] segments separated by '/'; "." and ".." are not names. */
+    /** Longest accepted lock name, in characters (as for ref names). */
+    public static final int MAX_NAME_LENGTH = 400;
+
+    /**
+     * Checks a lock name: at most {@value #MAX_NAME_LENGTH} characters, [A-Za-z0-9._-] segments
+     * separated by '/'; "." and ".." are not names.
+     */
     public static void validateName(String name) {
+        if (name.length() > MAX_NAME_LENGTH) {
+            throw new IllegalArgumentException("lock name must be at most " + MAX_NAME_LENGTH + " characters but was "
+                    + name.length() + " ('" + name.substring(0, 40) + "...')");
+        }
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException(
                     "lock name must be [A-Za-z0-9._-] segments separated by '/' but was '" + name + "'");

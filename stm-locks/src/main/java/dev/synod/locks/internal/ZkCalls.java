@@ -14,7 +14,7 @@ import org.apache.curator.framework.imps.CuratorFrameworkState;
  * re-issued when an interrupt arrives during it (every call made this way is idempotent) and the
  * interrupt flag is restored afterwards, for the waiting code to act on.
  */
-final class ZkCalls {
+public final class ZkCalls {
 
     @FunctionalInterface
     interface Call<T> {
@@ -72,7 +72,7 @@ final class ZkCalls {
     }
 
     /** Maps a Curator/ZooKeeper failure to a Synod exception (unchanged when it is one already). */
-    static RuntimeException translate(CuratorFramework client, String what, Exception e) {
+    public static RuntimeException translate(CuratorFramework client, String what, Exception e) {
         if (client.getState() == CuratorFrameworkState.STOPPED) {
             return new StmClosedException(what + ": the Curator client is closed", e);
         }

@@ -8,12 +8,15 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A distributed {@link java.util.concurrent.locks.Condition}: one ephemeral-sequential waiter node
@@ -25,6 +28,7 @@ import org.apache.zookeeper.data.Stat;
  * that gives up at the same moment.
  */
 final class ZkCondition implements java.util.concurrent.locks.Condition {
+    private static final Logger LOG = LoggerFactory.getLogger(ZkCondition.class);
     private static final int SEQUENCE_DIGITS = 10;
 
     private final LockCore core;
@@ -168,24 +172,54 @@ final class ZkCondition implements java.util.concurrent.locks.Condition {
 
     private String createWaiter() {
         CompletableFuture<CuratorEvent> created = new CompletableFuture<>();
+        AtomicBoolean gaveUp = new AtomicBoolean();
         try {
             client.create()
                     .creatingParentContainersIfNeeded()
                     .withProtection()
                     .withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
-                    .inBackground((c, event) -> created.complete(event))
+                    .inBackground((c, event) -> {
+                        created.complete(event);
+                        if (gaveUp.get()) {
+                            deleteAbandoned(event);
+                        }
+                    })
                     .forPath(root + "/waiter-");
         } catch (Exception e) {
             throw ZkCalls.translate(client, "creating a condition waiter under " + root, e);
         }
         int bound = client.getZookeeperClient().getConnectionTimeoutMs()
                 + Math.max(client.getZookeeperClient().getLastNegotiatedSessionTimeoutMs(), 1000) * 2;
-        CuratorEvent event = ZkCalls.await(created, bound, "creating a condition waiter under " + root);
+        CuratorEvent event;
+        try {
+            event = ZkCalls.await(created, bound, "creating a condition waiter under " + root);
+        } catch (RuntimeException | Error e) {
+            // a waiter created after we stopped waiting would take a signal meant for a real one
+            gaveUp.set(true);
+            CuratorEvent late = created.getNow(null);
+            if (late != null) {
+                deleteAbandoned(late);
+            }
+            throw e;
+        }
         if (event.getResultCode() != KeeperException.Code.OK.intValue()) {
             throw new CoordinationException("cannot create a condition waiter under " + root + ": "
                     + KeeperException.Code.get(event.getResultCode()));
         }
         return event.getName() != null ? event.getName() : event.getPath();
+    }
+
+    /** Deletes, in the background, a waiter node whose creation was answered after we gave up. */
+    private void deleteAbandoned(CuratorEvent event) {
+        if (event.getResultCode() != KeeperException.Code.OK.intValue()) {
+            return;
+        }
+        String path = event.getName() != null ? event.getName() : event.getPath();
+        try {
+            client.delete().guaranteed().inBackground().forPath(path);
+        } catch (Exception e) {
+            LOG.warn("could not delete abandoned condition waiter {}; it stays until its session ends", path, e);
+        }
     }
 
     /** Deletes a waiter node; true if this call deleted it, false if it was already gone. */
