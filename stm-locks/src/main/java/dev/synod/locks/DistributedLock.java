@@ -22,11 +22,15 @@ import java.util.function.Supplier;
  * which their lock nodes were created).
  *
  * <h2>Blocking and faults</h2>
- * Every method that acquires or releases talks to ZooKeeper and so blocks for at least one round
- * trip, even {@link #tryLock()}. ZooKeeper requests are retried under the Curator client's retry
- * policy; when that gives up, the method throws {@link dev.synod.stm.CoordinationException}
- * (unchecked) and leaves no lock node behind. A closed Curator client gives {@link
- * dev.synod.stm.StmClosedException}. An interrupt never leaves a node behind: {@link
+ * Every method that acquires talks to ZooKeeper and so blocks for at least one round trip, even
+ * {@link #tryLock()}. ZooKeeper requests are retried under the Curator client's retry policy; when
+ * that gives up, the method throws {@link dev.synod.stm.CoordinationException} (unchecked) and
+ * leaves no lock node behind (a node whose creation it could not confirm is deleted in the
+ * background once the client is connected again). A closed Curator client gives {@link
+ * dev.synod.stm.StmClosedException}. Releasing never fails for want of ZooKeeper: {@link
+ * #unlock()} deletes the node with Curator's guaranteed delete, which keeps retrying in the
+ * background (logged), and the node goes at the latest with the session; on a closed client the
+ * node goes with the session that closing ended. An interrupt never leaves a node behind: {@link
  * #lockInterruptibly()} and {@link #tryLock(long, TimeUnit)} throw {@link InterruptedException};
  * {@link #lock()} keeps waiting and returns with the interrupt flag set.
  *
@@ -65,6 +69,7 @@ public interface DistributedLock extends Lock {
      * saw can refuse a stale holder's write. The same for every reentrant hold of one acquisition.
      *
      * @throws IllegalMonitorStateException if the current thread does not hold the lock
+     * @throws dev.synod.stm.LockLostException if the current thread held it but it was lost
      */
     long fencingToken();
 
@@ -74,6 +79,7 @@ public interface DistributedLock extends Lock {
      * the absolute ZooKeeper path of the node (any Curator namespace included).
      *
      * @throws IllegalMonitorStateException if the current thread does not hold the lock
+     * @throws dev.synod.stm.LockLostException if the current thread held it but it was lost
      */
     CommitGuard guard();
 
@@ -108,6 +114,9 @@ public interface DistributedLock extends Lock {
      * process, takes the lock again (at the back of the queue) and restores the hold count. {@code
      * signal} and {@code signalAll} require the lock; {@code signal} wakes the longest waiting
      * waiter. A waiter whose session expires wakes up spuriously (allowed by {@link Condition}).
+     * If the lock was lost, {@code await} and {@code signal} throw {@link
+     * dev.synod.stm.LockLostException}; if the thread does not hold it, {@link
+     * IllegalMonitorStateException}.
      *
      * @throws UnsupportedOperationException for a read lock
      */
