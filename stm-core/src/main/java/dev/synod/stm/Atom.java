@@ -11,6 +11,19 @@ import java.util.function.UnaryOperator;
  * at once and are not undone if the transaction retries (as in Clojure). Values must not be
  * null. Thread-safe.
  *
+ * <h2>Faults, for every changing method</h2>
+ * The limits are the Stm's {@linkplain Stm#defaultOptions() default options}: {@link
+ * RetryLimitExceededException} after more lost races than {@code maxRetries}, {@link
+ * TransactionTimeoutException} after {@code timeout} under contention. A new value over the
+ * coordinator's size limit fails with {@link ValueTooLargeException} and one the codec cannot
+ * encode with {@link IllegalArgumentException}, before anything is sent. {@link
+ * CoordinationException} means the change did not apply, unless it is a {@link
+ * CommitOutcomeUnknownException} (the reply was lost and reading back did not tell). An atom in an
+ * external store also reports {@link StateStoreException}; one in a plain {@code StateContainer}
+ * reports {@link LockLostException} when its claim expired before the update settled. After
+ * {@link Stm#close()}: {@link StmClosedException}; after {@link #destroy()}: {@link
+ * NoSuchRefException}.
+ *
  * @param <T> the value type
  */
 public interface Atom<T> extends Identity<T> {
@@ -26,17 +39,31 @@ public interface Atom<T> extends Identity<T> {
      */
     T swap(UnaryOperator<T> fn);
 
-    /** Sets the value unconditionally and returns it. */
+    /**
+     * Sets the value, whatever it was, and returns it. Still a compare-and-set underneath (so that
+     * the record of who wrote which version stays exact): under heavy contention it can run into
+     * the retry limit or the timeout like {@link #swap}.
+     *
+     * @throws NullPointerException if {@code value} is null
+     * @throws ValidationException if the validator rejects it
+     */
     T reset(T value);
 
     /**
      * Sets the value to {@code value} if the current value {@link Object#equals equals} {@code
      * expected}.
      *
-     * @return whether the value was set
+     * @return whether the value was set; false is decided on the latest committed value, not a
+     *     cached one
+     * @throws NullPointerException if either argument is null
+     * @throws ValidationException if the validator rejects {@code value}
      */
     boolean compareAndSet(T expected, T value);
 
-    /** Deletes the atom. Other clients then get {@link NoSuchRefException}. */
+    /**
+     * Deletes the atom (and, for an external store, its stored versions). Other clients then get
+     * {@link NoSuchRefException}. Must not be called inside a transaction ({@link
+     * IllegalStateException}).
+     */
     void destroy();
 }

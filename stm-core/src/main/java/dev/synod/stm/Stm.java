@@ -29,9 +29,29 @@ import dev.synod.stm.spi.VersionedStateContainer;
  *
  * <h2>Faults</h2>
  *
- * Every method throws {@link StmClosedException} after {@link #close()}, {@link
- * CoordinationException} when the coordinator cannot be reached, and {@link
- * StmInterruptedException} (with the interrupt flag set) when interrupted while waiting.
+ * <ul>
+ *   <li>After {@link #close()}, every method that reads or changes state (opening refs and atoms,
+ *       transactions, {@code get}, {@code swap}, {@code setValidator}, {@code addWatch}, {@link
+ *       #sweepOrphans}) throws {@link StmClosedException}; {@link #close()}, {@link #describe()},
+ *       {@link #metrics()}, {@link #defaultOptions()}, {@link #inTransaction()}, {@code
+ *       Identity.name()}, {@code getValidator()} and {@code removeWatch} still answer.
+ *   <li>When the coordinator cannot be reached, {@link CoordinationException}: nothing applied,
+ *       unless it is its subclass {@link CommitOutcomeUnknownException}, thrown when a commit was
+ *       sent, its reply was lost, and reading it back did not tell (it applied exactly once or not
+ *       at all; read the refs to find out). Outcomes are resolved by reading back, never by
+ *       re-sending.
+ *   <li>An interrupted thread gets {@link StmInterruptedException}, with its interrupt flag set
+ *       again, from the waits Synod controls: between retries, for a lock, for a commit in
+ *       progress on a local ref, while resolving an unknown outcome (the message then says it
+ *       applied exactly once or not at all). A commit already sent is waited for without
+ *       interruption (the flag is kept): an interrupt never turns a known outcome into an unknown
+ *       one. A coordinator call retried by its client library may instead end with {@link
+ *       CoordinationException} when interrupted; the flag is set either way.
+ *   <li>Values are never {@code null}; a codec that cannot encode a value (or returns {@code null})
+ *       gives {@link IllegalArgumentException}; stored bytes that cannot be decoded give {@link
+ *       CorruptRecordException} naming where they are, and do not disturb other refs.
+ * </ul>
+ *
  * Thread-safe.
  */
 public interface Stm extends AutoCloseable {
@@ -70,16 +90,40 @@ public interface Stm extends AutoCloseable {
     /**
      * A ref whose values live in an external store, while the coordinator orders the versions
      * and keeps a pointer. Created with {@code initial} if absent.
+     *
+     * @throws IllegalArgumentException for an invalid name, or an initial value the store's codec
+     *     cannot encode
+     * @throws StateStoreException if the store fails
+     * @throws CorruptRecordException if the existing value cannot be decoded, or the name holds an
+     *     atom or an inline ref
+     * @throws NullPointerException if any argument is null
      */
     <T> Ref<T> ref(String name, VersionedStateContainer<T> container, T initial);
 
-    /** The atom named {@code name}, created with {@code initial} if absent. */
+    /**
+     * The atom named {@code name}, created with {@code initial} if absent; an existing atom keeps
+     * its value.
+     *
+     * @throws IllegalArgumentException for an invalid name, an initial value the codec cannot
+     *     encode, or a name already open in this Stm as a ref or with another codec
+     * @throws ValueTooLargeException if the initial value is over the coordinator's limit
+     * @throws CorruptRecordException if the existing value cannot be decoded with {@code codec}, or
+     *     the name holds a ref (opened by another client)
+     * @throws NullPointerException if any argument is null
+     */
     <T> Atom<T> atom(String name, Codec<T> codec, T initial);
 
     /**
      * An atom whose value lives in an external store: each change stages the new value under a
      * fresh version key, then one compare-and-set on the coordinator moves the pointer to it, and
      * the previous version is deleted. Created with {@code initial} if absent.
+     *
+     * @throws IllegalArgumentException for an invalid name, or an initial value the store's codec
+     *     cannot encode
+     * @throws StateStoreException if the store fails
+     * @throws CorruptRecordException if the existing value cannot be decoded, or the name holds a
+     *     ref or an inline atom
+     * @throws NullPointerException if any argument is null
      */
     <T> Atom<T> atom(String name, VersionedStateContainer<T> container, T initial);
 
@@ -92,6 +136,10 @@ public interface Stm extends AutoCloseable {
      * only the latest value. Prefer {@link #atom(String, VersionedStateContainer, Object)} where the
      * store can keep versions: one compare-and-set per update, no such window.
      * Created with {@code initial} if absent.
+     *
+     * @throws IllegalArgumentException for an invalid name
+     * @throws StateStoreException if the store fails
+     * @throws NullPointerException if any argument is null
      */
     <T> Atom<T> atom(String name, StateContainer<T> container, T initial);
 
@@ -110,9 +158,19 @@ public interface Stm extends AutoCloseable {
      * body is re-run on conflict; it sees one consistent snapshot and its writes apply atomically
      * or not at all. Called inside a transaction of this Stm, it joins that transaction.
      *
-     * @throws RetryLimitExceededException, TransactionTimeoutException when it cannot commit
-     * @throws ValidationException when a validator rejects a value
-     * @throws RuntimeException whatever the body threw, unchanged
+     * @throws RetryLimitExceededException when it lost more conflicts than {@link
+     *     TxnOptions#maxRetries()} allows
+     * @throws TransactionTimeoutException when it did not commit within {@link TxnOptions#timeout()}
+     * @throws ValidationException when a validator rejects a value (not retried)
+     * @throws ValueTooLargeException when a value written is over the coordinator's limit (nothing is
+     *     sent)
+     * @throws IllegalArgumentException when the codec cannot encode a value written
+     * @throws CorruptRecordException when a ref read holds bytes that cannot be decoded
+     * @throws CommitOutcomeUnknownException when the commit's outcome could not be learned
+     * @throws LockLostException when a lock guarding the commit was lost (the commit did not apply)
+     * @throws IllegalStateException when called inside a transaction of another Stm
+     * @throws TransactionBodyException wrapping a checked exception thrown by the body
+     * @throws RuntimeException any unchecked exception the body threw, unchanged (nothing applied)
      */
     <R> R atomically(TxnFunction<R> body);
 
@@ -135,6 +193,7 @@ public interface Stm extends AutoCloseable {
      *
      * @return how many versions were deleted
      * @throws IllegalArgumentException if it is not an external ref or atom of this Stm
+     * @throws NoSuchRefException if it was destroyed
      * @throws StateStoreException if the container fails
      */
     int sweepOrphans(Identity<?> identity, java.time.Duration olderThan);
@@ -153,7 +212,9 @@ public interface Stm extends AutoCloseable {
 
     /**
      * Closes the Stm and its coordinator. Transactions in other threads then fail with {@link
-     * StmClosedException}. Idempotent.
+     * StmClosedException}, except one whose commit was already sent: if its outcome cannot be
+     * learned before the close, it fails with {@link CommitOutcomeUnknownException} (it applied
+     * exactly once or not at all). Idempotent.
      */
     @Override
     void close();

@@ -17,8 +17,12 @@ import java.util.Objects;
  * @param maxRetries how many times the body may be re-run after a conflict before {@link
  *     RetryLimitExceededException} (>= 0)
  * @param backoff pause between retries
- * @param timeout overall limit for the transaction, retries included, after which it fails with
- *     {@link TransactionTimeoutException} (> 0)
+ * @param timeout how long the transaction may keep trying, retries and their pauses included, and
+ *     wait for a commit of a local ref in progress; checked before each attempt and during those
+ *     waits, after which it fails with {@link TransactionTimeoutException} (> 0). It does not cut
+ *     short a body that runs long, nor a commit already sent: the coordinator bounds that wait
+ *     (ZooKeeper: the session timeout plus the connection timeout, twice), and resolving an
+ *     unknown outcome may take up to 5 s more.
  */
 public record TxnOptions(Isolation isolation, int maxRetries, Backoff backoff, Duration timeout) {
 

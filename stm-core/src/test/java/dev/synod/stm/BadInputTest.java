@@ -189,5 +189,11 @@ class BadInputTest {
         assertThatThrownBy(() -> a.swap(x -> x + 1)).isInstanceOf(StmClosedException.class);
         assertThatThrownBy(() -> stm.run(txn -> {})).isInstanceOf(StmClosedException.class);
         assertThatThrownBy(() -> stm.ref("s", LONG, 1L)).isInstanceOf(StmClosedException.class);
+        assertThatThrownBy(() -> r.addWatch("k", (key, ref, o, n) -> {})).isInstanceOf(StmClosedException.class);
+        assertThatThrownBy(() -> a.setValidator(x -> true)).isInstanceOf(StmClosedException.class);
+        // what only reads local state still answers
+        assertThat(r.name()).isEqualTo("r");
+        assertThat(stm.inTransaction()).isFalse();
+        r.removeWatch("k");
     }
 }

@@ -93,6 +93,27 @@ class ContainerErrorsTest {
     }
 
     @Test
+    void openingAnotherKindUnderAnExistingNameIsACorruptRecordFromAnotherClient() {
+        dev.synod.stm.internal.InMemoryCoordinator shared = new dev.synod.stm.internal.InMemoryCoordinator();
+        try (Stm writer = Stm.create(shared, TxnOptions.defaults());
+                Stm reader = Stm.create(shared, TxnOptions.defaults())) {
+            writer.ref("k", Codec.json(Long.class), 1L);
+            writer.atom("a", Codec.json(Long.class), 1L);
+            assertThatThrownBy(() -> reader.atom("k", new dev.synod.stm.fixtures.MapStateContainer<Long>(), 0L))
+                    .isInstanceOf(CorruptRecordException.class)
+                    .hasMessageContaining("not an atom kept in a StateContainer");
+            assertThatThrownBy(() -> reader.atom("k", Codec.json(Long.class), 0L))
+                    .isInstanceOf(CorruptRecordException.class)
+                    .hasMessageContaining("holds a ref");
+            assertThatThrownBy(() -> reader.ref("a", Codec.json(Long.class), 0L))
+                    .isInstanceOf(CorruptRecordException.class)
+                    .hasMessageContaining("holds an atom");
+            // the failed opens did not hold the names in the reader
+            assertThat(reader.ref("k", Codec.json(Long.class)).get()).isEqualTo(1L);
+        }
+    }
+
+    @Test
     void aFailedOpenDoesNotHoldTheName() {
         try (Stm stm = Stm.inMemory()) {
             assertThatThrownBy(() -> stm.ref("x", Codec.json(Long.class))).isInstanceOf(NoSuchRefException.class);

@@ -61,12 +61,15 @@ import org.apache.curator.retry.ExponentialBackoffRetry;
  *
  * <ul>
  *   <li>Connection lost during a commit: the transaction reads its refs back after reconnecting and
- *       looks for its own id, so that it applies exactly once; never re-sent blindly.
+ *       looks for its own id, so that it applies exactly once or not at all; never re-sent
+ *       blindly. If it cannot read back in time, {@code CommitOutcomeUnknownException}.
  *   <li>Disconnected: operations wait for a reconnection up to the connection timeout, then fail
  *       with {@link CoordinationException} naming the connect string and the connection state.
  *   <li>Session expired: Curator opens a new session; the watch is added again and every cached ref
  *       is read again (watches on refs hear of changes missed meanwhile, once each).
- *   <li>After {@link #close()}: every method throws {@code StmClosedException}.
+ *   <li>After {@link #close()}: every method that reads or changes state throws {@code
+ *       StmClosedException} (see {@link Stm} for the few that still answer; {@link #curator()}
+ *       returns the closed client).
  * </ul>
  *
  * <p>Thread-safe. Instances are created by {@link #connect(String)} or {@link #builder()}.

@@ -61,6 +61,11 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
         return new Record(Record.ATOM | Record.EXTERNAL, id, state, List.of()).encode();
     }
 
+    /** @throws CorruptRecordException if {@code cell} is not an atom kept in a StateContainer */
+    void checkKind(Versioned cell) {
+        parse(cell);
+    }
+
     private Claim parse(Versioned cell) {
         Record r = Record.decode(engine.where(name), cell.data());
         if (!r.isAtom() || !r.isExternal() || r.value().length != 9) {

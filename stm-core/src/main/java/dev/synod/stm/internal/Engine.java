@@ -169,10 +169,10 @@ public final class Engine implements Stm {
         ensureOpen();
         ContainerAtom<T> fresh = new ContainerAtom<>(this, n, container);
         ContainerAtom<T> atom = register(fresh, container);
-        return opened(atom, fresh, () -> openContainerAtom(n, container, initial));
+        return opened(atom, fresh, () -> openContainerAtom(atom, n, container, initial));
     }
 
-    private <T> void openContainerAtom(String n, StateContainer<T> container, T initial) {
+    private <T> void openContainerAtom(ContainerAtom<T> atom, String n, StateContainer<T> container, T initial) {
         try {
             container.init();
         } catch (RuntimeException e) {
@@ -193,6 +193,8 @@ public final class Engine implements Stm {
                     List.of(),
                     List.of(new CommitRequest.Write(n, cell.version(), ContainerAtom.record(id, false))),
                     List.of()));
+        } else {
+            atom.checkKind(cell); // it existed: it must be an atom kept in a StateContainer
         }
     }
 

@@ -33,6 +33,7 @@ abstract class IdentityBase<T> implements Identity<T> {
 
     @Override
     public void setValidator(Predicate<? super T> validator) {
+        engine.ensureOpen();
         if (validator != null) {
             T current = get();
             if (!validator.test(current)) {
@@ -60,6 +61,7 @@ abstract class IdentityBase<T> implements Identity<T> {
     public void addWatch(Object key, Watch<T> watch) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(watch, "watch");
+        engine.ensureOpen();
         if (lastWatched == null && engine.currentTxnOrNull() == null) {
             try {
                 lastWatched = get();
