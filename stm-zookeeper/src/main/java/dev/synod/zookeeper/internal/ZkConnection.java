@@ -116,7 +116,7 @@ final class ZkConnection {
             throw e;
         } catch (Exception e) {
             checkClientOpen();
-            throw failure(action, e);
+            throw interruptedOrFailure(action, e);
         }
     }
 
@@ -164,8 +164,23 @@ final class ZkConnection {
             throw e;
         } catch (Exception e) {
             checkClientOpen();
-            throw failure(action, e);
+            throw interruptedOrFailure(action, e);
         }
+    }
+
+    /**
+     * A failure of a Curator call: if the thread was interrupted meanwhile (Curator's retry loop
+     * stops on an interrupt and rethrows the failure it was retrying, with the flag set), {@link
+     * StmInterruptedException}; else {@link #failure}.
+     */
+    RuntimeException interruptedOrFailure(String action, Exception cause) {
+        if (Thread.currentThread().isInterrupted()) {
+            return new StmInterruptedException(
+                    "interrupted while " + action + " on ZooKeeper at " + connectString() + " (it was being retried"
+                            + " after: " + cause + ")",
+                    cause);
+        }
+        return failure(action, cause);
     }
 
     CoordinationException notConnected(String action) {

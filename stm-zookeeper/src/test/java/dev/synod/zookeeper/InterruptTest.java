@@ -1,0 +1,76 @@
+package dev.synod.zookeeper;
+
+import static dev.synod.zookeeper.StmFixture.LONG;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.synod.stm.Atom;
+import dev.synod.stm.Ref;
+import dev.synod.stm.StmInterruptedException;
+import dev.synod.zookeeper.testing.TcpProxy;
+import dev.synod.zookeeper.testing.ZkHarness;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A thread interrupted while Synod waits for ZooKeeper (no connection) gets {@link
+ * StmInterruptedException} at once, with its interrupt flag still set, and nothing is applied.
+ */
+class InterruptTest {
+    @RegisterExtension
+    static final ZkHarness zk = ZkHarness.perClass();
+
+    @Test
+    void waitsForAConnectionEndOnInterrupt() throws Exception {
+        StmFixture fixture = new StmFixture(zk);
+        try (TcpProxy proxy = new TcpProxy(zk.server().getPort(), 1)) {
+            StmFixture.Client client = fixture.client(proxy.connectString());
+            Ref<Long> ref = client.stm().ref("r", LONG, 0L);
+            Atom<Long> atom = client.stm().atom("a", LONG, 0L);
+            proxy.refuseConnections(true);
+            proxy.dropConnections();
+            StmFixture.await(() -> !client.curator().getZookeeperClient().isConnected());
+
+            assertInterrupted(stm -> atom.swap(x -> x + 1));
+            assertInterrupted(stm -> client.stm().run(txn -> ref.alter(x -> x + 1)));
+            assertInterrupted(stm -> client.stm().ref("opened-while-down", LONG, 0L));
+            // a value the cache does not hold: decided on a read, retried under Curator's policy
+            assertInterrupted(stm -> atom.compareAndSet(41L, 42L));
+
+            proxy.refuseConnections(false);
+            StmFixture.await(() -> client.curator().getZookeeperClient().isConnected());
+            StmFixture.Client direct = fixture.client();
+            assertThat(direct.stm().ref("r", LONG).get()).isZero();
+            assertThat(direct.stm().atom("a", LONG).get()).isZero();
+        }
+    }
+
+    /** Runs {@code call} in a thread, interrupts it after 300 ms, and checks how it ended. */
+    private static void assertInterrupted(Consumer<Void> call) throws Exception {
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        CompletableFuture<Boolean> flag = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                call.accept(null);
+                outcome.complete(null);
+            } catch (Throwable e) {
+                outcome.complete(e);
+            }
+            flag.complete(Thread.currentThread().isInterrupted());
+        });
+        t.start();
+        Thread.sleep(300);
+        long interruptedAt = System.nanoTime();
+        t.interrupt();
+        Throwable thrown = outcome.get(10, TimeUnit.SECONDS);
+        Duration took = Duration.ofNanos(System.nanoTime() - interruptedAt);
+        assertThat(thrown).isInstanceOf(StmInterruptedException.class);
+        assertThat(flag.get(1, TimeUnit.SECONDS)).as("interrupt flag kept").isTrue();
+        // well before the 5 s connection timeout that would otherwise end the wait
+        assertThat(took).isLessThan(Duration.ofSeconds(3));
+        t.join(5_000);
+    }
+}
