@@ -2,5 +2,22 @@
  * State back-ends for Synod refs and atoms beyond the coordinator (packages {@code jdbc}, {@code
  * redis}, {@code mongo}). Each back-end's driver is an optional dependency: add the one you use.
  * Versions left behind by crashed writers are removed by {@code Stm.sweepOrphans}.
+ *
+ * <h2>What every container does with bad input and faults</h2>
+ *
+ * <ul>
+ *   <li>{@code null} arguments: {@link NullPointerException}.
+ *   <li>Invalid names (container, table, collection, key prefix) and version keys that are empty
+ *       or over 200 characters: {@link IllegalArgumentException}, before the store is asked.
+ *   <li>A value the codec cannot encode: {@link IllegalArgumentException} naming the store;
+ *       nothing is stored.
+ *   <li>Stored bytes the codec cannot decode (another writer, another codec): {@link
+ *       dev.synod.stm.CorruptRecordException} naming the store and the version.
+ *   <li>The store failing or unreachable, or its client (pool, connection, Jedis or MongoDB
+ *       client) closed: {@link dev.synod.stm.StateStoreException} whose message contains the
+ *       container's {@code describe()}. Containers never close the client they were given.
+ *   <li>An interrupted thread: the driver decides (most abort the call, which is then a {@code
+ *       StateStoreException}); the interrupt flag is not cleared by Synod.
+ * </ul>
  */
 package dev.synod.plugins;

@@ -8,17 +8,22 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import java.net.InetSocketAddress;
 
 /** A MongoDB wire-protocol server in this JVM (mongo-java-server, memory backend) and a client on it. */
-final class InProcessMongo implements AutoCloseable {
+public final class InProcessMongo implements AutoCloseable {
     private final MongoServer server = new MongoServer(new MemoryBackend());
     private final MongoClient client;
 
-    InProcessMongo() {
+    public InProcessMongo() {
         InetSocketAddress address = server.bind();
         client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort());
     }
 
-    MongoDatabase database(String name) {
+    public MongoDatabase database(String name) {
         return client.getDatabase(name);
+    }
+
+    /** Closes the client only (the server keeps running): what a closed client looks like to a store. */
+    public void closeClient() {
+        client.close();
     }
 
     @Override

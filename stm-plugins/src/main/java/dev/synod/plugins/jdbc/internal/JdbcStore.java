@@ -1,6 +1,7 @@
 package dev.synod.plugins.jdbc.internal;
 
 import dev.synod.stm.StateStoreException;
+import dev.synod.stm.StmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -72,6 +73,11 @@ public final class JdbcStore {
                 throw e;
             }
         } catch (SQLException e) {
+            throw new StateStoreException(what + " in " + store + " failed: " + e, e);
+        } catch (StmException e) {
+            throw e; // Synod's own, e.g. bytes that cannot be decoded
+        } catch (RuntimeException e) {
+            // the DataSource's or driver's own, e.g. a pool that was closed
             throw new StateStoreException(what + " in " + store + " failed: " + e, e);
         }
     }
