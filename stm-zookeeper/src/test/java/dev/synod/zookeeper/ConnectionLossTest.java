@@ -3,6 +3,7 @@ package dev.synod.zookeeper;
 import static dev.synod.zookeeper.StmFixture.LONG;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.synod.stm.Atom;
 import dev.synod.stm.Ref;
 import dev.synod.zookeeper.StmFixture.Client;
 import dev.synod.zookeeper.testing.TcpProxy;
@@ -34,6 +35,48 @@ class ConnectionLossTest {
         Ref<Long> counter = direct.stm().ref("counter", LONG, 0L);
         Ref<Long> flakyCounter = flaky.stm().ref("counter", LONG);
 
+        runWithDrops(proxy, () -> flaky.stm().run(txn -> flakyCounter.alter(x -> x + 1)));
+        // Another client's read-only transaction reads a recent snapshot, not necessarily the
+        // latest: it gets to 1,000 (a lost increment would leave it below, a doubled one above,
+        // forever) once its read point covers the last commit.
+        StmFixture.await(() -> direct.stm().atomically(txn -> counter.get()) == 1_000L);
+        StmFixture.await(() -> counter.get() == 1_000L);
+        StmFixture.await(() -> flakyCounter.get() == 1_000L);
+        LoggerFactory.getLogger(ConnectionLossTest.class)
+                .info(
+                        "drops={} metrics={} requests={}",
+                        proxy.drops(),
+                        flaky.stm().metrics(),
+                        flaky.requests().snapshot());
+        assertThat(proxy.drops()).isGreaterThan(10);
+        assertThat(flaky.stm().metrics().outcomeResolutions())
+                .as("commits whose reply was lost")
+                .isGreaterThanOrEqualTo(proxy.drops() / 2);
+    }
+
+    @Test
+    void aThousandAtomSwapsThroughADroppingConnectionCountExactlyAThousand() throws Exception {
+        StmFixture fx = new StmFixture(zk);
+        TcpProxy proxy = zk.track(new TcpProxy(zk.server().getPort(), 2));
+        Client direct = fx.client();
+        Client flaky = fx.client(proxy.connectString());
+        Atom<Long> counter = direct.stm().atom("atom-counter", LONG, 0L);
+        Atom<Long> flakyCounter = flaky.stm().atom("atom-counter", LONG);
+        runWithDrops(proxy, () -> flakyCounter.swap(x -> x + 1));
+        StmFixture.await(() -> counter.get() == 1_000L);
+        StmFixture.await(() -> flakyCounter.get() == 1_000L);
+        assertThat(proxy.drops()).isGreaterThan(10);
+        assertThat(flaky.stm().metrics().outcomeResolutions())
+                .as("updates whose reply was lost")
+                .isGreaterThanOrEqualTo(proxy.drops() / 2);
+    }
+
+    /**
+     * Runs {@code increment} 1,000 times while another thread keeps cutting the connection on the
+     * next commit once a few dozen have gone through, alternating: the commit applied with its
+     * reply lost, or lost before it arrives.
+     */
+    private static void runWithDrops(TcpProxy proxy, Runnable increment) throws InterruptedException {
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicInteger done = new AtomicInteger();
         Thread dropper = new Thread(() -> {
@@ -66,7 +109,7 @@ class ConnectionLossTest {
         dropper.start();
         try {
             for (int i = 0; i < 1_000; i++) {
-                flaky.stm().run(txn -> flakyCounter.alter(x -> x + 1));
+                increment.run();
                 done.incrementAndGet();
             }
         } finally {
@@ -74,21 +117,5 @@ class ConnectionLossTest {
             dropper.interrupt();
             dropper.join();
         }
-        // Another client's read-only transaction reads a recent snapshot, not necessarily the
-        // latest: it gets to 1,000 (a lost increment would leave it below, a doubled one above,
-        // forever) once its read point covers the last commit.
-        StmFixture.await(() -> direct.stm().atomically(txn -> counter.get()) == 1_000L);
-        StmFixture.await(() -> counter.get() == 1_000L);
-        StmFixture.await(() -> flakyCounter.get() == 1_000L);
-        LoggerFactory.getLogger(ConnectionLossTest.class)
-                .info(
-                        "drops={} metrics={} requests={}",
-                        proxy.drops(),
-                        flaky.stm().metrics(),
-                        flaky.requests().snapshot());
-        assertThat(proxy.drops()).isGreaterThan(10);
-        assertThat(flaky.stm().metrics().outcomeResolutions())
-                .as("commits whose reply was lost")
-                .isGreaterThanOrEqualTo(proxy.drops() / 2);
     }
 }
