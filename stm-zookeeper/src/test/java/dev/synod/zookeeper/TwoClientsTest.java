@@ -2,8 +2,10 @@ package dev.synod.zookeeper;
 
 import static dev.synod.zookeeper.StmFixture.LONG;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.synod.stm.Atom;
+import dev.synod.stm.NoSuchRefException;
 import dev.synod.stm.Ref;
 import dev.synod.zookeeper.StmFixture.Client;
 import dev.synod.zookeeper.testing.ZkHarness;
@@ -61,6 +63,49 @@ class TwoClientsTest {
                     .isEqualTo(previous);
             assertThat(change[1]).isGreaterThan(change[0]);
             previous = change[1];
+        }
+    }
+
+    @Test
+    void aRefOrAtomDestroyedByOneClientIsGoneForTheOtherAndCanBeCreatedAgain() throws Exception {
+        StmFixture fx = new StmFixture(zk);
+        Client a = fx.client();
+        Client b = fx.client();
+        Ref<Long> ra = a.stm().ref("doomed", LONG, 1L);
+        Ref<Long> rb = b.stm().ref("doomed", LONG);
+        Atom<Long> aa = a.stm().atom("doomed-atom", LONG, 1L);
+        Atom<Long> ab = b.stm().atom("doomed-atom", LONG);
+        assertThat(rb.get()).isEqualTo(1L);
+        assertThat(ab.get()).isEqualTo(1L);
+
+        assertThatThrownBy(() -> a.stm().run(txn -> ra.destroy()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("inside a transaction");
+        ra.destroy();
+        aa.destroy();
+        assertThatThrownBy(ra::get).isInstanceOf(NoSuchRefException.class);
+        // the other client hears of the deletion: its cached deref, its transactions and its atom
+        // fail with NoSuchRefException naming the ref, not with a stale value
+        StmFixture.await(() -> fails(rb::get));
+        assertThatThrownBy(rb::get).isInstanceOf(NoSuchRefException.class).hasMessageContaining("doomed");
+        assertThatThrownBy(() -> b.stm().run(txn -> rb.alter(x -> x + 1))).isInstanceOf(NoSuchRefException.class);
+        StmFixture.await(() -> fails(ab::get));
+        assertThatThrownBy(() -> ab.swap(x -> x + 1)).isInstanceOf(NoSuchRefException.class);
+        assertThatThrownBy(() -> a.stm().ref("doomed", LONG)).isInstanceOf(NoSuchRefException.class);
+
+        // created again (a new identity with a new value): both clients can open and use it
+        Ref<Long> again = a.stm().ref("doomed", LONG, 5L);
+        Ref<Long> againB = b.stm().ref("doomed", LONG);
+        b.stm().run(txn -> againB.alter(x -> x + 1));
+        StmFixture.await(() -> again.get() == 6L);
+    }
+
+    private static boolean fails(Runnable r) {
+        try {
+            r.run();
+            return false;
+        } catch (NoSuchRefException e) {
+            return true;
         }
     }
 }
