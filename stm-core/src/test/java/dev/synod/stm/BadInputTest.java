@@ -196,4 +196,32 @@ class BadInputTest {
         assertThat(stm.inTransaction()).isFalse();
         r.removeWatch("k");
     }
+
+    @Test
+    void aTransactionRunningWhenTheStmClosesFailsWithStmClosedAndAppliesNothing() throws Exception {
+        InMemoryCoordinator coordinator = new InMemoryCoordinator();
+        Stm stm = Stm.create(coordinator, TxnOptions.defaults());
+        Ref<Long> r = stm.ref("r", LONG, 1L);
+        java.util.concurrent.CountDownLatch inBody = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                stm.run(txn -> {
+                    r.set(2L);
+                    inBody.countDown();
+                    closed.await();
+                });
+                outcome.complete(null);
+            } catch (Throwable e) {
+                outcome.complete(e);
+            }
+        });
+        t.start();
+        assertThat(inBody.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        stm.close();
+        closed.countDown();
+        assertThat(outcome.get(10, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(StmClosedException.class);
+        assertThat(coordinator.commitRequests()).as("no commit was sent").isZero();
+    }
 }
