@@ -73,9 +73,11 @@ public interface Stm extends AutoCloseable {
      * The ref named {@code name}, created with {@code initial} if it does not exist yet; an
      * existing ref keeps its value (nothing is clobbered).
      *
-     * @throws IllegalArgumentException for an invalid name, or an initial value the codec cannot
-     *     encode
+     * @throws IllegalArgumentException for an invalid name, an initial value the codec cannot
+     *     encode, or a name already open in this Stm as an atom or with another codec
      * @throws ValueTooLargeException if the initial value is over the coordinator's limit
+     * @throws CorruptRecordException if the existing value cannot be decoded with {@code codec}, or
+     *     the name holds an atom (opened by another client)
      * @throws NullPointerException if any argument is null
      */
     <T> Ref<T> ref(String name, Codec<T> codec, T initial);
@@ -137,8 +139,11 @@ public interface Stm extends AutoCloseable {
      * store can keep versions: one compare-and-set per update, no such window.
      * Created with {@code initial} if absent.
      *
-     * @throws IllegalArgumentException for an invalid name
+     * @throws IllegalArgumentException for an invalid name, or a name already open in this Stm as
+     *     a ref or with another container
      * @throws StateStoreException if the store fails
+     * @throws CorruptRecordException if the name holds something other than an atom kept in a
+     *     {@code StateContainer} (opened by another client)
      * @throws NullPointerException if any argument is null
      */
     <T> Atom<T> atom(String name, StateContainer<T> container, T initial);

@@ -21,8 +21,9 @@ import java.util.Objects;
  *     wait for a commit of a local ref in progress; checked before each attempt and during those
  *     waits, after which it fails with {@link TransactionTimeoutException} (> 0). It does not cut
  *     short a body that runs long, nor a commit already sent: the coordinator bounds that wait
- *     (ZooKeeper: the session timeout plus the connection timeout, twice), and resolving an
- *     unknown outcome may take up to 5 s more.
+ *     (ZooKeeper: the session timeout plus the connection timeout, twice). Resolving an unknown
+ *     outcome keeps reading back until this timeout or for at least 5 s (10 s for an atom),
+ *     whichever is later, each read bounded by the coordinator's own connection timeout.
  */
 public record TxnOptions(Isolation isolation, int maxRetries, Backoff backoff, Duration timeout) {
 

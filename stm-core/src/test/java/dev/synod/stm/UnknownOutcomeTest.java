@@ -106,6 +106,36 @@ class UnknownOutcomeTest {
         assertThat(r.get()).isEqualTo(1L);
     }
 
+    @Test
+    void anInterruptWhileReadingBackStillSaysTheOutcomeIsUnknown() {
+        MapVersionedContainer<Long> store = new MapVersionedContainer<>();
+        Ref<Long> r = stm.ref("ext", store, 1L);
+        Atom<Long> a = stm.atom("ext-atom", new MapVersionedContainer<>(), 1L);
+        coordinator.interruptReads = true; // as a ZooKeeper read interrupted in Curator's retry loop
+        coordinator.loseNextReply(false);
+        assertThatThrownBy(() -> stm.run(txn -> r.set(2L)))
+                .isInstanceOf(StmInterruptedException.class)
+                .hasMessageContaining("applied exactly once or not at all");
+        assertThat(Thread.interrupted()).isTrue();
+        coordinator.loseNextReply(false);
+        assertThatThrownBy(() -> a.swap(x -> x + 1))
+                .isInstanceOf(StmInterruptedException.class)
+                .hasMessageContaining("applied exactly once or not at all");
+        assertThat(Thread.interrupted()).isTrue();
+        coordinator.interruptReads = false;
+        coordinator.heal();
+        assertThat(r.get()).isEqualTo(2L);
+        assertThat(a.get()).isEqualTo(2L);
+    }
+
+    @Test
+    void aCommitThatAppliedIsReportedAsSuchEvenIfTheClientClosesRightAfter() {
+        Ref<Long> r = stm.ref("r", Codec.json(Long.class), 1L);
+        coordinator.closeAfterNextCommit = true;
+        stm.run(txn -> r.set(2L)); // no StmClosedException: it committed
+        assertThat(coordinator.commits).isEqualTo(1);
+    }
+
     /** Delegates to an in-memory coordinator; can lose the reply to one commit and fail reads. */
     static final class LosingCoordinator implements Coordinator {
         private final InMemoryCoordinator delegate = new InMemoryCoordinator();
@@ -114,6 +144,9 @@ class UnknownOutcomeTest {
         private volatile boolean readsFail;
         volatile boolean closeOnLostReply;
         volatile boolean dropNextCommit;
+        volatile boolean interruptReads;
+        volatile boolean closeAfterNextCommit;
+        volatile int commits;
 
         /** The next commit applies (unless dropped), then reports its outcome unknown. */
         void loseNextReply(boolean interruptCaller) {
@@ -127,6 +160,13 @@ class UnknownOutcomeTest {
 
         @Override
         public CommitResult commit(CommitRequest request) {
+            commits++;
+            if (closeAfterNextCommit) {
+                closeAfterNextCommit = false;
+                CommitResult result = delegate.commit(request);
+                delegate.close();
+                return result;
+            }
             if (!loseReply) {
                 return delegate.commit(request);
             }
@@ -147,6 +187,10 @@ class UnknownOutcomeTest {
 
         @Override
         public List<Versioned> fetch(List<String> names) {
+            if (readsFail && interruptReads) {
+                Thread.currentThread().interrupt();
+                throw new StmInterruptedException("test: interrupted while reading");
+            }
             if (readsFail) {
                 delegate.fetch(List.of()); // a closed coordinator says so first
                 throw new CoordinationException("test: not connected");

@@ -28,9 +28,10 @@ import java.util.function.Supplier;
  * leaves no lock node behind (a node whose creation it could not confirm is deleted in the
  * background once the client is connected again). A closed Curator client gives {@link
  * dev.synod.stm.StmClosedException}. Releasing never fails for want of ZooKeeper: {@link
- * #unlock()} deletes the node with Curator's guaranteed delete, which keeps retrying in the
- * background (logged), and the node goes at the latest with the session; on a closed client the
- * node goes with the session that closing ended. An interrupt never leaves a node behind: {@link
+ * #unlock()} deletes the node with Curator's guaranteed delete, waiting for it under the retry
+ * policy (so it blocks for a round trip, longer while disconnected); if that gives up, Curator
+ * keeps retrying in the background (logged), and the node goes at the latest with the session.
+ * On a closed client the node goes with the session that closing ended. An interrupt never leaves a node behind: {@link
  * #lockInterruptibly()} and {@link #tryLock(long, TimeUnit)} throw {@link InterruptedException};
  * {@link #lock()} keeps waiting and returns with the interrupt flag set.
  *

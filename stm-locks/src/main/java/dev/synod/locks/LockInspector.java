@@ -113,7 +113,8 @@ public final class LockInspector {
             found.add(state(path, children));
         }
         for (String child : children) {
-            if (!LockQueue.isLockNode(child)) {
+            // nested lock roots only: not lock nodes, nor nodes no lock name could produce
+            if (!LockQueue.isLockNode(child) && LockPaths.isNameSegment(child)) {
                 walk(path + "/" + child, found);
             }
         }

@@ -37,8 +37,8 @@ class AbandonedAcquireTest extends ZkTestSupport {
                 DistributedReentrantLock abandoning = new DistributedReentrantLock(viaProxy, name);
 
                 proxy.refuseConnections(true);
-                // the lock node's multi reaches the server, then every connection is cut
-                proxy.dropOnNextRequest(120, true); // the multi: two paths, one with a uuid
+                // the lock node's multi is applied, then every connection is cut before its reply
+                proxy.dropOnNextReply(120);
                 assertThatThrownBy(abandoning::lock).isInstanceOf(CoordinationException.class);
                 assertThat(proxy.drops()).isEqualTo(1);
                 assertThat(lockNodes(other, name)).hasSize(1); // created in a session still alive

@@ -121,6 +121,10 @@ class LockInspectorTest extends ZkTestSupport {
         LockInspector.LockState state = new LockInspector(client).lock(name).orElseThrow();
         assertThat(state.holders()).hasSize(1);
         assertThat(state.waiters()).isEmpty();
+        assertThat(new LockInspector(client).locks())
+                .extracting(LockInspector.LockState::name)
+                .contains(name)
+                .noneMatch(n -> n.contains("~"));
         lock.unlock();
     }
 

@@ -158,23 +158,28 @@ class StoreBadInputTest {
             case "h2" -> {
                 JdbcDataSource ds = new JdbcDataSource();
                 ds.setURL("jdbc:h2:mem:bad-input-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-                yield jdbc(JdbcConnectionPool.create(ds));
+                yield jdbc(JdbcConnectionPool.create(ds), ds);
             }
             case "postgres" -> {
-                TestStores.postgres(); // skips (or fails under CI=true) when PostgreSQL is absent
+                DataSource admin = TestStores.postgres(); // skips (fails under CI=true) when absent
                 PGConnectionPoolDataSource ds = new PGConnectionPoolDataSource();
                 ds.setServerNames(new String[] {TestStores.PG_HOST});
                 ds.setPortNumbers(new int[] {TestStores.PG_PORT});
                 ds.setDatabaseName("test");
                 ds.setUser("postgres");
                 ds.setConnectTimeout(5);
-                yield jdbc(JdbcConnectionPool.create(ds));
+                yield jdbc(JdbcConnectionPool.create(ds), admin);
             }
             case "redis" -> {
                 TestStores.requireRedis();
                 RedisClient redis = RedisClient.create(TestStores.REDIS_HOST, TestStores.REDIS_PORT);
                 String prefix = TestStores.uniquePrefix("synod-bad");
-                cleanup = redis::close;
+                cleanup = () -> {
+                    redis.close();
+                    try (RedisClient admin = RedisClient.create(TestStores.REDIS_HOST, TestStores.REDIS_PORT)) {
+                        admin.keys(prefix + "*").forEach(admin::del);
+                    }
+                };
                 yield new Store() {
                     @Override
                     public <T> VersionedStateContainer<T> versioned(String name, Codec<T> codec) {
@@ -220,18 +225,18 @@ class StoreBadInputTest {
         };
     }
 
-    private Store jdbc(JdbcConnectionPool pool) {
+    /** Containers on {@code pool} (which a test may dispose); {@code admin} drops their tables. */
+    private Store jdbc(JdbcConnectionPool pool, DataSource admin) {
         String versions = TestStores.uniqueTable("synod_bad_v");
         String values = TestStores.uniqueTable("synod_bad_s");
         cleanup = () -> {
-            DataSource direct = pool;
-            try {
-                TestStores.dropTable(direct, versions);
-                TestStores.dropTable(direct, values);
-            } catch (Exception | Error e) {
-                // the pool was disposed by the test: the tables go with the database or stay unused
-            }
             pool.dispose();
+            try {
+                TestStores.dropTable(admin, versions);
+                TestStores.dropTable(admin, values);
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("could not drop the test's tables", e);
+            }
         };
         return new Store() {
             @Override

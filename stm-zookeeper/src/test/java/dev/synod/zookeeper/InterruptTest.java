@@ -48,8 +48,41 @@ class InterruptTest {
         }
     }
 
-    /** Runs {@code call} in a thread, interrupts it after 300 ms, and checks how it ended. */
+    @Test
+    void anInterruptDuringCuratorsPauseBetweenRetriesIsAnInterruptToo() throws Exception {
+        try (TcpProxy proxy = new TcpProxy(zk.server().getPort(), 1)) {
+            // a short wait for a connection, then long pauses between retries: the interrupt below
+            // lands in such a pause, where Curator stops and rethrows the connection loss
+            org.apache.curator.framework.CuratorFramework curator =
+                    org.apache.curator.framework.CuratorFrameworkFactory.builder()
+                            .connectString(proxy.connectString())
+                            .sessionTimeoutMs(10_000)
+                            .connectionTimeoutMs(200)
+                            .retryPolicy(new org.apache.curator.retry.RetryNTimes(5, 3_000))
+                            .build();
+            curator.start();
+            try (ZooKeeperStm stm = ZooKeeperStm.builder()
+                    .client(curator)
+                    .namespace("/interrupt-retry")
+                    .build()) {
+                Atom<Long> atom = stm.atom("a", LONG, 0L);
+                proxy.refuseConnections(true);
+                proxy.dropConnections();
+                StmFixture.await(() -> !curator.getZookeeperClient().isConnected());
+                // compareAndSet with a value the cache does not hold reads the atom, under the retry policy
+                assertInterrupted(unused -> atom.compareAndSet(41L, 42L), 1_000);
+            } finally {
+                curator.close();
+            }
+        }
+    }
+
     private static void assertInterrupted(Consumer<Void> call) throws Exception {
+        assertInterrupted(call, 300);
+    }
+
+    /** Runs {@code call} in a thread, interrupts it after {@code afterMs}, and checks how it ended. */
+    private static void assertInterrupted(Consumer<Void> call, long afterMs) throws Exception {
         CompletableFuture<Throwable> outcome = new CompletableFuture<>();
         CompletableFuture<Boolean> flag = new CompletableFuture<>();
         Thread t = new Thread(() -> {
@@ -62,7 +95,7 @@ class InterruptTest {
             flag.complete(Thread.currentThread().isInterrupted());
         });
         t.start();
-        Thread.sleep(300);
+        Thread.sleep(afterMs);
         long interruptedAt = System.nanoTime();
         t.interrupt();
         Throwable thrown = outcome.get(10, TimeUnit.SECONDS);

@@ -347,6 +347,12 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
                         cause);
             } catch (CommitOutcomeUnknownException e) {
                 throw e;
+            } catch (StmInterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StmInterruptedException(
+                        "interrupted while learning the outcome of an update of atom '" + name
+                                + "'; it applied exactly once or not at all",
+                        e);
             } catch (StmClosedException e) {
                 CommitOutcomeUnknownException closed = new CommitOutcomeUnknownException(
                         "an update of atom '" + name + "' lost its connection while committing and the client was"

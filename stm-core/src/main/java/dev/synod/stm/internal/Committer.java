@@ -81,6 +81,7 @@ final class Committer {
                     }
                 }
                 if (sendsCommit) {
+                    engine.ensureOpen(); // closed while the body ran: send nothing
                     CommitResult result;
                     CommitRequest request = buildRequest();
                     try {
@@ -396,6 +397,12 @@ final class Committer {
                         cause);
             } catch (CommitOutcomeUnknownException e) {
                 throw e;
+            } catch (StmInterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StmInterruptedException(
+                        "interrupted while learning the outcome of transaction " + txn.id + " from '" + name
+                                + "'; it applied exactly once or not at all",
+                        e);
             } catch (StmClosedException e) {
                 CommitOutcomeUnknownException closed = new CommitOutcomeUnknownException(
                         "transaction " + txn.id + " lost its connection while committing and the client was closed"
@@ -443,6 +450,10 @@ final class Committer {
             coordinator.awaitReadPoint(stamp, READ_YOUR_WRITES_WAIT_MS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
+        } catch (StmClosedException | CoordinationException e) {
+            // committed: the caller must hear so, even if the client closed or lost its connection
+            // in the meantime (reading its own write is best effort)
+            LOG.debug("transaction {} committed; not waiting to read its writes: {}", txn.id, e.toString());
         }
     }
 

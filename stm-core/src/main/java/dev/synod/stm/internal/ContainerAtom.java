@@ -2,10 +2,12 @@ package dev.synod.stm.internal;
 
 import dev.synod.stm.Atom;
 import dev.synod.stm.CommitOutcomeUnknownException;
+import dev.synod.stm.CoordinationException;
 import dev.synod.stm.CorruptRecordException;
 import dev.synod.stm.LockLostException;
 import dev.synod.stm.NoSuchRefException;
 import dev.synod.stm.RetryLimitExceededException;
+import dev.synod.stm.StmClosedException;
 import dev.synod.stm.StmInterruptedException;
 import dev.synod.stm.TransactionTimeoutException;
 import dev.synod.stm.TxnOptions;
@@ -99,7 +101,7 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
         try {
             return Objects.requireNonNull(container.get(), "StateContainer.get returned null");
         } catch (RuntimeException e) {
-            throw External.failure("reading atom '" + name + "' from " + container, e);
+            throw External.failure("reading atom '" + name + "' from " + container, e, false);
         }
     }
 
@@ -165,7 +167,18 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
                 }
                 throw e;
             }
-            if (!settle(claimed, id)) {
+            boolean settled;
+            try {
+                settled = settle(claimed, id);
+            } catch (CoordinationException | StmClosedException e) {
+                // the store holds the new value already: this is not a change that did not apply
+                throw new CommitOutcomeUnknownException(
+                        "atom '" + name + "': the new value was stored in " + container
+                                + " but its claim could not be released (" + e.getMessage() + "); the update"
+                                + " stands unless another client takes the claim over and overwrites it",
+                        e);
+            }
+            if (!settled) {
                 throw new LockLostException("the claim on atom '" + name + "' expired (after " + options.timeout()
                         + ") before the update settled: another client took over, and this update may be lost");
             }
@@ -178,7 +191,7 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
         try {
             container.set(value);
         } catch (RuntimeException e) {
-            throw External.failure("writing atom '" + name + "' to " + container, e);
+            throw External.failure("writing atom '" + name + "' to " + container, e, true);
         }
     }
 

@@ -76,9 +76,7 @@ public final class Engine implements Stm {
 
     private <T> Ref<T> openRef(String name, Codec<T> codec, T initial) {
         ensureOpen();
-        DistRef<T> fresh = new DistRef<>(this, name, codec, null);
-        DistRef<T> ref = register(fresh, codec);
-        return opened(ref, fresh, () -> {
+        return open(new DistRef<>(this, name, codec, null), codec, ref -> {
             byte[] bytes = null;
             if (initial != null) {
                 byte[] value = ref.encodeValue(initial);
@@ -94,9 +92,10 @@ public final class Engine implements Stm {
         Objects.requireNonNull(initial, "initial value must not be null (use Optional or an empty collection)");
         String n = RefNames.validate(name);
         ensureOpen();
-        DistRef<T> fresh = new DistRef<>(this, n, null, container);
-        DistRef<T> ref = register(fresh, container);
-        return opened(ref, fresh, () -> ref.decode(openExternal(n, container, Record.EXTERNAL, initial)));
+        return open(
+                new DistRef<>(this, n, null, container),
+                container,
+                ref -> ref.decode(openExternal(n, container, Record.EXTERNAL, initial)));
     }
 
     @Override
@@ -114,9 +113,7 @@ public final class Engine implements Stm {
 
     private <T> Atom<T> openAtom(String name, Codec<T> codec, T initial) {
         ensureOpen();
-        AtomImpl<T> fresh = new AtomImpl<>(this, name, codec, null);
-        AtomImpl<T> atom = register(fresh, codec);
-        return opened(atom, fresh, () -> {
+        return open(new AtomImpl<>(this, name, codec, null), codec, atom -> {
             byte[] bytes = null;
             if (initial != null) {
                 bytes = initialRecord(name, Record.ATOM, atom.encodeValue(initial, "the initial value"));
@@ -131,10 +128,10 @@ public final class Engine implements Stm {
         Objects.requireNonNull(initial, "initial value must not be null (use Optional or an empty collection)");
         String n = RefNames.validate(name);
         ensureOpen();
-        AtomImpl<T> fresh = new AtomImpl<>(this, n, null, container);
-        AtomImpl<T> atom = register(fresh, container);
-        return opened(
-                atom, fresh, () -> atom.decode(openExternal(n, container, Record.ATOM | Record.EXTERNAL, initial)));
+        return open(
+                new AtomImpl<>(this, n, null, container),
+                container,
+                atom -> atom.decode(openExternal(n, container, Record.ATOM | Record.EXTERNAL, initial)));
     }
 
     /**
@@ -167,9 +164,10 @@ public final class Engine implements Stm {
         Objects.requireNonNull(initial, "initial value must not be null (use Optional or an empty collection)");
         String n = RefNames.validate(name);
         ensureOpen();
-        ContainerAtom<T> fresh = new ContainerAtom<>(this, n, container);
-        ContainerAtom<T> atom = register(fresh, container);
-        return opened(atom, fresh, () -> openContainerAtom(atom, n, container, initial));
+        return open(
+                new ContainerAtom<>(this, n, container),
+                container,
+                atom -> openContainerAtom(atom, n, container, initial));
     }
 
     private <T> void openContainerAtom(ContainerAtom<T> atom, String n, StateContainer<T> container, T initial) {
@@ -206,27 +204,36 @@ public final class Engine implements Stm {
         return new Record(flags, TxnId.random(), value, List.of()).encode();
     }
 
-    /** One identity object per name and kind; opening again with an equal codec returns it. */
-    @SuppressWarnings("unchecked")
     /**
-     * Runs the opening of {@code handle}. If it fails and {@code handle} is the one this call
-     * registered ({@code fresh}), the name is released again, so that a later open (with another
-     * codec, or as the other kind) is judged on what is stored, not on the failed attempt.
+     * Registers {@code fresh} (or finds the handle already registered for its name, if compatible)
+     * and runs {@code opener} on it, one open at a time per handle. A handle whose first open fails
+     * is released again, so that a later open (with another codec, or as the other kind) is judged
+     * on what is stored, not on the failed attempt; a handle that opened once stays (its users hold
+     * it, and its watches are found through the registry).
      */
-    private <I extends IdentityBase<?>> I opened(I handle, I fresh, Runnable open) {
-        try {
-            open.run();
-        } catch (RuntimeException | Error e) {
-            if (handle == fresh) {
-                identities.remove(fresh.name, fresh);
+    private <I extends IdentityBase<?>> I open(I fresh, Object codec, java.util.function.Consumer<I> opener) {
+        while (true) {
+            I handle = register(fresh, codec);
+            synchronized (handle.openLock) {
+                if (identities.get(handle.name) != handle) {
+                    continue; // released by a failed first open meanwhile: register again
+                }
+                try {
+                    opener.accept(handle);
+                } catch (RuntimeException | Error e) {
+                    if (!handle.opened) {
+                        identities.remove(handle.name, handle);
+                    }
+                    throw e;
+                }
+                handle.opened = true;
+                return handle;
             }
-            throw e;
         }
-        // a failed open of the same fresh handle in another thread may have released it meanwhile
-        identities.putIfAbsent(handle.name, handle);
-        return handle;
     }
 
+    /** One identity object per name and kind; opening again with an equal codec returns it. */
+    @SuppressWarnings("unchecked")
     private <I extends IdentityBase<?>> I register(I fresh, Object codec) {
         IdentityBase<?> existing = identities.putIfAbsent(fresh.name, fresh);
         if (existing == null) {

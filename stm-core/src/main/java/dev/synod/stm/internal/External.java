@@ -26,7 +26,7 @@ final class External {
                     .orElseThrow(() -> new VersionGoneException("'" + name + "' points at version '" + key + "' of "
                             + container.describe() + ", which does not exist"));
         } catch (RuntimeException e) {
-            throw failure("reading '" + name + "' from " + container.describe(), e);
+            throw failure("reading '" + name + "' from " + container.describe(), e, false);
         }
     }
 
@@ -36,18 +36,18 @@ final class External {
             container.setAt(value, key);
             return key;
         } catch (RuntimeException e) {
-            throw failure("staging '" + name + "' in " + container.describe(), e);
+            throw failure("staging '" + name + "' in " + container.describe(), e, true);
         }
     }
 
     /**
      * What a container's exception becomes: Synod's own exceptions (a {@code CorruptRecordException}
      * for stored bytes that cannot be decoded, a {@code StateStoreException} the container raised)
-     * and {@code IllegalArgumentException} (a value the codec cannot encode) pass unchanged; anything
-     * else is a failure of the store, named.
+     * pass unchanged, and so does {@code IllegalArgumentException} when {@code writing} (a value the
+     * codec cannot encode); anything else is a failure of the store, named.
      */
-    static RuntimeException failure(String doing, RuntimeException e) {
-        if (e instanceof StmException || e instanceof IllegalArgumentException) {
+    static RuntimeException failure(String doing, RuntimeException e, boolean writing) {
+        if (e instanceof StmException || (writing && e instanceof IllegalArgumentException)) {
             return e;
         }
         return new StateStoreException(doing + " failed: " + e, e);

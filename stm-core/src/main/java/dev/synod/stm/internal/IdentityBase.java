@@ -16,6 +16,10 @@ abstract class IdentityBase<T> implements Identity<T> {
 
     final Engine engine;
     final String name;
+    /** Held while the engine opens this handle; {@link #opened} once an open succeeded. */
+    final Object openLock = new Object();
+
+    volatile boolean opened;
     private final Map<Object, Watch<T>> watches = new ConcurrentHashMap<>();
     private volatile Predicate<? super T> validator;
     /** The newest value delivered to (or seen when adding) watches: the old value of the next change. */

@@ -52,6 +52,10 @@ public final class LockEngine {
 
     private record MultiOutcome(Code code, List<OpResult> results) {}
 
+    /** Creation attempts given up on whose node may exist: deleted once the root can be listed. */
+    private final Set<String> abandonedAttempts = ConcurrentHashMap.newKeySet();
+
+    private final AtomicBoolean sweeperInstalled = new AtomicBoolean();
     private final CuratorFramework client;
     private final LockPaths paths;
     private final Set<CountDownLatch> waiters = ConcurrentHashMap.newKeySet();
@@ -276,21 +280,30 @@ public final class LockEngine {
     private Created create(String tag) {
         String attemptId = UUID.randomUUID().toString();
         AtomicBoolean gaveUp = new AtomicBoolean();
+        AtomicBoolean unknown = new AtomicBoolean(); // a multi was sent and its outcome not learned
         try {
-            return create(tag, attemptId, gaveUp);
+            return create(tag, attemptId, gaveUp, unknown);
         } catch (RuntimeException | Error e) {
             gaveUp.set(true);
-            deleteAttemptInBackground(attemptId);
+            if (unknown.get()) {
+                deleteAttemptInBackground(attemptId);
+            }
             throw e;
         }
     }
 
-    private Created create(String tag, String attemptId, AtomicBoolean gaveUp) {
+    private Created create(String tag, String attemptId, AtomicBoolean gaveUp, AtomicBoolean unknown) {
         String prefix = paths.lockRoot() + "/" + LockNodes.prefix(tag, attemptId);
         for (int attempt = 1; ; attempt++) {
             ZooKeeper zk = ZkCalls.uninterruptibly(
                     client, "connecting", () -> client.getZookeeperClient().getZooKeeper());
-            MultiOutcome outcome = multi(zk, prefix, gaveUp);
+            MultiOutcome outcome;
+            try {
+                outcome = multi(zk, prefix, gaveUp);
+            } catch (RuntimeException | Error e) {
+                unknown.set(true); // no answer in time: it may still apply
+                throw e;
+            }
             switch (outcome.code()) {
                 case OK -> {
                     String path = ((OpResult.CreateResult) outcome.results().get(0)).getPath();
@@ -306,6 +319,7 @@ public final class LockEngine {
                         return null;
                     });
                 case CONNECTIONLOSS, OPERATIONTIMEOUT, SESSIONEXPIRED, SESSIONMOVED -> {
+                    unknown.set(true);
                     LOG.debug(
                             "{} while creating a node under {}; attempt {}", outcome.code(), paths.lockRoot(), attempt);
                     awaitConnected();
@@ -403,49 +417,53 @@ public final class LockEngine {
     }
 
     /**
-     * Deletes every node of a creation attempt that was given up on, now if connected and else at
-     * the next (re)connection, until one listing of the lock root succeeds.
+     * Deletes every node of a creation attempt that was given up on (its outcome unknown): now if
+     * connected, else at the next (re)connection, until one listing of the lock root succeeds.
+     * One connection listener per engine serves every such attempt.
      */
     private void deleteAttemptInBackground(String attemptId) {
-        AtomicBoolean done = new AtomicBoolean();
-        ConnectionStateListener[] listener = new ConnectionStateListener[1];
-        Runnable sweep = () -> {
-            if (done.get()) {
-                return;
-            }
-            try {
-                client.getChildren()
-                        .inBackground((c, event) -> {
-                            int rc = event.getResultCode();
-                            if (rc == Code.OK.intValue()) {
-                                for (String name : event.getChildren()) {
-                                    if (LockNodes.hasAttemptId(name, attemptId)) {
+        abandonedAttempts.add(attemptId);
+        if (sweeperInstalled.compareAndSet(false, true)) {
+            client.getConnectionStateListenable().addListener((c, state) -> {
+                if (state.isConnected()) {
+                    sweepAbandoned();
+                }
+            });
+        }
+        if (client.getZookeeperClient().isConnected()) {
+            sweepAbandoned();
+        }
+    }
+
+    private void sweepAbandoned() {
+        if (abandonedAttempts.isEmpty()) {
+            return;
+        }
+        Set<String> ids = Set.copyOf(abandonedAttempts);
+        try {
+            client.getChildren()
+                    .inBackground((c, event) -> {
+                        int rc = event.getResultCode();
+                        if (rc == Code.OK.intValue()) {
+                            for (String name : event.getChildren()) {
+                                for (String id : ids) {
+                                    if (LockNodes.hasAttemptId(name, id)) {
                                         deleteInBackground(paths.lockRoot() + "/" + name);
                                     }
                                 }
-                            } else if (rc != Code.NONODE.intValue()) {
-                                LOG.debug(
-                                        "listing {} for an abandoned lock node: {}; again on reconnection",
-                                        paths.lockRoot(),
-                                        Code.get(rc));
-                                return;
                             }
-                            done.set(true);
-                            client.getConnectionStateListenable().removeListener(listener[0]);
-                        })
-                        .forPath(paths.lockRoot());
-            } catch (Exception e) {
-                LOG.warn("could not list {} for an abandoned lock node; again on reconnection", paths.lockRoot(), e);
-            }
-        };
-        listener[0] = (c, state) -> {
-            if (state.isConnected()) {
-                sweep.run();
-            }
-        };
-        client.getConnectionStateListenable().addListener(listener[0]);
-        if (client.getZookeeperClient().isConnected()) {
-            sweep.run();
+                        } else if (rc != Code.NONODE.intValue()) {
+                            LOG.debug(
+                                    "listing {} for abandoned lock nodes: {}; again on reconnection",
+                                    paths.lockRoot(),
+                                    Code.get(rc));
+                            return;
+                        }
+                        abandonedAttempts.removeAll(ids);
+                    })
+                    .forPath(paths.lockRoot());
+        } catch (Exception e) {
+            LOG.warn("could not list {} for abandoned lock nodes; again on reconnection", paths.lockRoot(), e);
         }
     }
 

@@ -68,6 +68,11 @@ public record LockPaths(String name, String lockRoot, String conditionsRoot) {
         }
     }
 
+    /** Whether {@code segment} can be one segment of a lock name (a znode no lock uses otherwise). */
+    public static boolean isNameSegment(String segment) {
+        return SEGMENT.matcher(segment).matches() && !segment.equals(".") && !segment.equals("..");
+    }
+
     /** Checks a condition name: one [A-Za-z0-9._-] segment. */
     public static void validateConditionName(String condition) {
         Objects.requireNonNull(condition, "condition");

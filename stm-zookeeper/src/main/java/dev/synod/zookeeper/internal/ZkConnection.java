@@ -169,18 +169,27 @@ final class ZkConnection {
     }
 
     /**
-     * A failure of a Curator call: if the thread was interrupted meanwhile (Curator's retry loop
-     * stops on an interrupt and rethrows the failure it was retrying, with the flag set), {@link
-     * StmInterruptedException}; else {@link #failure}.
+     * A failure of a Curator call: a retryable one (connection loss and the like) seen with the
+     * interrupt flag set is what Curator's retry loop rethrows when interrupted, and becomes {@link
+     * StmInterruptedException}; anything else is {@link #failure}.
      */
     RuntimeException interruptedOrFailure(String action, Exception cause) {
-        if (Thread.currentThread().isInterrupted()) {
+        if (Thread.currentThread().isInterrupted() && isRetried(cause)) {
             return new StmInterruptedException(
                     "interrupted while " + action + " on ZooKeeper at " + connectString() + " (it was being retried"
                             + " after: " + cause + ")",
                     cause);
         }
         return failure(action, cause);
+    }
+
+    /** The failures Curator's retry policy retries (connection loss and its kin). */
+    private static boolean isRetried(Exception cause) {
+        return cause instanceof KeeperException ke
+                && switch (ke.code()) {
+                    case CONNECTIONLOSS, OPERATIONTIMEOUT, SESSIONMOVED, SESSIONEXPIRED -> true;
+                    default -> false;
+                };
     }
 
     CoordinationException notConnected(String action) {

@@ -74,6 +74,16 @@ public final class TcpProxy implements AutoCloseable {
         this.refusing = refuse;
     }
 
+    /**
+     * Cuts every connection when the next server-to-client chunk of at least {@code minBytes}
+     * arrives, without forwarding it: the request it answers was certainly applied, and the client
+     * never learns so.
+     */
+    public void dropOnNextReply(int minBytes) {
+        this.armedReplyMinBytes = minBytes;
+    }
+
+    private volatile int armedReplyMinBytes = -1;
     private volatile boolean refusing;
     private volatile int armedMinBytes = -1;
     private volatile boolean forwardFirst;
@@ -109,6 +119,12 @@ public final class TcpProxy implements AutoCloseable {
                             OutputStream out = to.getOutputStream()) {
                         int n;
                         while ((n = in.read(buffer)) >= 0) {
+                            int armedReply = armedReplyMinBytes;
+                            if (!upstream && armedReply >= 0 && n >= armedReply) {
+                                armedReplyMinBytes = -1;
+                                dropConnections();
+                                return;
+                            }
                             int armed = armedMinBytes;
                             if (upstream && armed >= 0 && n >= armed) {
                                 armedMinBytes = -1;
