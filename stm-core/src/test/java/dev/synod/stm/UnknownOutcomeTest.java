@@ -3,16 +3,13 @@ package dev.synod.stm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.synod.stm.fixtures.ForwardingCoordinator;
 import dev.synod.stm.fixtures.MapVersionedContainer;
-import dev.synod.stm.internal.InMemoryCoordinator;
-import dev.synod.stm.spi.ChangeListener;
 import dev.synod.stm.spi.CommitRequest;
 import dev.synod.stm.spi.CommitResult;
-import dev.synod.stm.spi.Coordinator;
 import dev.synod.stm.spi.Versioned;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -137,8 +134,7 @@ class UnknownOutcomeTest {
     }
 
     /** Delegates to an in-memory coordinator; can lose the reply to one commit and fail reads. */
-    static final class LosingCoordinator implements Coordinator {
-        private final InMemoryCoordinator delegate = new InMemoryCoordinator();
+    static final class LosingCoordinator extends ForwardingCoordinator {
         private volatile boolean loseReply;
         private volatile boolean interrupt;
         private volatile boolean readsFail;
@@ -163,21 +159,21 @@ class UnknownOutcomeTest {
             commits++;
             if (closeAfterNextCommit) {
                 closeAfterNextCommit = false;
-                CommitResult result = delegate.commit(request);
-                delegate.close();
+                CommitResult result = real.commit(request);
+                real.close();
                 return result;
             }
             if (!loseReply) {
-                return delegate.commit(request);
+                return real.commit(request);
             }
             loseReply = false;
             if (!dropNextCommit) {
-                delegate.commit(request);
+                real.commit(request);
             }
             dropNextCommit = false;
             readsFail = true;
             if (closeOnLostReply) {
-                delegate.close();
+                real.close();
             }
             if (interrupt) {
                 Thread.currentThread().interrupt();
@@ -192,55 +188,10 @@ class UnknownOutcomeTest {
                 throw new StmInterruptedException("test: interrupted while reading");
             }
             if (readsFail) {
-                delegate.fetch(List.of()); // a closed coordinator says so first
+                real.fetch(List.of()); // a closed coordinator says so first
                 throw new CoordinationException("test: not connected");
             }
-            return delegate.fetch(names);
-        }
-
-        @Override
-        public String describe() {
-            return "losing " + delegate.describe();
-        }
-
-        @Override
-        public int maxCellSize() {
-            return delegate.maxCellSize();
-        }
-
-        @Override
-        public Versioned open(String name, byte[] initialIfAbsent) {
-            return delegate.open(name, initialIfAbsent);
-        }
-
-        @Override
-        public void delete(String name) {
-            delegate.delete(name);
-        }
-
-        @Override
-        public long readPoint() {
-            return delegate.readPoint();
-        }
-
-        @Override
-        public Versioned current(String name) {
-            return delegate.current(name);
-        }
-
-        @Override
-        public boolean awaitReadPoint(long stamp, long timeout, TimeUnit unit) throws InterruptedException {
-            return delegate.awaitReadPoint(stamp, timeout, unit);
-        }
-
-        @Override
-        public AutoCloseable subscribe(ChangeListener listener) {
-            return delegate.subscribe(listener);
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
+            return real.fetch(names);
         }
     }
 }

@@ -6,15 +6,11 @@ import dev.synod.stm.Codec;
 import dev.synod.stm.Ref;
 import dev.synod.stm.Stm;
 import dev.synod.stm.TxnOptions;
-import dev.synod.stm.spi.ChangeListener;
-import dev.synod.stm.spi.CommitRequest;
-import dev.synod.stm.spi.CommitResult;
-import dev.synod.stm.spi.Coordinator;
+import dev.synod.stm.fixtures.ForwardingCoordinator;
 import dev.synod.stm.spi.Versioned;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,30 +21,9 @@ import org.junit.jupiter.api.Test;
 class ReadAtomicCheckTest {
 
     /** A coordinator whose local state of some cells is stale until they are fetched. */
-    static final class StaleCache implements Coordinator {
-        final InMemoryCoordinator real = new InMemoryCoordinator();
+    static final class StaleCache extends ForwardingCoordinator {
         final Map<String, Versioned> stale = new ConcurrentHashMap<>();
         volatile long pinnedReadPoint = -1;
-
-        @Override
-        public String describe() {
-            return "stale-cache";
-        }
-
-        @Override
-        public int maxCellSize() {
-            return real.maxCellSize();
-        }
-
-        @Override
-        public Versioned open(String name, byte[] initialIfAbsent) {
-            return real.open(name, initialIfAbsent);
-        }
-
-        @Override
-        public void delete(String name) {
-            real.delete(name);
-        }
 
         @Override
         public long readPoint() {
@@ -65,26 +40,6 @@ class ReadAtomicCheckTest {
         public List<Versioned> fetch(List<String> names) {
             names.forEach(stale::remove);
             return real.fetch(names);
-        }
-
-        @Override
-        public boolean awaitReadPoint(long stamp, long timeout, TimeUnit unit) {
-            return real.awaitReadPoint(stamp, timeout, unit);
-        }
-
-        @Override
-        public CommitResult commit(CommitRequest request) {
-            return real.commit(request);
-        }
-
-        @Override
-        public AutoCloseable subscribe(ChangeListener listener) {
-            return real.subscribe(listener);
-        }
-
-        @Override
-        public void close() {
-            real.close();
         }
     }
 
