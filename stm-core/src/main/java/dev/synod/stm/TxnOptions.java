@@ -20,8 +20,10 @@ import java.util.Objects;
  * @param timeout how long the transaction may keep trying, retries and their pauses included, and
  *     wait for a commit of a local ref in progress; checked before each attempt and during those
  *     waits, after which it fails with {@link TransactionTimeoutException} (> 0). It does not cut
- *     short a body that runs long, nor a commit already sent: the coordinator bounds that wait
- *     (ZooKeeper: the session timeout plus the connection timeout, twice). Resolving an unknown
+ *     short a body that runs long, a wait for a connection before a read or a commit is sent
+ *     (bounded by the coordinator's connection timeout), nor a commit already sent: the
+ *     coordinator bounds that wait (ZooKeeper: the session timeout plus the connection timeout,
+ *     twice). Resolving an unknown
  *     outcome keeps reading back until this timeout or for at least 5 s (10 s for an atom),
  *     whichever is later, each read bounded by the coordinator's own connection timeout.
  */

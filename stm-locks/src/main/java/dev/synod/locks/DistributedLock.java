@@ -26,8 +26,9 @@ import java.util.function.Supplier;
  * {@link #tryLock()}. ZooKeeper requests are retried under the Curator client's retry policy; when
  * that gives up, the method throws {@link dev.synod.stm.CoordinationException} (unchecked) and
  * leaves no lock node behind (a node whose creation it could not confirm is deleted in the
- * background once the client is connected again). A closed Curator client gives {@link
- * dev.synod.stm.StmClosedException}. Releasing never fails for want of ZooKeeper: {@link
+ * background once the client is connected again). {@link #tryLock(long, TimeUnit)} bounds its
+ * wait for a connection by its own timeout, and returns false when that runs out first. A closed
+ * Curator client gives {@link dev.synod.stm.StmClosedException}. Releasing never fails for want of ZooKeeper: {@link
  * #unlock()} deletes the node with Curator's guaranteed delete, waiting for it under the retry
  * policy (so it blocks for a round trip, longer while disconnected); if that gives up, Curator
  * keeps retrying in the background (logged), and the node goes at the latest with the session.

@@ -43,6 +43,8 @@ public final class LockEngine {
     private static final Logger LOG = LoggerFactory.getLogger(LockEngine.class);
     private static final byte[] EMPTY = new byte[0];
     private static final int MAX_CREATE_ATTEMPTS = 10;
+    /** The deadline of an acquire without a timeout. */
+    private static final long NO_DEADLINE = Long.MIN_VALUE;
 
     /** A node this engine created and that holds the lock. */
     public record Acquired(String path, long token, long sessionId, long lossEpoch, ZooKeeper handle) {}
@@ -102,12 +104,14 @@ public final class LockEngine {
         }
         boolean deferredInterrupt = !interruptible && Thread.interrupted();
         long deadline = System.nanoTime() + Math.max(0, timeoutNanos);
+        // a timed acquire also bounds its wait for a connection (and for the creation's answer)
+        long createDeadline = timeoutNanos > 0 ? deadline : NO_DEADLINE;
         retain();
         Created ours = null;
         boolean acquired = false; // set only when the node is handed to the caller
         try {
             long epoch = lossEpoch.get();
-            ours = create(driver.tag());
+            ours = create(driver.tag(), createDeadline);
             boolean mayShortcut = true;
             while (true) {
                 if (!(mayShortcut && (ours.alone() || driver.grantsWithoutWaiting()))) {
@@ -115,7 +119,7 @@ public final class LockEngine {
                     int index = queue.indexOf(ours.name());
                     if (index < 0) { // our session was lost while we waited: queue again
                         epoch = lossEpoch.get();
-                        ours = create(driver.tag());
+                        ours = create(driver.tag(), createDeadline);
                         mayShortcut = true;
                         continue;
                     }
@@ -138,13 +142,15 @@ public final class LockEngine {
                 }
                 if (epoch != lossEpoch.get() && !stillOwned(ours.path(), ours.sessionId())) {
                     epoch = lossEpoch.get();
-                    ours = create(driver.tag());
+                    ours = create(driver.tag(), createDeadline);
                     mayShortcut = true;
                     continue;
                 }
                 acquired = true;
                 return new Acquired(ours.path(), ours.czxid(), ours.sessionId(), epoch, ours.handle());
             }
+        } catch (CreateTimedOut e) {
+            return null; // the time ran out while creating (a node whose creation is unknown goes in the background)
         } finally {
             if (!acquired) {
                 if (ours != null) {
@@ -277,12 +283,12 @@ public final class LockEngine {
      * once the client is connected again: it could otherwise stand in the queue, in a live session,
      * until this client closes.
      */
-    private Created create(String tag) {
+    private Created create(String tag, long deadline) {
         String attemptId = UUID.randomUUID().toString();
         AtomicBoolean gaveUp = new AtomicBoolean();
         AtomicBoolean unknown = new AtomicBoolean(); // a multi was sent and its outcome not learned
         try {
-            return create(tag, attemptId, gaveUp, unknown);
+            return create(tag, attemptId, gaveUp, unknown, deadline);
         } catch (RuntimeException | Error e) {
             gaveUp.set(true);
             if (unknown.get()) {
@@ -292,14 +298,14 @@ public final class LockEngine {
         }
     }
 
-    private Created create(String tag, String attemptId, AtomicBoolean gaveUp, AtomicBoolean unknown) {
+    private Created create(String tag, String attemptId, AtomicBoolean gaveUp, AtomicBoolean unknown, long deadline) {
         String prefix = paths.lockRoot() + "/" + LockNodes.prefix(tag, attemptId);
         for (int attempt = 1; ; attempt++) {
             ZooKeeper zk = ZkCalls.uninterruptibly(
                     client, "connecting", () -> client.getZookeeperClient().getZooKeeper());
             MultiOutcome outcome;
             try {
-                outcome = multi(zk, prefix, gaveUp);
+                outcome = multi(zk, prefix, gaveUp, deadline);
             } catch (RuntimeException | Error e) {
                 unknown.set(true); // no answer in time: it may still apply
                 throw e;
@@ -322,7 +328,7 @@ public final class LockEngine {
                     unknown.set(true);
                     LOG.debug(
                             "{} while creating a node under {}; attempt {}", outcome.code(), paths.lockRoot(), attempt);
-                    awaitConnected();
+                    awaitConnected(deadline);
                     Created found = findCreated(attemptId);
                     if (found != null) {
                         return found;
@@ -339,7 +345,7 @@ public final class LockEngine {
         }
     }
 
-    private MultiOutcome multi(ZooKeeper zk, String prefix, AtomicBoolean gaveUp) {
+    private MultiOutcome multi(ZooKeeper zk, String prefix, AtomicBoolean gaveUp, long deadline) {
         CompletableFuture<MultiOutcome> answer = new CompletableFuture<>();
         List<Op> ops = List.of(
                 Op.create(prefix, EMPTY, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL_SEQUENTIAL),
@@ -356,7 +362,15 @@ public final class LockEngine {
                 null);
         int bound = client.getZookeeperClient().getConnectionTimeoutMs()
                 + Math.max(client.getZookeeperClient().getLastNegotiatedSessionTimeoutMs(), 1000) * 2;
-        return ZkCalls.await(answer, bound, "creating a lock node under " + paths.lockRoot());
+        long waitMs = deadline == NO_DEADLINE ? bound : Math.min(bound, remainingMs(deadline));
+        try {
+            return ZkCalls.await(answer, waitMs, "creating a lock node under " + paths.lockRoot());
+        } catch (CoordinationException e) {
+            if (deadline != NO_DEADLINE && remainingMs(deadline) <= 0 && !answer.isDone()) {
+                throw new CreateTimedOut();
+            }
+            throw e;
+        }
     }
 
     private Created findCreated(String attemptId) {
@@ -377,13 +391,30 @@ public final class LockEngine {
         return null;
     }
 
-    private void awaitConnected() {
-        int timeout = Math.max(client.getZookeeperClient().getConnectionTimeoutMs(), 1000) * 2;
+    private void awaitConnected(long deadline) {
+        int bound = Math.max(client.getZookeeperClient().getConnectionTimeoutMs(), 1000) * 2;
+        long timeout = deadline == NO_DEADLINE ? bound : Math.min(bound, remainingMs(deadline));
         boolean connected = ZkCalls.uninterruptibly(
-                client, "reconnecting", () -> client.blockUntilConnected(timeout, TimeUnit.MILLISECONDS));
+                client, "reconnecting", () -> client.blockUntilConnected((int) timeout, TimeUnit.MILLISECONDS));
         if (!connected) {
+            if (timeout < bound) {
+                throw new CreateTimedOut();
+            }
             throw new CoordinationException(
                     "no ZooKeeper connection within " + timeout + " ms for lock root " + paths.lockRoot());
+        }
+    }
+
+    private static long remainingMs(long deadline) {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+    }
+
+    /** A timed acquire ran out of time while creating its node: it returns as a timeout. */
+    private static final class CreateTimedOut extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        CreateTimedOut() {
+            super(null, null, false, false);
         }
     }
 

@@ -1,0 +1,64 @@
+package dev.synod.locks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.synod.stm.CoordinationException;
+import dev.synod.stm.StmClosedException;
+import dev.synod.zookeeper.testing.TcpProxy;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.junit.jupiter.api.Test;
+
+/** A lock on a closed client, and on a client that cannot reach ZooKeeper: clear errors, no hang. */
+class LockFaultsTest extends ZkTestSupport {
+
+    @Test
+    void aClosedClientIsReportedAsClosed() {
+        CuratorFramework client = newClient();
+        DistributedReentrantLock lock = new DistributedReentrantLock(client, uniqueName("closed"));
+        client.close();
+        assertThatThrownBy(lock::lock).isInstanceOf(StmClosedException.class).hasMessageContaining("closed");
+        assertThatThrownBy(lock::tryLock).isInstanceOf(StmClosedException.class);
+        assertThatThrownBy(() -> lock.tryLock(1, TimeUnit.SECONDS)).isInstanceOf(StmClosedException.class);
+        assertThatThrownBy(lock::unlock).isInstanceOf(IllegalMonitorStateException.class);
+        assertThat(lock.isHeldByCurrentThread()).isFalse();
+    }
+
+    @Test
+    void anUnreachableEnsembleFailsWithinTheConnectionTimeoutAndLeavesNoNode() throws Exception {
+        String name = uniqueName("unreachable");
+        CuratorFramework other = newClient();
+        try (TcpProxy proxy = new TcpProxy(server.getPort(), 1)) {
+            CuratorFramework client = CuratorFrameworkFactory.builder()
+                    .connectString(proxy.connectString())
+                    .sessionTimeoutMs(10_000)
+                    .connectionTimeoutMs(1000)
+                    .retryPolicy(new ExponentialBackoffRetry(50, 3))
+                    .build();
+            try {
+                client.start();
+                assertThat(client.blockUntilConnected(10, TimeUnit.SECONDS)).isTrue();
+                DistributedReentrantLock lock = new DistributedReentrantLock(client, name);
+                proxy.refuseConnections(true);
+                proxy.dropConnections();
+                long start = System.nanoTime();
+                assertThatThrownBy(lock::lock)
+                        .isInstanceOf(CoordinationException.class)
+                        .hasMessageContaining(name);
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
+                // a timed attempt bounds its wait for a connection too: false at its deadline
+                start = System.nanoTime();
+                assertThat(lock.tryLock(300, TimeUnit.MILLISECONDS)).isFalse();
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1_500));
+                assertThat(lock.isHeldByCurrentThread()).isFalse();
+                assertThat(lockNodes(other, name)).isEmpty();
+            } finally {
+                client.close();
+            }
+        }
+    }
+}
