@@ -3,6 +3,8 @@ package dev.synod.zookeeper;
 import static dev.synod.zookeeper.StmFixture.LONG;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.synod.stm.Atom;
+import dev.synod.stm.CommitOutcomeUnknownException;
 import dev.synod.stm.Ref;
 import dev.synod.zookeeper.StmFixture.Client;
 import dev.synod.zookeeper.testing.CountingZooKeeper;
@@ -11,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
 
 /** A session expired by the server: a new session, the cache restored, watches not duplicated. */
 class SessionExpiryTest {
@@ -67,5 +70,64 @@ class SessionExpiryTest {
         // b commits on its new session, a sees it
         b.stm().run(txn -> r2b.alter(x -> x + 1));
         StmFixture.await(() -> r2.get() == 22L);
+    }
+
+    @Test
+    void atomSwapsAcrossRepeatedExpiriesLoseAndDoubleNothing() throws Exception {
+        StmFixture fx = new StmFixture(zk);
+        Client a = fx.client();
+        Client b = fx.client();
+        Atom<Long> atomA = a.stm().atom("swapped", LONG, 0L);
+        Atom<Long> atomB = b.stm().atom("swapped", LONG);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger expiries = new java.util.concurrent.atomic.AtomicInteger();
+        Thread expirer = new Thread(() -> {
+            try {
+                while (!stop.get() && expiries.get() < 3) {
+                    Thread.sleep(150);
+                    zk.expireSession(b.curator());
+                    expiries.incrementAndGet();
+                }
+            } catch (Exception e) {
+                // the test below notices too few expiries
+            }
+        });
+        expirer.start();
+        Thread other = new Thread(() -> {
+            for (int i = 0; i < 300; i++) {
+                atomA.swap(x -> x + 1);
+            }
+        });
+        other.start();
+        int unknown = 0;
+        try {
+            for (int i = 0; i < 300; i++) {
+                try {
+                    atomB.swap(x -> x + 1);
+                } catch (CommitOutcomeUnknownException e) {
+                    // possible and honest: the session went while the swap was in flight, and the
+                    // atom moved on past the writer ids it keeps before b could read it back
+                    unknown++;
+                }
+            }
+        } finally {
+            other.join(60_000);
+            stop.set(true);
+            expirer.join(30_000);
+        }
+        assertThat(expiries.get()).as("sessions expired under the swaps").isPositive();
+        // every swap that returned applied exactly once; one whose outcome is unknown, at most once
+        int known = 600 - unknown;
+        int unknownSwaps = unknown;
+        StmFixture.await(() -> atomA.get() >= known && atomA.get() <= 600L);
+        long settled = atomA.get();
+        StmFixture.await(() -> atomB.get() == settled);
+        LoggerFactory.getLogger(SessionExpiryTest.class)
+                .info(
+                        "atom swaps across {} expiries: {} of b's outcomes unknown, final {}",
+                        expiries,
+                        unknownSwaps,
+                        settled);
+        assertThat(unknown).as("outcomes left unknown").isLessThanOrEqualTo(expiries.get());
     }
 }
