@@ -7,8 +7,6 @@ import dev.synod.stm.CoordinationException;
 import dev.synod.zookeeper.testing.TcpProxy;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,34 +22,24 @@ class AbandonedAcquireTest extends ZkTestSupport {
         String name = uniqueName("abandoned");
         CuratorFramework other = newClient();
         try (TcpProxy proxy = new TcpProxy(server.getPort(), 1)) {
-            CuratorFramework viaProxy = CuratorFrameworkFactory.builder()
-                    .connectString(proxy.connectString())
-                    .sessionTimeoutMs(30_000) // outlives the outage: the session and its nodes survive
-                    .connectionTimeoutMs(1000)
-                    .retryPolicy(new ExponentialBackoffRetry(50, 3))
-                    .build();
-            try {
-                viaProxy.start();
-                assertThat(viaProxy.blockUntilConnected(10, TimeUnit.SECONDS)).isTrue();
-                other.create().creatingParentsIfNeeded().forPath("/synod/locks/" + name);
-                DistributedReentrantLock abandoning = new DistributedReentrantLock(viaProxy, name);
+            // the session outlives the outage: it and its nodes survive
+            CuratorFramework viaProxy = newClientVia(proxy.connectString(), 30_000);
+            other.create().creatingParentsIfNeeded().forPath("/synod/locks/" + name);
+            DistributedReentrantLock abandoning = new DistributedReentrantLock(viaProxy, name);
 
-                proxy.refuseConnections(true);
-                // the lock node's multi is applied, then every connection is cut before its reply
-                proxy.dropOnNextReply(120);
-                assertThatThrownBy(abandoning::lock).isInstanceOf(CoordinationException.class);
-                assertThat(proxy.drops()).isEqualTo(1);
-                assertThat(lockNodes(other, name)).hasSize(1); // created in a session still alive
+            proxy.refuseConnections(true);
+            // the lock node's multi is applied, then every connection is cut before its reply
+            proxy.dropOnNextReply(120);
+            assertThatThrownBy(abandoning::lock).isInstanceOf(CoordinationException.class);
+            assertThat(proxy.drops()).isEqualTo(1);
+            assertThat(lockNodes(other, name)).hasSize(1); // created in a session still alive
 
-                proxy.refuseConnections(false);
-                DistributedReentrantLock waiting = new DistributedReentrantLock(other, name);
-                assertThat(waiting.tryLock(20, TimeUnit.SECONDS)).isTrue();
-                waiting.unlock();
-                assertThat(viaProxy.getZookeeperClient().isConnected()).isTrue();
-                assertThat(lockNodes(other, name)).isEmpty();
-            } finally {
-                viaProxy.close();
-            }
+            proxy.refuseConnections(false);
+            DistributedReentrantLock waiting = new DistributedReentrantLock(other, name);
+            assertThat(waiting.tryLock(20, TimeUnit.SECONDS)).isTrue();
+            waiting.unlock();
+            assertThat(viaProxy.getZookeeperClient().isConnected()).isTrue();
+            assertThat(lockNodes(other, name)).isEmpty();
         }
     }
 }

@@ -9,8 +9,6 @@ import dev.synod.zookeeper.testing.TcpProxy;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.junit.jupiter.api.Test;
 
 /** A lock on a closed client, and on a client that cannot reach ZooKeeper: clear errors, no hang. */
@@ -33,32 +31,21 @@ class LockFaultsTest extends ZkTestSupport {
         String name = uniqueName("unreachable");
         CuratorFramework other = newClient();
         try (TcpProxy proxy = new TcpProxy(server.getPort(), 1)) {
-            CuratorFramework client = CuratorFrameworkFactory.builder()
-                    .connectString(proxy.connectString())
-                    .sessionTimeoutMs(10_000)
-                    .connectionTimeoutMs(1000)
-                    .retryPolicy(new ExponentialBackoffRetry(50, 3))
-                    .build();
-            try {
-                client.start();
-                assertThat(client.blockUntilConnected(10, TimeUnit.SECONDS)).isTrue();
-                DistributedReentrantLock lock = new DistributedReentrantLock(client, name);
-                proxy.refuseConnections(true);
-                proxy.dropConnections();
-                long start = System.nanoTime();
-                assertThatThrownBy(lock::lock)
-                        .isInstanceOf(CoordinationException.class)
-                        .hasMessageContaining(name);
-                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
-                // a timed attempt bounds its wait for a connection too: false at its deadline
-                start = System.nanoTime();
-                assertThat(lock.tryLock(300, TimeUnit.MILLISECONDS)).isFalse();
-                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1_500));
-                assertThat(lock.isHeldByCurrentThread()).isFalse();
-                assertThat(lockNodes(other, name)).isEmpty();
-            } finally {
-                client.close();
-            }
+            CuratorFramework client = newClientVia(proxy.connectString(), 10_000);
+            DistributedReentrantLock lock = new DistributedReentrantLock(client, name);
+            proxy.refuseConnections(true);
+            proxy.dropConnections();
+            long start = System.nanoTime();
+            assertThatThrownBy(lock::lock)
+                    .isInstanceOf(CoordinationException.class)
+                    .hasMessageContaining(name);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
+            // a timed attempt bounds its wait for a connection too: false at its deadline
+            start = System.nanoTime();
+            assertThat(lock.tryLock(300, TimeUnit.MILLISECONDS)).isFalse();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1_500));
+            assertThat(lock.isHeldByCurrentThread()).isFalse();
+            assertThat(lockNodes(other, name)).isEmpty();
         }
     }
 }

@@ -67,12 +67,29 @@ public abstract class ZkTestSupport {
         if (requests != null) {
             builder.zookeeperFactory(ZkHarness.countingFactory(requests));
         }
+        return started(builder);
+    }
+
+    /**
+     * A started, connected client on {@code connectString} (a proxy, say) with a 1 s connection
+     * timeout and few retries, so that an unreachable server shows quickly; closed after the test.
+     */
+    protected CuratorFramework newClientVia(String connectString, int sessionTimeoutMs) {
+        return started(CuratorFrameworkFactory.builder()
+                .connectString(connectString)
+                .sessionTimeoutMs(sessionTimeoutMs)
+                .connectionTimeoutMs(1000)
+                .retryPolicy(new ExponentialBackoffRetry(50, 3)));
+    }
+
+    private CuratorFramework started(CuratorFrameworkFactory.Builder builder) {
         CuratorFramework client = builder.build();
         clients.add(client);
         client.start();
         try {
             if (!client.blockUntilConnected(10, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("no connection to " + server.getConnectString());
+                throw new IllegalStateException(
+                        "no connection to " + client.getZookeeperClient().getCurrentConnectionString());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
