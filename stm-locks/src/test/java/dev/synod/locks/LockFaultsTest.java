@@ -48,4 +48,16 @@ class LockFaultsTest extends ZkTestSupport {
             assertThat(lockNodes(other, name)).isEmpty();
         }
     }
+
+    @Test
+    void aTinyTimeoutStillTakesAFreeLockOnAHealthyConnection() throws Exception {
+        CuratorFramework client = newClient();
+        DistributedReentrantLock lock = new DistributedReentrantLock(client, uniqueName("tiny"));
+        // the creation's answer takes a round trip, longer than the timeout: a free lock is taken anyway
+        assertThat(lock.tryLock(1, TimeUnit.NANOSECONDS)).isTrue();
+        lock.unlock();
+        assertThat(lock.tryLock(1, TimeUnit.MILLISECONDS)).isTrue();
+        lock.unlock();
+        assertThat(lockNodes(client, lock.name())).isEmpty();
+    }
 }

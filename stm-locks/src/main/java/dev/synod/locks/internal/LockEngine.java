@@ -104,7 +104,7 @@ public final class LockEngine {
         }
         boolean deferredInterrupt = !interruptible && Thread.interrupted();
         long deadline = System.nanoTime() + Math.max(0, timeoutNanos);
-        // a timed acquire also bounds its wait for a connection (and for the creation's answer)
+        // a timed acquire also bounds its wait for a connection before it sends its node's creation
         long createDeadline = timeoutNanos > 0 ? deadline : NO_DEADLINE;
         retain();
         Created ours = null;
@@ -119,6 +119,7 @@ public final class LockEngine {
                     int index = queue.indexOf(ours.name());
                     if (index < 0) { // our session was lost while we waited: queue again
                         epoch = lossEpoch.get();
+                        ours = null; // gone from the queue: nothing to delete
                         ours = create(driver.tag(), createDeadline);
                         mayShortcut = true;
                         continue;
@@ -142,6 +143,8 @@ public final class LockEngine {
                 }
                 if (epoch != lossEpoch.get() && !stillOwned(ours.path(), ours.sessionId())) {
                     epoch = lossEpoch.get();
+                    deleteInBackground(ours.path()); // not ours any more; never wait for it
+                    ours = null;
                     ours = create(driver.tag(), createDeadline);
                     mayShortcut = true;
                     continue;
@@ -150,7 +153,10 @@ public final class LockEngine {
                 return new Acquired(ours.path(), ours.czxid(), ours.sessionId(), epoch, ours.handle());
             }
         } catch (CreateTimedOut e) {
-            return null; // the time ran out while creating (a node whose creation is unknown goes in the background)
+            if (interruptible && Thread.interrupted()) {
+                throw new InterruptedException(); // interrupted while waiting for a connection
+            }
+            return null; // no connection before the deadline (a node whose creation is unknown goes in the background)
         } finally {
             if (!acquired) {
                 if (ours != null) {
@@ -301,11 +307,16 @@ public final class LockEngine {
     private Created create(String tag, String attemptId, AtomicBoolean gaveUp, AtomicBoolean unknown, long deadline) {
         String prefix = paths.lockRoot() + "/" + LockNodes.prefix(tag, attemptId);
         for (int attempt = 1; ; attempt++) {
+            if (deadline != NO_DEADLINE && !client.getZookeeperClient().isConnected()) {
+                // a timed acquire waits for a connection only until its deadline; on a live one it
+                // goes ahead whatever the time (a free lock is taken even with a tiny timeout)
+                awaitConnected(deadline);
+            }
             ZooKeeper zk = ZkCalls.uninterruptibly(
                     client, "connecting", () -> client.getZookeeperClient().getZooKeeper());
             MultiOutcome outcome;
             try {
-                outcome = multi(zk, prefix, gaveUp, deadline);
+                outcome = multi(zk, prefix, gaveUp);
             } catch (RuntimeException | Error e) {
                 unknown.set(true); // no answer in time: it may still apply
                 throw e;
@@ -345,7 +356,7 @@ public final class LockEngine {
         }
     }
 
-    private MultiOutcome multi(ZooKeeper zk, String prefix, AtomicBoolean gaveUp, long deadline) {
+    private MultiOutcome multi(ZooKeeper zk, String prefix, AtomicBoolean gaveUp) {
         CompletableFuture<MultiOutcome> answer = new CompletableFuture<>();
         List<Op> ops = List.of(
                 Op.create(prefix, EMPTY, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL_SEQUENTIAL),
@@ -362,15 +373,9 @@ public final class LockEngine {
                 null);
         int bound = client.getZookeeperClient().getConnectionTimeoutMs()
                 + Math.max(client.getZookeeperClient().getLastNegotiatedSessionTimeoutMs(), 1000) * 2;
-        long waitMs = deadline == NO_DEADLINE ? bound : Math.min(bound, remainingMs(deadline));
-        try {
-            return ZkCalls.await(answer, waitMs, "creating a lock node under " + paths.lockRoot());
-        } catch (CoordinationException e) {
-            if (deadline != NO_DEADLINE && remainingMs(deadline) <= 0 && !answer.isDone()) {
-                throw new CreateTimedOut();
-            }
-            throw e;
-        }
+        // once sent on a live connection, the answer is waited for in full, timed or not: a
+        // healthy lock is not given up on for a round trip longer than the caller's timeout
+        return ZkCalls.await(answer, bound, "creating a lock node under " + paths.lockRoot());
     }
 
     private Created findCreated(String attemptId) {
@@ -393,15 +398,20 @@ public final class LockEngine {
 
     private void awaitConnected(long deadline) {
         int bound = Math.max(client.getZookeeperClient().getConnectionTimeoutMs(), 1000) * 2;
-        long timeout = deadline == NO_DEADLINE ? bound : Math.min(bound, remainingMs(deadline));
-        boolean connected = ZkCalls.uninterruptibly(
-                client, "reconnecting", () -> client.blockUntilConnected((int) timeout, TimeUnit.MILLISECONDS));
+        long start = System.nanoTime();
+        // recomputed on each call: an interrupt makes uninterruptibly() call again
+        boolean connected = ZkCalls.uninterruptibly(client, "reconnecting", () -> {
+            long left = bound - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            long timeout = deadline == NO_DEADLINE ? left : Math.min(left, remainingMs(deadline));
+            return client.blockUntilConnected((int) Math.max(0, timeout), TimeUnit.MILLISECONDS);
+        });
         if (!connected) {
-            if (timeout < bound) {
+            // stopped before the bound: only the caller's deadline does that
+            if (deadline != NO_DEADLINE && TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < bound) {
                 throw new CreateTimedOut();
             }
             throw new CoordinationException(
-                    "no ZooKeeper connection within " + timeout + " ms for lock root " + paths.lockRoot());
+                    "no ZooKeeper connection within " + bound + " ms for lock root " + paths.lockRoot());
         }
     }
 
