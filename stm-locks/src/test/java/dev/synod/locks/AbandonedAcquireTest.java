@@ -27,6 +27,7 @@ class AbandonedAcquireTest extends ZkTestSupport {
             other.create().creatingParentsIfNeeded().forPath("/synod/locks/" + name);
             DistributedReentrantLock abandoning = new DistributedReentrantLock(viaProxy, name);
 
+            long session = viaProxy.getZookeeperClient().getZooKeeper().getSessionId();
             proxy.refuseConnections(true);
             // the lock node's multi is applied, then every connection is cut before its reply
             proxy.dropOnNextReply(120);
@@ -38,7 +39,9 @@ class AbandonedAcquireTest extends ZkTestSupport {
             DistributedReentrantLock waiting = new DistributedReentrantLock(other, name);
             assertThat(waiting.tryLock(20, TimeUnit.SECONDS)).isTrue();
             waiting.unlock();
-            assertThat(viaProxy.getZookeeperClient().isConnected()).isTrue();
+            assertThat(viaProxy.getZookeeperClient().getZooKeeper().getSessionId())
+                    .as("the node went while its session lived: deleted, not expired")
+                    .isEqualTo(session);
             assertThat(lockNodes(other, name)).isEmpty();
         }
     }

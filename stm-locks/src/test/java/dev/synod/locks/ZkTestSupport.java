@@ -21,7 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * One real ZooKeeper server per test class on 127.0.0.1 (tick 250 ms, so sessions of 0.5 to 5 s
+ * One real ZooKeeper server per test class on 127.0.0.1 (tick 250 ms; sessions of 0.5 to 60 s
  * are allowed) and as many Curator clients, each its own session, as a test asks for.
  */
 public abstract class ZkTestSupport {
@@ -34,7 +34,9 @@ public abstract class ZkTestSupport {
     }
 
     static InstanceSpec newSpec() {
-        return new InstanceSpec(null, -1, -1, -1, true, -1, 250, -1, null, "127.0.0.1");
+        // sessions from 0.5 s (2 ticks) up to 60 s, for a test whose session must outlive an outage
+        return new InstanceSpec(
+                null, -1, -1, -1, true, -1, 250, -1, java.util.Map.of("maxSessionTimeout", "60000"), "127.0.0.1");
     }
 
     @AfterAll
