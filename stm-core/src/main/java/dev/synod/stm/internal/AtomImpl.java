@@ -309,18 +309,6 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
         }
     }
 
-    private void sleepWhileResolving() {
-        try {
-            TimeUnit.MILLISECONDS.sleep(50);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StmInterruptedException(
-                    "interrupted while learning the outcome of an update of atom '" + name
-                            + "'; it applied exactly once or not at all",
-                    e);
-        }
-    }
-
     /** Reads the cell back to learn whether write {@code id} produced {@code version}. */
     private CommitResult resolve(TxnId id, long version, CommitOutcomeUnknownException cause) {
         engine.counters().outcomeResolutions.increment();
@@ -347,19 +335,8 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
                         cause);
             } catch (CommitOutcomeUnknownException e) {
                 throw e;
-            } catch (StmInterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StmInterruptedException(
-                        "interrupted while learning the outcome of an update of atom '" + name
-                                + "'; it applied exactly once or not at all",
-                        e);
-            } catch (StmClosedException e) {
-                CommitOutcomeUnknownException closed = new CommitOutcomeUnknownException(
-                        "an update of atom '" + name + "' lost its connection while committing and the client was"
-                                + " closed before it could be read back; it applied exactly once or not at all",
-                        cause);
-                closed.addSuppressed(e);
-                throw closed;
+            } catch (StmInterruptedException | StmClosedException e) {
+                throw OutcomeReadBack.stopped("an update of atom '" + name + "'", e, cause);
             } catch (CoordinationException e) {
                 if (System.nanoTime() > giveUp) {
                     throw new CommitOutcomeUnknownException(
@@ -367,7 +344,7 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
                                     + " committing and could not be read back: " + e.getMessage(),
                             cause);
                 }
-                sleepWhileResolving();
+                OutcomeReadBack.pause("an update of atom '" + name + "'");
             }
         }
     }

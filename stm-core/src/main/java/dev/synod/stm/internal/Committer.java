@@ -397,19 +397,8 @@ final class Committer {
                         cause);
             } catch (CommitOutcomeUnknownException e) {
                 throw e;
-            } catch (StmInterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StmInterruptedException(
-                        "interrupted while learning the outcome of transaction " + txn.id + " from '" + name
-                                + "'; it applied exactly once or not at all",
-                        e);
-            } catch (StmClosedException e) {
-                CommitOutcomeUnknownException closed = new CommitOutcomeUnknownException(
-                        "transaction " + txn.id + " lost its connection while committing and the client was closed"
-                                + " before '" + name + "' could be read back; it applied exactly once or not at all",
-                        cause);
-                closed.addSuppressed(e);
-                throw closed;
+            } catch (StmInterruptedException | StmClosedException e) {
+                throw OutcomeReadBack.stopped("transaction " + txn.id, e, cause);
             } catch (CoordinationException e) {
                 if (System.nanoTime() > giveUp) {
                     throw new CommitOutcomeUnknownException(
@@ -419,19 +408,8 @@ final class Committer {
                                     + e.getMessage(),
                             cause);
                 }
-                sleepBeforeResolving();
+                OutcomeReadBack.pause("transaction " + txn.id);
             }
-        }
-    }
-
-    private static void sleepBeforeResolving() {
-        try {
-            Thread.sleep(50);
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            throw new StmInterruptedException(
-                    "interrupted while learning the outcome of a commit; it applied" + " exactly once or not at all",
-                    ie);
         }
     }
 

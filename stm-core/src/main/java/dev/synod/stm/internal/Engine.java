@@ -34,6 +34,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -211,7 +212,7 @@ public final class Engine implements Stm {
      * on what is stored, not on the failed attempt; a handle that opened once stays (its users hold
      * it, and its watches are found through the registry).
      */
-    private <I extends IdentityBase<?>> I open(I fresh, Object codec, java.util.function.Consumer<I> opener) {
+    private <I extends IdentityBase<?>> I open(I fresh, Object codec, Consumer<I> opener) {
         while (true) {
             I handle = register(fresh, codec);
             synchronized (handle.openLock) {
