@@ -143,7 +143,7 @@ public final class LockEngine {
                 }
                 if (epoch != lossEpoch.get() && !stillOwned(ours.path(), ours.sessionId())) {
                     epoch = lossEpoch.get();
-                    deleteInBackground(ours.path()); // not ours any more; never wait for it
+                    ZkCalls.deleteInBackground(client, ours.path()); // not ours any more; never wait for it
                     ours = null;
                     ours = create(driver.tag(), createDeadline);
                     mayShortcut = true;
@@ -186,9 +186,7 @@ public final class LockEngine {
      */
     public void releaseLost(String path) {
         try {
-            client.delete().quietly().guaranteed().inBackground().forPath(path);
-        } catch (Exception e) {
-            LOG.debug("could not queue the delete of lost lock node {}", path, e);
+            ZkCalls.deleteInBackground(client, path);
         } finally {
             dispose();
         }
@@ -287,16 +285,15 @@ public final class LockEngine {
      * Creates our node in one multi; finds it again after a connection loss (never creates two). If
      * it gives up, a node it may have created (a reply lost or late) is deleted in the background
      * once the client is connected again: it could otherwise stand in the queue, in a live session,
-     * until this client closes.
+     * until this client closes. The sweep's listing goes out on the same session after the
+     * creation it looks for (a session answers in order), so a late creation is found too.
      */
     private Created create(String tag, long deadline) {
         String attemptId = UUID.randomUUID().toString();
-        AtomicBoolean gaveUp = new AtomicBoolean();
         AtomicBoolean unknown = new AtomicBoolean(); // a multi was sent and its outcome not learned
         try {
-            return create(tag, attemptId, gaveUp, unknown, deadline);
+            return create(tag, attemptId, unknown, deadline);
         } catch (RuntimeException | Error e) {
-            gaveUp.set(true);
             if (unknown.get()) {
                 deleteAttemptInBackground(attemptId);
             }
@@ -304,7 +301,7 @@ public final class LockEngine {
         }
     }
 
-    private Created create(String tag, String attemptId, AtomicBoolean gaveUp, AtomicBoolean unknown, long deadline) {
+    private Created create(String tag, String attemptId, AtomicBoolean unknown, long deadline) {
         String prefix = paths.lockRoot() + "/" + LockNodes.prefix(tag, attemptId);
         for (int attempt = 1; ; attempt++) {
             if (deadline != NO_DEADLINE && !client.getZookeeperClient().isConnected()) {
@@ -316,7 +313,7 @@ public final class LockEngine {
                     client, "connecting", () -> client.getZookeeperClient().getZooKeeper());
             MultiOutcome outcome;
             try {
-                outcome = multi(zk, prefix, gaveUp);
+                outcome = multi(zk, prefix);
             } catch (RuntimeException | Error e) {
                 unknown.set(true); // no answer in time: it may still apply
                 throw e;
@@ -356,21 +353,12 @@ public final class LockEngine {
         }
     }
 
-    private MultiOutcome multi(ZooKeeper zk, String prefix, AtomicBoolean gaveUp) {
+    private MultiOutcome multi(ZooKeeper zk, String prefix) {
         CompletableFuture<MultiOutcome> answer = new CompletableFuture<>();
         List<Op> ops = List.of(
                 Op.create(prefix, EMPTY, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL_SEQUENTIAL),
                 Op.setData(paths.lockRoot(), EMPTY, -1));
-        zk.multi(
-                ops,
-                (rc, path, ctx, results) -> {
-                    answer.complete(new MultiOutcome(Code.get(rc), results));
-                    if (gaveUp.get() && rc == Code.OK.intValue()) {
-                        // answered after the caller gave up waiting: nobody will use this node
-                        deleteInBackground(((OpResult.CreateResult) results.get(0)).getPath());
-                    }
-                },
-                null);
+        zk.multi(ops, (rc, path, ctx, results) -> answer.complete(new MultiOutcome(Code.get(rc), results)), null);
         int bound = client.getZookeeperClient().getConnectionTimeoutMs()
                 + Math.max(client.getZookeeperClient().getLastNegotiatedSessionTimeoutMs(), 1000) * 2;
         // once sent on a live connection, the answer is waited for in full, timed or not: a
@@ -489,7 +477,7 @@ public final class LockEngine {
                             for (String name : event.getChildren()) {
                                 for (String id : ids) {
                                     if (LockNodes.hasAttemptId(name, id)) {
-                                        deleteInBackground(paths.lockRoot() + "/" + name);
+                                        ZkCalls.deleteInBackground(client, paths.lockRoot() + "/" + name);
                                     }
                                 }
                             }
@@ -505,15 +493,6 @@ public final class LockEngine {
                     .forPath(paths.lockRoot());
         } catch (Exception e) {
             LOG.warn("could not list {} for abandoned lock nodes; again on reconnection", paths.lockRoot(), e);
-        }
-    }
-
-    /** Deletes {@code path} in the background, retried by Curator until it succeeds. */
-    private void deleteInBackground(String path) {
-        try {
-            client.delete().guaranteed().inBackground().forPath(path);
-        } catch (Exception e) {
-            LOG.warn("could not schedule the deletion of lock node {}", path, e);
         }
     }
 

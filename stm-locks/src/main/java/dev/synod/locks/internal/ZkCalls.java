@@ -15,6 +15,7 @@ import org.apache.curator.framework.imps.CuratorFrameworkState;
  * interrupt flag is restored afterwards, for the waiting code to act on.
  */
 public final class ZkCalls {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ZkCalls.class);
 
     @FunctionalInterface
     interface Call<T> {
@@ -81,5 +82,17 @@ public final class ZkCalls {
             return re;
         }
         return new CoordinationException(what + " failed: " + e, e);
+    }
+
+    /**
+     * Deletes {@code path} in the background with Curator's guaranteed delete (retried across
+     * connection losses, a missing node ignored). Never blocks; a failure to queue it is logged.
+     */
+    static void deleteInBackground(CuratorFramework client, String path) {
+        try {
+            client.delete().quietly().guaranteed().inBackground().forPath(path);
+        } catch (Exception e) {
+            LOG.warn("could not queue the delete of {}", path, e);
+        }
     }
 }

@@ -15,8 +15,6 @@ import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.Stat;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A distributed {@link java.util.concurrent.locks.Condition}: one ephemeral-sequential waiter node
@@ -28,7 +26,6 @@ import org.slf4j.LoggerFactory;
  * that gives up at the same moment.
  */
 final class ZkCondition implements java.util.concurrent.locks.Condition {
-    private static final Logger LOG = LoggerFactory.getLogger(ZkCondition.class);
     private static final int SEQUENCE_DIGITS = 10;
 
     private final LockCore core;
@@ -214,12 +211,7 @@ final class ZkCondition implements java.util.concurrent.locks.Condition {
         if (event.getResultCode() != KeeperException.Code.OK.intValue()) {
             return;
         }
-        String path = event.getName() != null ? event.getName() : event.getPath();
-        try {
-            client.delete().guaranteed().inBackground().forPath(path);
-        } catch (Exception e) {
-            LOG.warn("could not delete abandoned condition waiter {}; it stays until its session ends", path, e);
-        }
+        ZkCalls.deleteInBackground(client, event.getName() != null ? event.getName() : event.getPath());
     }
 
     /** Deletes a waiter node; true if this call deleted it, false if it was already gone. */
