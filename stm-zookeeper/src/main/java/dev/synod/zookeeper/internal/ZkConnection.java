@@ -169,27 +169,19 @@ final class ZkConnection {
     }
 
     /**
-     * A failure of a Curator call: a retryable one (connection loss and the like) seen with the
-     * interrupt flag set is what Curator's retry loop rethrows when interrupted, and becomes {@link
+     * A failure of a Curator call: one the retry policy retries (connection loss and the like) seen
+     * with the interrupt flag set is what Curator's retry loop rethrows when interrupted, and becomes {@link
      * StmInterruptedException}; anything else is {@link #failure}.
      */
     RuntimeException interruptedOrFailure(String action, Exception cause) {
-        if (Thread.currentThread().isInterrupted() && isRetried(cause)) {
+        if (Thread.currentThread().isInterrupted()
+                && client.getZookeeperClient().getRetryPolicy().allowRetry(cause)) {
             return new StmInterruptedException(
                     "interrupted while " + action + " on ZooKeeper at " + connectString() + " (it was being retried"
                             + " after: " + cause + ")",
                     cause);
         }
         return failure(action, cause);
-    }
-
-    /** The failures Curator's retry policy retries (connection loss and its kin). */
-    private static boolean isRetried(Exception cause) {
-        return cause instanceof KeeperException ke
-                && switch (ke.code()) {
-                    case CONNECTIONLOSS, OPERATIONTIMEOUT, SESSIONMOVED, SESSIONEXPIRED -> true;
-                    default -> false;
-                };
     }
 
     CoordinationException notConnected(String action) {
