@@ -1,7 +1,7 @@
 package dev.synod.plugins.jdbc.internal;
 
+import dev.synod.plugins.internal.StoreCalls;
 import dev.synod.stm.StateStoreException;
-import dev.synod.stm.StmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -54,32 +54,30 @@ public final class JdbcStore {
      * the container in the exception.
      */
     public <R> R call(String what, String store, Work<R> work) {
-        try (Connection c = dataSource.getConnection()) {
-            if (dialect == null) {
-                dialect = SqlDialect.of(c);
-                url = c.getMetaData().getURL();
-            }
-            boolean manual = !c.getAutoCommit();
-            try {
-                R result = work.run(c, dialect);
-                if (manual) {
-                    c.commit();
+        // StoreCalls names any other failure of the DataSource or driver (a closed pool, say)
+        return StoreCalls.call(what, store, () -> {
+            try (Connection c = dataSource.getConnection()) {
+                if (dialect == null) {
+                    dialect = SqlDialect.of(c);
+                    url = c.getMetaData().getURL();
                 }
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                if (manual) {
-                    rollbackQuietly(c);
+                boolean manual = !c.getAutoCommit();
+                try {
+                    R result = work.run(c, dialect);
+                    if (manual) {
+                        c.commit();
+                    }
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    if (manual) {
+                        rollbackQuietly(c);
+                    }
+                    throw e;
                 }
-                throw e;
+            } catch (SQLException e) {
+                throw new StateStoreException(what + " in " + store + " failed: " + e, e);
             }
-        } catch (SQLException e) {
-            throw new StateStoreException(what + " in " + store + " failed: " + e, e);
-        } catch (StmException e) {
-            throw e; // Synod's own, e.g. bytes that cannot be decoded
-        } catch (RuntimeException e) {
-            // the DataSource's or driver's own, e.g. a pool that was closed
-            throw new StateStoreException(what + " in " + store + " failed: " + e, e);
-        }
+        });
     }
 
     /** Creates the table with {@code ddl} unless it exists; safe when several clients race. */
