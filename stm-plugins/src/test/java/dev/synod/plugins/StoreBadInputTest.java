@@ -24,7 +24,6 @@ import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.postgresql.ds.PGConnectionPoolDataSource;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -162,13 +161,7 @@ class StoreBadInputTest {
             }
             case "postgres" -> {
                 DataSource admin = TestStores.postgres(); // skips (fails under CI=true) when absent
-                PGConnectionPoolDataSource ds = new PGConnectionPoolDataSource();
-                ds.setServerNames(new String[] {TestStores.PG_HOST});
-                ds.setPortNumbers(new int[] {TestStores.PG_PORT});
-                ds.setDatabaseName("test");
-                ds.setUser("postgres");
-                ds.setConnectTimeout(5);
-                yield jdbc(JdbcConnectionPool.create(ds), admin);
+                yield jdbc(TestStores.newPostgresPool(), admin);
             }
             case "redis" -> {
                 TestStores.requireRedis();

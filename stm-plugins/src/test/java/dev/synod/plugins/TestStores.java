@@ -28,9 +28,10 @@ public final class TestStores {
     }
 
     /** Connections to PostgreSQL are expensive to open (a process each): the tests share a pool. */
-    private static final JdbcConnectionPool PG_POOL = pgPool();
+    private static final JdbcConnectionPool PG_POOL = newPostgresPool();
 
-    private static JdbcConnectionPool pgPool() {
+    /** A pool of its own on 127.0.0.1:5432/test (for a test that disposes it); the caller disposes it. */
+    public static JdbcConnectionPool newPostgresPool() {
         PGConnectionPoolDataSource ds = new PGConnectionPoolDataSource();
         ds.setServerNames(new String[] {PG_HOST});
         ds.setPortNumbers(new int[] {PG_PORT});
