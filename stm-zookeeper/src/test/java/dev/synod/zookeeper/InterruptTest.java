@@ -53,26 +53,21 @@ class InterruptTest {
         try (TcpProxy proxy = new TcpProxy(zk.server().getPort(), 1)) {
             // a short wait for a connection, then long pauses between retries: the interrupt below
             // lands in such a pause, where Curator stops and rethrows the connection loss
-            org.apache.curator.framework.CuratorFramework curator =
-                    org.apache.curator.framework.CuratorFrameworkFactory.builder()
-                            .connectString(proxy.connectString())
-                            .sessionTimeoutMs(10_000)
-                            .connectionTimeoutMs(200)
-                            .retryPolicy(new org.apache.curator.retry.RetryNTimes(5, 3_000))
-                            .build();
-            curator.start();
-            try (ZooKeeperStm stm = ZooKeeperStm.builder()
+            org.apache.curator.framework.CuratorFramework curator = zk.client(
+                    proxy.connectString(),
+                    new dev.synod.zookeeper.testing.RequestCounter(),
+                    200,
+                    new org.apache.curator.retry.RetryNTimes(5, 3_000));
+            try (ZooKeeperStm stm = zk.track(ZooKeeperStm.builder()
                     .client(curator)
                     .namespace("/interrupt-retry")
-                    .build()) {
+                    .build())) {
                 Atom<Long> atom = stm.atom("a", LONG, 0L);
                 proxy.refuseConnections(true);
                 proxy.dropConnections();
                 StmFixture.await(() -> !curator.getZookeeperClient().isConnected());
                 // compareAndSet with a value the cache does not hold reads the atom, under the retry policy
                 assertInterrupted(unused -> atom.compareAndSet(41L, 42L), 1_000);
-            } finally {
-                curator.close();
             }
         }
     }
