@@ -50,6 +50,34 @@ class DistributedConditionTest extends ZkTestSupport {
     }
 
     @Test
+    void aNodeSomeoneElsePutUnderTheConditionDoesNotTakeTheSignal() throws Exception {
+        String name = uniqueName("cond-foreign");
+        CuratorFramework waiterClient = newClient();
+        DistributedReentrantLock waiterLock = new DistributedReentrantLock(waiterClient, name);
+        CompletableFuture<Boolean> waiter = CompletableFuture.supplyAsync(() -> {
+            waiterLock.lock();
+            try {
+                return waiterLock.newCondition("ready").await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            } finally {
+                waiterLock.unlock();
+            }
+        });
+        awaitWaiters(waiterClient, name, "ready", 1);
+        // not a waiter, though its name ends in a sequence that sorts before the real one's
+        CuratorFramework other = newClient();
+        String foreign = "/synod/conditions/" + name + "/ready/foreign-0000000000";
+        other.create().forPath(foreign);
+        DistributedReentrantLock signallerLock = new DistributedReentrantLock(other, name);
+        signallerLock.withLock(() -> signallerLock.newCondition("ready").signal());
+        assertThat(waiter.get(20, TimeUnit.SECONDS))
+                .as("signalled, not timed out")
+                .isTrue();
+        assertThat(other.checkExists().forPath(foreign)).as("left alone").isNotNull();
+    }
+
+    @Test
     void signalWakesOneAndSignalAllWakesTheRest() throws Exception {
         String name = uniqueName("cond-all");
         CuratorFramework observer = newClient();

@@ -1,7 +1,10 @@
 package dev.synod.locks.internal;
 
 import dev.synod.stm.CoordinationException;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -54,8 +57,11 @@ public final class LockEngine {
 
     private record MultiOutcome(Code code, List<OpResult> results) {}
 
-    /** Creation attempts given up on whose node may exist: deleted once the root can be listed. */
-    private final Set<String> abandonedAttempts = ConcurrentHashMap.newKeySet();
+    /** A creation attempt given up on, whose node under {@code root} may exist. */
+    private record Abandoned(String root, String attemptId) {}
+
+    /** Creation attempts given up on whose node may exist: deleted once their root can be listed. */
+    private final Set<Abandoned> abandonedAttempts = ConcurrentHashMap.newKeySet();
 
     private final AtomicBoolean sweeperInstalled = new AtomicBoolean();
     private final CuratorFramework client;
@@ -289,31 +295,55 @@ public final class LockEngine {
      * creation it looks for (a session answers in order), so a late creation is found too.
      */
     private Created create(String tag, long deadline) {
+        return create(paths.lockRoot(), tag, true, deadline);
+    }
+
+    /**
+     * Creates a condition waiter: an ephemeral-sequential node {@code waiter~<attempt>~<sequence>}
+     * directly under {@code root} (created, with its parents, as containers if absent), with the
+     * same care as a lock node: sent once per attempt, found again after a connection loss, and
+     * deleted in the background if given up on. A waiter left behind would take a signal meant for
+     * a real one.
+     *
+     * @return the waiter's path
+     * @throws CoordinationException if it cannot be created (nothing is left behind)
+     */
+    public String createWaiter(String root) {
+        return create(root, LockNodes.WAITER, false, NO_DEADLINE).path();
+    }
+
+    /**
+     * @param touchRoot whether the creation also writes the root ({@code setData}), whose stat then
+     *     tells whether the node is alone and gives its fencing token: for lock nodes
+     */
+    private Created create(String root, String tag, boolean touchRoot, long deadline) {
         String attemptId = UUID.randomUUID().toString();
         AtomicBoolean unknown = new AtomicBoolean(); // a multi was sent and its outcome not learned
         try {
-            return create(tag, attemptId, unknown, deadline);
+            return create(root, tag, touchRoot, attemptId, unknown, deadline);
         } catch (RuntimeException | Error e) {
             if (unknown.get()) {
-                deleteAttemptInBackground(attemptId);
+                deleteAttemptInBackground(root, attemptId);
             }
             throw e;
         }
     }
 
-    private Created create(String tag, String attemptId, AtomicBoolean unknown, long deadline) {
-        String prefix = paths.lockRoot() + "/" + LockNodes.prefix(tag, attemptId);
+    private Created create(
+            String root, String tag, boolean touchRoot, String attemptId, AtomicBoolean unknown, long deadline) {
+        String prefix = root + "/" + LockNodes.prefix(tag, attemptId);
+        String what = touchRoot ? "a lock node" : "a condition waiter";
         for (int attempt = 1; ; attempt++) {
             if (deadline != NO_DEADLINE && !client.getZookeeperClient().isConnected()) {
                 // a timed acquire waits for a connection only until its deadline; on a live one it
                 // goes ahead whatever the time (a free lock is taken even with a tiny timeout)
-                awaitConnected(deadline);
+                awaitConnected(root, deadline);
             }
             ZooKeeper zk = ZkCalls.uninterruptibly(
                     client, "connecting", () -> client.getZookeeperClient().getZooKeeper());
             MultiOutcome outcome;
             try {
-                outcome = multi(zk, prefix);
+                outcome = multi(zk, root, prefix, touchRoot, what);
             } catch (RuntimeException | Error e) {
                 unknown.set(true); // no answer in time: it may still apply
                 throw e;
@@ -321,55 +351,61 @@ public final class LockEngine {
             switch (outcome.code()) {
                 case OK -> {
                     String path = ((OpResult.CreateResult) outcome.results().get(0)).getPath();
-                    Stat root = ((OpResult.SetDataResult) outcome.results().get(1)).getStat();
                     // read after the reply: a handle still connecting (just after an expiry) has
                     // session id 0 until then, and keeps the session it connected with for life
+                    if (!touchRoot) {
+                        return new Created(path, nameOf(path), 0, zk.getSessionId(), false, zk);
+                    }
+                    Stat rootStat = ((OpResult.SetDataResult) outcome.results().get(1)).getStat();
                     return new Created(
-                            path, nameOf(path), root.getMzxid(), zk.getSessionId(), root.getNumChildren() == 1, zk);
+                            path,
+                            nameOf(path),
+                            rootStat.getMzxid(),
+                            zk.getSessionId(),
+                            rootStat.getNumChildren() == 1,
+                            zk);
                 }
                 case NONODE ->
-                    ZkCalls.uninterruptibly(client, "creating " + paths.lockRoot(), () -> {
-                        client.createContainers(paths.lockRoot());
+                    ZkCalls.uninterruptibly(client, "creating " + root, () -> {
+                        client.createContainers(root);
                         return null;
                     });
                 case CONNECTIONLOSS, OPERATIONTIMEOUT, SESSIONEXPIRED, SESSIONMOVED -> {
                     unknown.set(true);
-                    LOG.debug(
-                            "{} while creating a node under {}; attempt {}", outcome.code(), paths.lockRoot(), attempt);
-                    awaitConnected(deadline);
-                    Created found = findCreated(attemptId);
+                    LOG.debug("{} while creating a node under {}; attempt {}", outcome.code(), root, attempt);
+                    awaitConnected(root, deadline);
+                    Created found = findCreated(root, attemptId);
                     if (found != null) {
                         return found;
                     }
                 }
                 default ->
-                    throw new CoordinationException("cannot create a lock node under " + paths.lockRoot() + ": "
+                    throw new CoordinationException("cannot create " + what + " under " + root + ": "
                             + KeeperException.create(outcome.code()).getMessage());
             }
             if (attempt >= MAX_CREATE_ATTEMPTS) {
-                throw new CoordinationException("cannot create a lock node under " + paths.lockRoot() + " after "
-                        + attempt + " attempts (last: " + outcome.code() + ")");
+                throw new CoordinationException("cannot create " + what + " under " + root + " after " + attempt
+                        + " attempts (last: " + outcome.code() + ")");
             }
         }
     }
 
-    private MultiOutcome multi(ZooKeeper zk, String prefix) {
+    private MultiOutcome multi(ZooKeeper zk, String root, String prefix, boolean touchRoot, String what) {
         CompletableFuture<MultiOutcome> answer = new CompletableFuture<>();
-        List<Op> ops = List.of(
-                Op.create(prefix, EMPTY, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL_SEQUENTIAL),
-                Op.setData(paths.lockRoot(), EMPTY, -1));
+        Op create = Op.create(prefix, EMPTY, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL_SEQUENTIAL);
+        List<Op> ops = touchRoot ? List.of(create, Op.setData(root, EMPTY, -1)) : List.of(create);
         zk.multi(ops, (rc, path, ctx, results) -> answer.complete(new MultiOutcome(Code.get(rc), results)), null);
         int bound = client.getZookeeperClient().getConnectionTimeoutMs()
                 + Math.max(client.getZookeeperClient().getLastNegotiatedSessionTimeoutMs(), 1000) * 2;
         // once sent on a live connection, the answer is waited for in full, timed or not: a
         // healthy lock is not given up on for a round trip longer than the caller's timeout
-        return ZkCalls.await(answer, bound, "creating a lock node under " + paths.lockRoot());
+        return ZkCalls.await(answer, bound, "creating " + what + " under " + root);
     }
 
-    private Created findCreated(String attemptId) {
-        for (String name : children()) {
+    private Created findCreated(String root, String attemptId) {
+        for (String name : children(root)) {
             if (LockNodes.hasAttemptId(name, attemptId)) {
-                String path = paths.lockRoot() + "/" + name;
+                String path = root + "/" + name;
                 Stat stat = ZkCalls.uninterruptibly(
                         client, "checking " + path, () -> client.checkExists().forPath(path));
                 ZooKeeper handle =
@@ -384,7 +420,7 @@ public final class LockEngine {
         return null;
     }
 
-    private void awaitConnected(long deadline) {
+    private void awaitConnected(String root, long deadline) {
         int bound = Math.max(client.getZookeeperClient().getConnectionTimeoutMs(), 1000) * 2;
         long start = System.nanoTime();
         // recomputed on each call: an interrupt makes uninterruptibly() call again
@@ -398,8 +434,7 @@ public final class LockEngine {
             if (deadline != NO_DEADLINE && TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < bound) {
                 throw new CreateTimedOut();
             }
-            throw new CoordinationException(
-                    "no ZooKeeper connection within " + bound + " ms for lock root " + paths.lockRoot());
+            throw new CoordinationException("no ZooKeeper connection within " + bound + " ms for " + root);
         }
     }
 
@@ -417,13 +452,13 @@ public final class LockEngine {
     }
 
     private List<String> sortedLockNodes() {
-        return LockNodes.sortedLockNodes(children());
+        return LockNodes.sortedLockNodes(children(paths.lockRoot()));
     }
 
-    private List<String> children() {
-        return ZkCalls.uninterruptibly(client, "listing " + paths.lockRoot(), () -> {
+    private List<String> children(String root) {
+        return ZkCalls.uninterruptibly(client, "listing " + root, () -> {
             try {
-                return client.getChildren().forPath(paths.lockRoot());
+                return client.getChildren().forPath(root);
             } catch (KeeperException.NoNodeException e) {
                 return List.of();
             }
@@ -447,11 +482,11 @@ public final class LockEngine {
 
     /**
      * Deletes every node of a creation attempt that was given up on (its outcome unknown): now if
-     * connected, else at the next (re)connection, until one listing of the lock root succeeds.
-     * One connection listener per engine serves every such attempt.
+     * connected, else at the next (re)connection, until one listing of its root succeeds. One
+     * connection listener per engine serves every such attempt.
      */
-    private void deleteAttemptInBackground(String attemptId) {
-        abandonedAttempts.add(attemptId);
+    private void deleteAttemptInBackground(String root, String attemptId) {
+        abandonedAttempts.add(new Abandoned(root, attemptId));
         if (sweeperInstalled.compareAndSet(false, true)) {
             client.getConnectionStateListenable().addListener((c, state) -> {
                 if (state.isConnected()) {
@@ -468,31 +503,36 @@ public final class LockEngine {
         if (abandonedAttempts.isEmpty()) {
             return;
         }
-        Set<String> ids = Set.copyOf(abandonedAttempts);
+        Map<String, Set<Abandoned>> byRoot = new HashMap<>();
+        for (Abandoned a : abandonedAttempts) {
+            byRoot.computeIfAbsent(a.root(), r -> new HashSet<>()).add(a);
+        }
+        byRoot.forEach(this::sweep);
+    }
+
+    /** Lists {@code root} in the background and deletes the nodes of the attempts given up on. */
+    private void sweep(String root, Set<Abandoned> attempts) {
         try {
             client.getChildren()
                     .inBackground((c, event) -> {
                         int rc = event.getResultCode();
                         if (rc == Code.OK.intValue()) {
                             for (String name : event.getChildren()) {
-                                for (String id : ids) {
-                                    if (LockNodes.hasAttemptId(name, id)) {
-                                        ZkCalls.deleteInBackground(client, paths.lockRoot() + "/" + name);
+                                for (Abandoned a : attempts) {
+                                    if (LockNodes.hasAttemptId(name, a.attemptId())) {
+                                        ZkCalls.deleteInBackground(client, root + "/" + name);
                                     }
                                 }
                             }
                         } else if (rc != Code.NONODE.intValue()) {
-                            LOG.debug(
-                                    "listing {} for abandoned lock nodes: {}; again on reconnection",
-                                    paths.lockRoot(),
-                                    Code.get(rc));
+                            LOG.debug("listing {} for abandoned nodes: {}; again on reconnection", root, Code.get(rc));
                             return;
                         }
-                        abandonedAttempts.removeAll(ids);
+                        abandonedAttempts.removeAll(attempts);
                     })
-                    .forPath(paths.lockRoot());
+                    .forPath(root);
         } catch (Exception e) {
-            LOG.warn("could not list {} for abandoned lock nodes; again on reconnection", paths.lockRoot(), e);
+            LOG.warn("could not list {} for abandoned nodes; again on reconnection", root, e);
         }
     }
 

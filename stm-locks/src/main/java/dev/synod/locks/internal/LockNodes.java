@@ -5,13 +5,16 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Names of lock nodes: {@code <tag>~<attempt-uuid>~<sequence>}. The '~' cannot occur in a lock
+ * Names of lock nodes and condition waiters: {@code <tag>~<attempt-uuid>~<sequence>}. The '~' cannot occur in a lock
  * name, so a nested lock root (lock "a/b" under lock "a") is never mistaken for a lock node. The
  * attempt id finds our node again after a connection loss during its creation.
  */
 final class LockNodes {
     static final String EXCLUSIVE = "w";
     static final String SHARED = "r";
+    /** The tag of a condition waiter (under a condition root, never in a lock queue). */
+    static final String WAITER = "waiter";
+
     private static final char SEP = '~';
     private static final int SEQUENCE_DIGITS = 10;
 

@@ -1,24 +1,19 @@
 package dev.synod.locks.internal;
 
-import dev.synod.stm.CoordinationException;
-import java.util.Comparator;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.api.CuratorEvent;
-import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.Stat;
 
 /**
  * A distributed {@link java.util.concurrent.locks.Condition}: one ephemeral-sequential waiter node
- * per waiting thread under the condition's root. A waiter creates its node while it still holds
+ * per waiting thread under the condition's root (created by {@link LockEngine#createWaiter}, which
+ * never leaves one behind: a stray waiter would take a signal meant for a real one). A waiter creates its node while it still holds
  * the lock, then releases the lock and waits for its node to disappear; a signaller (who must hold
  * the lock) deletes the oldest waiter node. Since the node exists before the lock is released, a
  * signal can never be missed. Deleting the node is also how a waiter cancels (timeout, interrupt):
@@ -26,8 +21,6 @@ import org.apache.zookeeper.data.Stat;
  * that gives up at the same moment.
  */
 final class ZkCondition implements java.util.concurrent.locks.Condition {
-    private static final int SEQUENCE_DIGITS = 10;
-
     private final LockCore core;
     private final LockEngine engine;
     private final CuratorFramework client;
@@ -103,7 +96,7 @@ final class ZkCondition implements java.util.concurrent.locks.Condition {
             throw new InterruptedException();
         }
         long deadline = System.nanoTime() + Math.max(0, nanos);
-        String waiter = createWaiter();
+        String waiter = engine.createWaiter(root);
         int holds;
         try {
             holds = core.releaseFully();
@@ -167,53 +160,6 @@ final class ZkCondition implements java.util.concurrent.locks.Condition {
         return signalled;
     }
 
-    private String createWaiter() {
-        CompletableFuture<CuratorEvent> created = new CompletableFuture<>();
-        AtomicBoolean gaveUp = new AtomicBoolean();
-        try {
-            client.create()
-                    .creatingParentContainersIfNeeded()
-                    .withProtection()
-                    .withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
-                    .inBackground((c, event) -> {
-                        created.complete(event);
-                        if (gaveUp.get()) {
-                            deleteAbandoned(event);
-                        }
-                    })
-                    .forPath(root + "/waiter-");
-        } catch (Exception e) {
-            throw ZkCalls.translate(client, "creating a condition waiter under " + root, e);
-        }
-        int bound = client.getZookeeperClient().getConnectionTimeoutMs()
-                + Math.max(client.getZookeeperClient().getLastNegotiatedSessionTimeoutMs(), 1000) * 2;
-        CuratorEvent event;
-        try {
-            event = ZkCalls.await(created, bound, "creating a condition waiter under " + root);
-        } catch (RuntimeException | Error e) {
-            // a waiter created after we stopped waiting would take a signal meant for a real one
-            gaveUp.set(true);
-            CuratorEvent late = created.getNow(null);
-            if (late != null) {
-                deleteAbandoned(late);
-            }
-            throw e;
-        }
-        if (event.getResultCode() != KeeperException.Code.OK.intValue()) {
-            throw new CoordinationException("cannot create a condition waiter under " + root + ": "
-                    + KeeperException.Code.get(event.getResultCode()));
-        }
-        return event.getName() != null ? event.getName() : event.getPath();
-    }
-
-    /** Deletes, in the background, a waiter node whose creation was answered after we gave up. */
-    private void deleteAbandoned(CuratorEvent event) {
-        if (event.getResultCode() != KeeperException.Code.OK.intValue()) {
-            return;
-        }
-        ZkCalls.deleteInBackground(client, event.getName() != null ? event.getName() : event.getPath());
-    }
-
     /** Deletes a waiter node; true if this call deleted it, false if it was already gone. */
     private boolean deleteWaiter(String path) {
         return ZkCalls.uninterruptibly(client, "deleting " + path, () -> {
@@ -234,9 +180,6 @@ final class ZkCondition implements java.util.concurrent.locks.Condition {
                 return List.<String>of();
             }
         });
-        return children.stream()
-                .filter(name -> name.length() > SEQUENCE_DIGITS)
-                .sorted(Comparator.comparing(name -> name.substring(name.length() - SEQUENCE_DIGITS)))
-                .toList();
+        return LockNodes.sortedLockNodes(children); // in queue order; foreign nodes are not waiters
     }
 }

@@ -1,0 +1,98 @@
+package dev.synod.locks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.synod.stm.CoordinationException;
+import dev.synod.zookeeper.testing.TcpProxy;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import org.apache.curator.framework.CuratorFramework;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A condition wait that gives up after its waiter node was created but before it learned so (the
+ * reply lost, and no connection for a while) leaves no waiter node once the client reconnects. The
+ * session is still alive, so nothing else would remove it, and a later {@code signal()} would wake
+ * that node, which nobody waits on, instead of a real waiter: the signal would be lost.
+ */
+class AbandonedWaiterTest extends ZkTestSupport {
+
+    @Test
+    void aWaiterWhoseCreationWasGivenUpOnIsRemovedAndTheNextSignalReachesARealWaiter() throws Exception {
+        String name = uniqueName("abandoned-waiter");
+        CuratorFramework other = newClient();
+        String conditionRoot = "/synod/conditions/" + name + "/ready";
+        try (TcpProxy proxy = new TcpProxy(server.getPort(), 1)) {
+            // the session outlives the outage: it and its nodes survive
+            CuratorFramework viaProxy = newClientVia(proxy.connectString(), 30_000);
+            other.create().creatingParentsIfNeeded().forPath(conditionRoot);
+            DistributedReentrantLock lock = new DistributedReentrantLock(viaProxy, name);
+            Condition ready = lock.newCondition("ready");
+            lock.lock();
+            long session = viaProxy.getZookeeperClient().getZooKeeper().getSessionId();
+
+            proxy.refuseConnections(true);
+            // the waiter's creation is applied, then every connection is cut before its reply
+            proxy.dropOnNextReply(40);
+            assertThatThrownBy(() -> ready.await(5, TimeUnit.SECONDS))
+                    .isInstanceOf(CoordinationException.class)
+                    .hasMessageContaining(conditionRoot);
+            assertThat(proxy.drops()).isEqualTo(1);
+            assertThat(waiters(other, conditionRoot))
+                    .as("created in a session still alive")
+                    .hasSize(1);
+
+            proxy.refuseConnections(false);
+            assertThat(viaProxy.blockUntilConnected(20, TimeUnit.SECONDS)).isTrue();
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!waiters(other, conditionRoot).isEmpty() && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            assertThat(waiters(other, conditionRoot)).isEmpty();
+            assertThat(viaProxy.getZookeeperClient().getZooKeeper().getSessionId())
+                    .as("the node went while its session lived: deleted, not expired")
+                    .isEqualTo(session);
+            assertThat(lock.isHeldByCurrentThread())
+                    .as("a failed wait keeps the lock")
+                    .isTrue();
+            lock.unlock();
+
+            // a real waiter on another client now gets the next signal
+            DistributedReentrantLock otherLock = new DistributedReentrantLock(other, name);
+            Condition otherReady = otherLock.newCondition("ready");
+            CompletableFuture<Boolean> woken = CompletableFuture.supplyAsync(() -> {
+                otherLock.lock();
+                try {
+                    return otherReady.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                } finally {
+                    otherLock.unlock();
+                }
+            });
+            until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (waiters(other, conditionRoot).isEmpty() && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            lock.lock();
+            try {
+                ready.signal();
+            } finally {
+                lock.unlock();
+            }
+            assertThat(woken.get(20, TimeUnit.SECONDS))
+                    .as("signalled, not timed out")
+                    .isTrue();
+        }
+    }
+
+    private static List<String> waiters(CuratorFramework client, String root) throws Exception {
+        if (client.checkExists().forPath(root) == null) {
+            return List.of();
+        }
+        return client.getChildren().forPath(root);
+    }
+}
