@@ -7,6 +7,11 @@ import java.util.function.Predicate;
  * validator and watches. Values are never {@code null}: use {@code Optional} or an empty
  * collection to say "nothing".
  *
+ * <p>Values are treated as immutable, as in Clojure: the instance {@link #get()} returns may be
+ * shared with other readers in this process, and the instance a transaction writes may be the one
+ * later reads return. Never modify a value after handing it to Synod or getting it from Synod;
+ * build a new one (records, immutable collections such as {@code List.of}) instead.
+ *
  * <p>Thread-safe.
  *
  * @param <T> the value type

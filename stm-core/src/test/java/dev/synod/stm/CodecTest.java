@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class CodecTest {
@@ -47,6 +48,44 @@ class CodecTest {
             assertThatThrownBy(() -> stm.ref("r", Codec.json(Integer.class)))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("already open with");
+        }
+    }
+
+    @Test
+    void whatThisProcessCommittedIsNotDecodedAgain() {
+        AtomicInteger decodes = new AtomicInteger();
+        Codec<Long> json = Codec.json(Long.class);
+        Codec<Long> counting = new Codec<>() {
+            @Override
+            public byte[] encode(Long value) {
+                return json.encode(value);
+            }
+
+            @Override
+            public Long decode(byte[] bytes) {
+                decodes.incrementAndGet();
+                return json.decode(bytes);
+            }
+        };
+        try (Stm stm = Stm.inMemory()) {
+            Ref<Long> a = stm.ref("a", counting, 0L);
+            Ref<Long> b = stm.ref("b", counting, 0L);
+            stm.run(txn -> {
+                a.alter(v -> v + 1);
+                b.alter(v -> v + 1);
+            });
+            int before = decodes.get();
+            for (int i = 0; i < 10; i++) {
+                stm.run(txn -> {
+                    a.alter(v -> v + 1);
+                    b.alter(v -> v + 1);
+                });
+            }
+            long sum = stm.atomically(txn -> a.get() + b.get());
+            assertThat(sum).isEqualTo(22L);
+            assertThat(a.get()).isEqualTo(11L);
+            // each commit keeps the states it wrote, decoded: no transaction decodes them again
+            assertThat(decodes.get()).isEqualTo(before);
         }
     }
 }

@@ -75,10 +75,16 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
         }
         T value = isExternal() ? External.read(container, name, r.value()) : decodeInline(r.value());
         Decoded<T> fresh = new Decoded<>(cell, r, value);
-        if (d == null || d.cell.stamp() < cell.stamp()) {
-            decoded = fresh;
-        }
+        remember(fresh);
         return fresh;
+    }
+
+    /** Keeps {@code state} as the last decoded state, unless a newer one is kept already. */
+    private void remember(Decoded<T> state) {
+        Decoded<T> d = decoded;
+        if (d == null || d.cell.stamp() < state.cell.stamp()) {
+            decoded = state;
+        }
     }
 
     private T decodeInline(byte[] bytes) {
@@ -127,7 +133,7 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
         }
     }
 
-    byte[] encode(TxnId id, T value, Decoded<T> base, String stagedKey) {
+    Record newRecord(TxnId id, T value, Decoded<T> base, String stagedKey) {
         byte[] bytes;
         if (stagedKey != null) {
             bytes = stagedKey.getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -149,7 +155,7 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
             }
             ids.add(h);
         }
-        return new Record(Record.ATOM | (isExternal() ? Record.EXTERNAL : 0), id, bytes, ids).encode();
+        return new Record(Record.ATOM | (isExternal() ? Record.EXTERNAL : 0), id, bytes, ids);
     }
 
     @Override
@@ -226,9 +232,10 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
         boolean applied = false;
         boolean unknown = false;
         try {
+            Record record = newRecord(id, next, current, staged);
             CommitRequest request = new CommitRequest(
                     List.of(),
-                    List.of(new CommitRequest.Write(name, current.cell().version(), encode(id, next, current, staged))),
+                    List.of(new CommitRequest.Write(name, current.cell().version(), record.encode())),
                     List.of());
             CommitResult result;
             try {
@@ -240,6 +247,13 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
                 unknown = false;
             }
             applied = result instanceof CommitResult.Committed;
+            if (result instanceof CommitResult.Committed committed && !isExternal()) {
+                // the next update here starts from the value it wrote, without decoding it
+                Versioned cell = committed.written().get(name);
+                if (cell != null) {
+                    remember(new Decoded<>(cell, record, next));
+                }
+            }
         } finally {
             if (staged != null && unknown) {
                 LOG.warn(

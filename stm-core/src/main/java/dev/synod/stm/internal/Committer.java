@@ -53,8 +53,8 @@ final class Committer {
         if (txn.doomed()) {
             throw RetrySignal.INSTANCE;
         }
-        boolean distWrites = dist.stream().anyMatch(Entry::changes);
-        boolean localWrites = local.stream().anyMatch(Entry::changes);
+        boolean distWrites = anyChanges(dist);
+        boolean localWrites = anyChanges(local);
         if (!distWrites && !localWrites) {
             return; // read-only: the snapshot was consistent, nothing to check or send
         }
@@ -95,8 +95,10 @@ final class Committer {
                         onConflict(conflict);
                         continue;
                     }
-                    stamp = ((CommitResult.Committed) result).stamp();
+                    CommitResult.Committed committed = (CommitResult.Committed) result;
+                    stamp = committed.stamp();
                     dist.forEach(e -> e.stagedKey = null); // committed: no longer ours to delete
+                    rememberWritten(committed);
                 }
                 List<Runnable> localWatches = installLocals(stamp, sendsCommit);
                 unlockLocals();
@@ -110,6 +112,15 @@ final class Committer {
                 unlockLocals();
             }
         }
+    }
+
+    private static boolean anyChanges(List<? extends Entry<?>> entries) {
+        for (Entry<?> e : entries) { // a loop: this runs for every transaction
+            if (e.changes()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean needsCheck(Entry<?> e) {
@@ -168,8 +179,27 @@ final class Committer {
         if (size > max) {
             throw new ValueTooLargeException(ref.name, size, max);
         }
-        return new Record(ref.isExternal() ? Record.EXTERNAL : 0, txn.id, value, List.copyOf(history), cowritten)
-                .encode();
+        e.written = new Record(ref.isExternal() ? Record.EXTERNAL : 0, txn.id, value, List.copyOf(history), cowritten);
+        return e.written.encode();
+    }
+
+    /**
+     * After a commit: each ref written inline keeps the state it now has, decoded, so that the
+     * next transaction here does not decode what this one encoded (the value is the one written).
+     */
+    private void rememberWritten(CommitResult.Committed committed) {
+        for (Entry.Dist<?> e : dist) {
+            if (e.changes() && e.written != null && !e.ref.isExternal()) {
+                Versioned cell = committed.written().get(e.ref.name);
+                if (cell != null) {
+                    remember(e, cell);
+                }
+            }
+        }
+    }
+
+    private static <T> void remember(Entry.Dist<T> e, Versioned cell) {
+        e.ref.remember(new DistRef.Decoded<>(cell, e.written, e.value));
     }
 
     /** The other refs this commit writes, so that readers can check they see all of it. */

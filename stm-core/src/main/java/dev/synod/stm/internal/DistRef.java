@@ -43,10 +43,16 @@ final class DistRef<T> extends RefBase<T> {
             throw new CorruptRecordException("'" + name + "' in " + engine.describe() + " holds an atom, not a ref");
         }
         Decoded<T> fresh = new Decoded<>(cell, record, valueOf(record.value(), record.isExternal()));
-        if (d == null || d.cell.stamp() < cell.stamp()) {
-            decoded = fresh;
-        }
+        remember(fresh);
         return fresh;
+    }
+
+    /** Keeps {@code state} as the last decoded state, unless a newer one is kept already. */
+    void remember(Decoded<T> state) {
+        Decoded<T> d = decoded;
+        if (d == null || d.cell.stamp() < state.cell.stamp()) {
+            decoded = state;
+        }
     }
 
     T valueOf(byte[] bytes, boolean external) {

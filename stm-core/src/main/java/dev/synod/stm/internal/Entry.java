@@ -48,6 +48,8 @@ abstract class Entry<T> {
         String stagedKey;
         /** How many history entries the new record keeps. */
         int keptHistory;
+        /** The record this commit writes (set when the request is built). */
+        Record written;
 
         Dist(DistRef<T> ref) {
             this.ref = ref;

@@ -116,7 +116,7 @@ final class Committer {
         if (size > maxRequestSize) {
             throw new ValueTooLargeException(String.join(", ", written), size, maxRequestSize);
         }
-        ZooKeeper zk = connection.handle("committing writes to " + written);
+        ZooKeeper zk = connection.handle(() -> "committing writes to " + written);
         PendingCommits.Pending inFlight = pending.beginCommit(written);
         try {
             Reply reply = send(zk, request, ops, meaning, inFlight);

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.apache.curator.RetryLoop;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.imps.CuratorFrameworkState;
@@ -70,21 +71,26 @@ final class ZkConnection {
      * @throws CoordinationException if not connected in time (nothing was sent)
      */
     ZooKeeper handle(String action) {
+        return handle(() -> action);
+    }
+
+    /** As {@link #handle(String)}, the message built only when it is needed (a commit's path). */
+    ZooKeeper handle(Supplier<String> action) {
         checkClientOpen();
         try {
             if (!isConnected() && !client.getZookeeperClient().blockUntilConnectedOrTimedOut()) {
-                throw notConnected(action);
+                throw notConnected(action.get());
             }
             return client.getZookeeperClient().getZooKeeper();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StmInterruptedException("interrupted while waiting for ZooKeeper at " + connectString() + " ("
-                    + action + "); nothing was sent");
+                    + action.get() + "); nothing was sent");
         } catch (CoordinationException e) {
             throw e;
         } catch (Exception e) {
             checkClientOpen();
-            throw failure(action, e);
+            throw failure(action.get(), e);
         }
     }
 
