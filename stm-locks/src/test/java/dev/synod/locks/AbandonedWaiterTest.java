@@ -89,6 +89,54 @@ class AbandonedWaiterTest extends ZkTestSupport {
         }
     }
 
+    @Test
+    void aWaitThatCannotDeleteItsNodeWhenItTimesOutHasItDeletedOnceReconnected() throws Exception {
+        String name = uniqueName("uncancelled-waiter");
+        CuratorFramework other = newClient();
+        String conditionRoot = "/synod/conditions/" + name + "/ready";
+        try (TcpProxy proxy = new TcpProxy(server.getPort(), 1)) {
+            CuratorFramework viaProxy = newClientVia(proxy.connectString(), 30_000);
+            long session = viaProxy.getZookeeperClient().getZooKeeper().getSessionId();
+            DistributedReentrantLock lock = new DistributedReentrantLock(viaProxy, name);
+            Condition ready = lock.newCondition("ready");
+            CompletableFuture<Object> wait = CompletableFuture.supplyAsync(() -> {
+                lock.lock();
+                try {
+                    return ready.await(1500, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException | RuntimeException e) {
+                    return e;
+                } finally {
+                    if (lock.isHeldByCurrentThread()) {
+                        lock.unlock();
+                    }
+                }
+            });
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (waiters(other, conditionRoot).isEmpty() && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            assertThat(waiters(other, conditionRoot)).hasSize(1);
+            // the wait times out while ZooKeeper cannot be reached: its node cannot be deleted now
+            proxy.refuseConnections(true);
+            proxy.dropConnections();
+            Object outcome = wait.get(60, TimeUnit.SECONDS);
+            assertThat(outcome).isInstanceOf(CoordinationException.class);
+            assertThat(waiters(other, conditionRoot))
+                    .as("still there: its session lives")
+                    .hasSize(1);
+
+            proxy.refuseConnections(false);
+            until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!waiters(other, conditionRoot).isEmpty() && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            assertThat(waiters(other, conditionRoot)).isEmpty();
+            assertThat(viaProxy.getZookeeperClient().getZooKeeper().getSessionId())
+                    .as("deleted, not expired")
+                    .isEqualTo(session);
+        }
+    }
+
     private static List<String> waiters(CuratorFramework client, String root) throws Exception {
         if (client.checkExists().forPath(root) == null) {
             return List.of();

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.CreateMode;
 import org.junit.jupiter.api.Test;
 
 /** Conditions work across sessions: await releases fully, signal wakes, hold counts come back. */
@@ -69,12 +70,35 @@ class DistributedConditionTest extends ZkTestSupport {
         CuratorFramework other = newClient();
         String foreign = "/synod/conditions/" + name + "/ready/foreign-0000000000";
         other.create().forPath(foreign);
+        String foreignWithTildes = "/synod/conditions/" + name + "/ready/w~someone~0000000000";
+        other.create().forPath(foreignWithTildes);
         DistributedReentrantLock signallerLock = new DistributedReentrantLock(other, name);
         signallerLock.withLock(() -> signallerLock.newCondition("ready").signal());
         assertThat(waiter.get(20, TimeUnit.SECONDS))
                 .as("signalled, not timed out")
                 .isTrue();
         assertThat(other.checkExists().forPath(foreign)).as("left alone").isNotNull();
+        assertThat(other.checkExists().forPath(foreignWithTildes))
+                .as("left alone")
+                .isNotNull();
+    }
+
+    @Test
+    void aWaiterNamedAsEarlierVersionsNamedThemStillGetsTheSignal() throws Exception {
+        String name = uniqueName("cond-old");
+        CuratorFramework old = newClient();
+        String root = "/synod/conditions/" + name + "/ready";
+        // how clients of Synod 0.1 before 2026-12-02 created their waiters (Curator's protected mode)
+        String waiter = old.create()
+                .creatingParentContainersIfNeeded()
+                .withProtection()
+                .withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
+                .forPath(root + "/waiter-");
+        DistributedReentrantLock signallerLock = new DistributedReentrantLock(newClient(), name);
+        signallerLock.withLock(() -> signallerLock.newCondition("ready").signal());
+        assertThat(old.checkExists().forPath(waiter))
+                .as("woken: its node deleted")
+                .isNull();
     }
 
     @Test

@@ -179,8 +179,9 @@ final class Committer {
         if (size > max) {
             throw new ValueTooLargeException(ref.name, size, max);
         }
-        e.written = new Record(ref.isExternal() ? Record.EXTERNAL : 0, txn.id, value, List.copyOf(history), cowritten);
-        return e.written.encode();
+        e.writtenRecord =
+                new Record(ref.isExternal() ? Record.EXTERNAL : 0, txn.id, value, List.copyOf(history), cowritten);
+        return e.writtenRecord.encode();
     }
 
     /**
@@ -189,7 +190,7 @@ final class Committer {
      */
     private void rememberWritten(CommitResult.Committed committed) {
         for (Entry.Dist<?> e : dist) {
-            if (e.changes() && e.written != null && !e.ref.isExternal()) {
+            if (e.changes() && e.writtenRecord != null && !e.ref.isExternal()) {
                 Versioned cell = committed.written().get(e.ref.name);
                 if (cell != null) {
                     remember(e, cell);
@@ -199,7 +200,7 @@ final class Committer {
     }
 
     private static <T> void remember(Entry.Dist<T> e, Versioned cell) {
-        e.ref.remember(new DistRef.Decoded<>(cell, e.written, e.value));
+        e.ref.remember(new DistRef.Decoded<>(cell, e.writtenRecord, e.value));
     }
 
     /** The other refs this commit writes, so that readers can check they see all of it. */

@@ -49,7 +49,7 @@ abstract class Entry<T> {
         /** How many history entries the new record keeps. */
         int keptHistory;
         /** The record this commit writes (set when the request is built). */
-        Record written;
+        Record writtenRecord;
 
         Dist(DistRef<T> ref) {
             this.ref = ref;

@@ -337,7 +337,7 @@ public final class LockEngine {
             if (deadline != NO_DEADLINE && !client.getZookeeperClient().isConnected()) {
                 // a timed acquire waits for a connection only until its deadline; on a live one it
                 // goes ahead whatever the time (a free lock is taken even with a tiny timeout)
-                awaitConnected(root, deadline);
+                awaitConnected(what, root, deadline);
             }
             ZooKeeper zk = ZkCalls.uninterruptibly(
                     client, "connecting", () -> client.getZookeeperClient().getZooKeeper());
@@ -373,7 +373,7 @@ public final class LockEngine {
                 case CONNECTIONLOSS, OPERATIONTIMEOUT, SESSIONEXPIRED, SESSIONMOVED -> {
                     unknown.set(true);
                     LOG.debug("{} while creating a node under {}; attempt {}", outcome.code(), root, attempt);
-                    awaitConnected(root, deadline);
+                    awaitConnected(what, root, deadline);
                     Created found = findCreated(root, attemptId);
                     if (found != null) {
                         return found;
@@ -402,7 +402,13 @@ public final class LockEngine {
         return ZkCalls.await(answer, bound, "creating " + what + " under " + root);
     }
 
+    /**
+     * Our node of attempt {@code attemptId}, if it exists in the current session. The listing
+     * follows a pipelined {@code sync}: after a reconnection to another server, a creation applied
+     * through the old one is then seen, not created a second time.
+     */
     private Created findCreated(String root, String attemptId) {
+        syncFirst(root);
         for (String name : children(root)) {
             if (LockNodes.hasAttemptId(name, attemptId)) {
                 String path = root + "/" + name;
@@ -420,7 +426,20 @@ public final class LockEngine {
         return null;
     }
 
-    private void awaitConnected(String root, long deadline) {
+    /**
+     * Sends a {@code sync} of {@code root} on the current handle and returns at once: a request
+     * sent after it on the same session is answered only once the server has caught up with the
+     * leader. Best effort: if it cannot be sent, the listing that follows fails or reads as before.
+     */
+    private void syncFirst(String root) {
+        try {
+            client.getZookeeperClient().getZooKeeper().sync(root, (rc, path, ctx) -> {}, null);
+        } catch (Exception e) {
+            LOG.debug("could not sync {} before listing it: {}", root, e.toString());
+        }
+    }
+
+    private void awaitConnected(String what, String root, long deadline) {
         int bound = Math.max(client.getZookeeperClient().getConnectionTimeoutMs(), 1000) * 2;
         long start = System.nanoTime();
         // recomputed on each call: an interrupt makes uninterruptibly() call again
@@ -434,7 +453,8 @@ public final class LockEngine {
             if (deadline != NO_DEADLINE && TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < bound) {
                 throw new CreateTimedOut();
             }
-            throw new CoordinationException("no ZooKeeper connection within " + bound + " ms for " + root);
+            throw new CoordinationException(
+                    "no ZooKeeper connection within " + bound + " ms to create " + what + " under " + root);
         }
     }
 
@@ -513,6 +533,7 @@ public final class LockEngine {
     /** Lists {@code root} in the background and deletes the nodes of the attempts given up on. */
     private void sweep(String root, Set<Abandoned> attempts) {
         try {
+            syncFirst(root);
             client.getChildren()
                     .inBackground((c, event) -> {
                         int rc = event.getResultCode();

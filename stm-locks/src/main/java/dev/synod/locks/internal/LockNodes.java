@@ -52,6 +52,38 @@ final class LockNodes {
         return Long.parseLong(name.substring(name.length() - SEQUENCE_DIGITS));
     }
 
+    /**
+     * The condition waiters among {@code children}, oldest first: {@code waiter~<attempt>~<seq>},
+     * and {@code _c_<uuid>-waiter-<seq>} as clients of Synod 0.1 before 2026-12-02 named them (so
+     * that their waiters still get signals during a rolling upgrade). Other nodes are not waiters.
+     */
+    static List<String> sortedWaiters(List<String> children) {
+        List<String> waiters = new ArrayList<>(children.size());
+        for (String child : children) {
+            if ((isLockNode(child) && child.startsWith(WAITER + SEP)) || isOldWaiter(child)) {
+                waiters.add(child);
+            }
+        }
+        waiters.sort(Comparator.comparingLong(LockNodes::sequence));
+        return waiters;
+    }
+
+    private static boolean isOldWaiter(String name) {
+        // "_c_" + 36-character UUID + "-waiter-" + 10 digits
+        if (name.length() != 3 + 36 + 8 + SEQUENCE_DIGITS
+                || !name.startsWith("_c_")
+                || !name.startsWith("-waiter-", 3 + 36)) {
+            return false;
+        }
+        for (int i = name.length() - SEQUENCE_DIGITS; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The lock nodes among {@code children}, in queue (sequence) order. */
     static List<String> sortedLockNodes(List<String> children) {
         List<String> nodes = new ArrayList<>(children.size());

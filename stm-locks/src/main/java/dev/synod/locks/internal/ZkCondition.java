@@ -101,7 +101,7 @@ final class ZkCondition implements java.util.concurrent.locks.Condition {
         try {
             holds = core.releaseFully();
         } catch (RuntimeException e) {
-            deleteWaiter(waiter);
+            abandon(waiter, e);
             throw e;
         }
         boolean signalled = false;
@@ -146,7 +146,7 @@ final class ZkCondition implements java.util.concurrent.locks.Condition {
                 }
             }
         } catch (RuntimeException e) {
-            deleteWaiter(waiter);
+            abandon(waiter, e); // (a failed cancelling delete lands here too)
             throw e;
         } finally {
             core.reacquire(holds);
@@ -158,6 +158,19 @@ final class ZkCondition implements java.util.concurrent.locks.Condition {
             Thread.currentThread().interrupt();
         }
         return signalled;
+    }
+
+    /**
+     * Deletes the node of a wait that ends with {@code failure}; if that fails too (no connection),
+     * deletes it in the background, guaranteed: a waiter left behind would take a signal.
+     */
+    private void abandon(String waiter, RuntimeException failure) {
+        try {
+            deleteWaiter(waiter);
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+            ZkCalls.deleteInBackground(client, waiter);
+        }
     }
 
     /** Deletes a waiter node; true if this call deleted it, false if it was already gone. */
@@ -180,6 +193,6 @@ final class ZkCondition implements java.util.concurrent.locks.Condition {
                 return List.<String>of();
             }
         });
-        return LockNodes.sortedLockNodes(children); // in queue order; foreign nodes are not waiters
+        return LockNodes.sortedWaiters(children);
     }
 }
