@@ -64,6 +64,11 @@ public interface Atom<T> extends Identity<T> {
      * Deletes the atom (and, for an external store, its stored versions). Other clients then get
      * {@link NoSuchRefException}. Must not be called inside a transaction ({@link
      * IllegalStateException}).
+     *
+     * <p>For a {@code VersionedStateContainer}, the versions deleted are those the atom's last
+     * state points at and the unreferenced ones staged a minute or more before (as for {@link
+     * Ref#destroy()}): an atom of the same name created again meanwhile keeps its value. For a
+     * plain {@code StateContainer}, the container is destroyed after the cell.
      */
     void destroy();
 }

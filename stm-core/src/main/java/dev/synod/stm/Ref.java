@@ -46,6 +46,12 @@ public interface Ref<T> extends Identity<T> {
     /**
      * Deletes the ref from the coordinator (and its external versions, if any). Other clients
      * then get {@link NoSuchRefException}. Must not be called inside a transaction.
+     *
+     * <p>For a ref kept in a {@code VersionedStateContainer}, the versions deleted are those its
+     * last state points at and the unreferenced ones staged a minute or more before; never the
+     * whole container, so that a ref of the same name created again meanwhile (by another client,
+     * say) keeps its new versions. A version left by a writer that crashed within that minute
+     * stays in the store.
      */
     void destroy();
 }

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.synod.stm.fixtures.MapVersionedContainer;
+import dev.synod.stm.internal.InMemoryCoordinator;
+import dev.synod.stm.spi.VersionedStateContainer;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -64,6 +69,79 @@ class ContainerErrorsTest {
             stm.run(txn -> r.alter(x -> x + 1));
             r.destroy();
             assertThat(refStore.versions()).isEmpty();
+        }
+    }
+
+    @Test
+    void destroyingLeavesTheVersionsOfARefOfTheSameNameCreatedAgainMeanwhile() {
+        InMemoryCoordinator shared = new InMemoryCoordinator();
+        MapVersionedContainer<Long> store = new MapVersionedContainer<>(); // both clients configured alike
+        try (Stm a = Stm.create(shared, TxnOptions.defaults());
+                Stm b = Stm.create(shared, TxnOptions.defaults());
+                Stm c = Stm.create(shared, TxnOptions.defaults())) { // c reads what is stored, not a memory
+            AtomicReference<Runnable> onCleanup = new AtomicReference<>();
+            // runs once, at the first deletion: the instant after a's cell is gone
+            Runnable hook = () -> {
+                Runnable r = onCleanup.getAndSet(null);
+                if (r != null) {
+                    r.run();
+                }
+            };
+            VersionedStateContainer<Long> hooked = new Forwarding<>(store, hook);
+
+            Ref<Long> r = a.ref("r", hooked, 1L);
+            a.run(txn -> r.alter(x -> x + 1));
+            AtomicReference<Ref<Long>> again = new AtomicReference<>();
+            onCleanup.set(() -> again.set(b.ref("r", store, 100L)));
+            r.destroy();
+            assertThat(again.get()).as("created again during the destroy").isNotNull();
+            assertThat(again.get().get()).isEqualTo(100L);
+            assertThat(c.ref("r", store, -1L).get()).as("read from the store").isEqualTo(100L);
+
+            Atom<Long> x = a.atom("x", hooked, 1L);
+            x.swap(v -> v + 1);
+            AtomicReference<Atom<Long>> atomAgain = new AtomicReference<>();
+            onCleanup.set(() -> atomAgain.set(b.atom("x", store, 200L)));
+            x.destroy();
+            assertThat(atomAgain.get()).as("created again during the destroy").isNotNull();
+            assertThat(atomAgain.get().get()).isEqualTo(200L);
+            assertThat(c.atom("x", store, -1L).get()).as("read from the store").isEqualTo(200L);
+        }
+    }
+
+    /** A container that runs {@code beforeCleanup} before it deletes anything. */
+    private record Forwarding<T>(VersionedStateContainer<T> to, Runnable beforeCleanup)
+            implements VersionedStateContainer<T> {
+        @Override
+        public void init() {
+            to.init();
+        }
+
+        @Override
+        public void destroy() {
+            beforeCleanup.run();
+            to.destroy();
+        }
+
+        @Override
+        public Optional<T> getAt(String version) {
+            return to.getAt(version);
+        }
+
+        @Override
+        public void setAt(T value, String version) {
+            to.setAt(value, version);
+        }
+
+        @Override
+        public void deleteAt(String version) {
+            beforeCleanup.run();
+            to.deleteAt(version);
+        }
+
+        @Override
+        public Collection<String> versions() {
+            return to.versions();
         }
     }
 

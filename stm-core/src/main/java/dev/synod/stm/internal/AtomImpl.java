@@ -369,9 +369,10 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
 
     @Override
     public void destroy() {
-        engine.destroy(this);
         if (container != null) {
-            container.destroy(); // its versions are unreachable without the cell
+            engine.destroyVersioned(this, container);
+        } else {
+            engine.destroy(this);
         }
     }
 }

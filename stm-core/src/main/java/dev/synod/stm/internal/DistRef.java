@@ -127,9 +127,10 @@ final class DistRef<T> extends RefBase<T> {
 
     @Override
     public void destroy() {
-        engine.destroy(this);
         if (container != null) {
-            container.destroy();
+            engine.destroyVersioned(this, container);
+        } else {
+            engine.destroy(this);
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.synod.stm.Codec;
 import dev.synod.stm.CorruptRecordException;
 import dev.synod.stm.Identity;
 import dev.synod.stm.LocalRef;
+import dev.synod.stm.NoSuchRefException;
 import dev.synod.stm.Ref;
 import dev.synod.stm.RetryLimitExceededException;
 import dev.synod.stm.StateStoreException;
@@ -271,6 +272,63 @@ public final class Engine implements Stm {
         }
         coordinator.delete(identity.name);
         identities.remove(identity.name, identity);
+    }
+
+    /**
+     * How long ago a version must have been staged for {@link #destroyVersioned} to take it for an
+     * orphan: versions staged since may belong to a ref of the same name created again meanwhile,
+     * by a client whose clock may run somewhat behind.
+     */
+    static final Duration DESTROY_ORPHAN_AGE = Duration.ofMinutes(1);
+
+    /**
+     * Destroys an identity kept in an external container: deletes its cell, then exactly the
+     * versions its last record pointed at, and the versions no record points at that were staged
+     * {@link #DESTROY_ORPHAN_AGE} or more before. Never the whole container: a ref of the same name
+     * created again right after the cell went (by another client, say) keeps its new versions.
+     * A writer whose commit was in flight fails it and deletes its own staged version.
+     */
+    void destroyVersioned(IdentityBase<?> identity, VersionedStateContainer<?> container) {
+        ensureOpen();
+        if (CURRENT.get() != null) {
+            throw new IllegalStateException("cannot destroy '" + identity.name + "' inside a transaction");
+        }
+        String name = identity.name;
+        long cutoff = System.currentTimeMillis() - DESTROY_ORPHAN_AGE.toMillis();
+        Set<String> referenced = new HashSet<>();
+        Versioned last;
+        try {
+            last = coordinator.fetch(List.of(name)).get(0);
+        } catch (NoSuchRefException e) {
+            last = null; // gone already: only orphans are left to remove
+        }
+        if (last != null) {
+            Record record = Record.decode(where(name), last.data());
+            referenced.add(External.key(record.value()));
+            for (Record.Entry h : record.history()) {
+                if (h.value().length > 0) {
+                    referenced.add(External.key(h.value()));
+                }
+            }
+        }
+        destroy(identity);
+        for (String key : referenced) {
+            External.deleteQuietly(container, name, key);
+        }
+        try {
+            for (String key : List.copyOf(container.versions())) {
+                OptionalLong stagedAt = VersionKeys.stagedAt(key);
+                if (!referenced.contains(key) && stagedAt.isPresent() && stagedAt.getAsLong() <= cutoff) {
+                    External.deleteQuietly(container, name, key);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "could not list the versions of destroyed '{}' in {} to remove orphans",
+                    name,
+                    container.describe(),
+                    e);
+        }
     }
 
     @Override
