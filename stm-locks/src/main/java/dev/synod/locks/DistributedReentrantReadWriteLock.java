@@ -62,7 +62,12 @@ public final class DistributedReentrantReadWriteLock implements ReadWriteLock {
             }
         });
         read[0] = new LockCore(
-                engine, LockDriver.shared(() -> write[0].isHeldByCurrentThread()), "read lock", false, () -> {});
+                engine,
+                LockDriver.shared(
+                        () -> write[0].isHeldByCurrentThread(), session -> write[0].isHeldByCurrentThreadOn(session)),
+                "read lock",
+                false,
+                () -> {});
         this.writeLock = write[0];
         this.readLock = read[0];
     }

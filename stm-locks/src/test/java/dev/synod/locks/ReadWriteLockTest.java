@@ -125,6 +125,43 @@ class ReadWriteLockTest extends ZkTestSupport {
     }
 
     @Test
+    void aWriterQueuedBeforeADowngradeWaitsForTheDowngradedReadLock() throws Exception {
+        String name = uniqueName("rw-downgrade");
+        CuratorFramework first = newClient();
+        DistributedReentrantReadWriteLock downgrading = new DistributedReentrantReadWriteLock(first, name);
+        DistributedReentrantReadWriteLock other = new DistributedReentrantReadWriteLock(newClient(), name);
+        downgrading.writeLock().lock();
+        CountDownLatch otherHolds = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            other.writeLock().lock();
+            try {
+                otherHolds.countDown();
+                release.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                other.writeLock().unlock();
+            }
+        });
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (lockNodes(first, name).size() < 2 && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
+        assertThat(lockNodes(first, name)).hasSize(2); // the other writer queues behind our write node
+        downgrading.readLock().lock(); // its node comes after the other writer's
+        downgrading.writeLock().unlock();
+        assertThat(otherHolds.await(1, TimeUnit.SECONDS))
+                .as("the other writer must not hold while the downgraded read lock is held")
+                .isFalse();
+        downgrading.readLock().unlock();
+        assertThat(otherHolds.await(10, TimeUnit.SECONDS)).isTrue();
+        release.countDown();
+        writer.get(10, TimeUnit.SECONDS);
+        assertThat(lockNodes(first, name)).isEmpty();
+    }
+
+    @Test
     void downgradeWorksAndUpgradeIsRefused() throws Exception {
         String name = uniqueName("downgrade");
         CuratorFramework client = newClient();

@@ -159,6 +159,15 @@ public final class LockCore implements DistributedLock {
         return hold != null && !hold.lost;
     }
 
+    /**
+     * Whether the current thread holds the lock through a node of session {@code sessionId} whose
+     * session is still alive (not merely not yet reported lost).
+     */
+    public boolean isHeldByCurrentThreadOn(long sessionId) {
+        Hold hold = holds.get(Thread.currentThread());
+        return hold != null && !hold.lost && hold.node.sessionId() == sessionId && LockEngine.isSessionAlive(hold.node);
+    }
+
     /** Whether the current thread has a hold whose lock was lost and not yet balanced by unlock(). */
     public boolean hasLostHold() {
         Hold hold = holds.get(Thread.currentThread());

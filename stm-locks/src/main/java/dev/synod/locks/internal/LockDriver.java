@@ -3,22 +3,29 @@ package dev.synod.locks.internal;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongPredicate;
 
 /**
  * The strategy seam of the lock engine: which kind of node an acquirer creates, and whether the
  * node at a given place in the queue is granted or must wait. The mutex and the write lock are
- * {@link #exclusive()}; the read lock is {@link #shared(BooleanSupplier)}.
+ * {@link #exclusive()}; the read lock is {@link #shared(BooleanSupplier, LongPredicate)}.
  */
 public interface LockDriver {
 
-    /** Tag of the nodes this driver creates ({@code "w"} or {@code "r"}). */
+    /**
+     * Tag of the node the calling thread creates: {@code "w"}, {@code "r"}, or {@code "d"} for a
+     * read lock taken by the thread that holds the write lock (a downgrade).
+     */
     String tag();
 
     /**
-     * Whether the calling thread is granted the lock without looking at the queue (a read lock
-     * taken by the thread that holds the write lock: a downgrade).
+     * Whether a downgrade node created on session {@code sessionId} may hold: the calling thread
+     * still holds the exclusive side through a live hold of that same session. If not (that hold's
+     * session expired meanwhile), the engine queues a plain shared node instead.
      */
-    boolean grantsWithoutWaiting();
+    default boolean downgradeHolds(long sessionId) {
+        return false;
+    }
 
     /**
      * Decides for the node at {@code ourIndex} in the queue sorted by sequence number.
@@ -27,17 +34,23 @@ public interface LockDriver {
      */
     String blocker(List<String> sortedNodes, int ourIndex);
 
-    /** One holder at a time: a node holds the lock when it is first in the queue. */
+    /**
+     * One holder at a time: a node holds the lock when it is first in the queue and no downgrade
+     * node stands anywhere in it (a reader that took over from a writer holds wherever it stands).
+     */
     static LockDriver exclusive() {
         return Exclusive.INSTANCE;
     }
 
     /**
-     * Many holders: a node holds the lock when no exclusive node precedes it, or at once when
-     * {@code holdsExclusive} says the calling thread already holds the exclusive side.
+     * Many holders: a node holds the lock when no exclusive node precedes it, or at once, as a
+     * downgrade node, when {@code holdsExclusive} says the calling thread already holds the
+     * exclusive side ({@code holdsExclusiveOn}: through a live hold of the given session).
      */
-    static LockDriver shared(BooleanSupplier holdsExclusive) {
-        return new Shared(Objects.requireNonNull(holdsExclusive, "holdsExclusive"));
+    static LockDriver shared(BooleanSupplier holdsExclusive, LongPredicate holdsExclusiveOn) {
+        return new Shared(
+                Objects.requireNonNull(holdsExclusive, "holdsExclusive"),
+                Objects.requireNonNull(holdsExclusiveOn, "holdsExclusiveOn"));
     }
 
     /** Exclusive (mutex or write) driver. */
@@ -50,30 +63,36 @@ public interface LockDriver {
         }
 
         @Override
-        public boolean grantsWithoutWaiting() {
-            return false;
-        }
-
-        @Override
         public String blocker(List<String> sortedNodes, int ourIndex) {
-            return ourIndex == 0 ? null : sortedNodes.get(ourIndex - 1);
+            if (ourIndex > 0) {
+                return sortedNodes.get(ourIndex - 1);
+            }
+            for (String node : sortedNodes) {
+                if (LockNodes.isDowngrade(node)) {
+                    return node; // a reader that took over from the previous writer still holds
+                }
+            }
+            return null;
         }
     }
 
     /** Shared (read) driver. */
-    record Shared(BooleanSupplier holdsExclusive) implements LockDriver {
+    record Shared(BooleanSupplier holdsExclusive, LongPredicate holdsExclusiveOn) implements LockDriver {
         @Override
         public String tag() {
-            return LockNodes.SHARED;
+            return holdsExclusive.getAsBoolean() ? LockNodes.DOWNGRADE : LockNodes.SHARED;
         }
 
         @Override
-        public boolean grantsWithoutWaiting() {
-            return holdsExclusive.getAsBoolean();
+        public boolean downgradeHolds(long sessionId) {
+            return holdsExclusiveOn.test(sessionId);
         }
 
         @Override
         public String blocker(List<String> sortedNodes, int ourIndex) {
+            if (LockNodes.isDowngrade(sortedNodes.get(ourIndex))) {
+                return null; // taken by the writer itself, which checked its hold (downgradeHolds)
+            }
             for (int i = ourIndex - 1; i >= 0; i--) {
                 if (LockNodes.isExclusive(sortedNodes.get(i))) {
                     return sortedNodes.get(i);

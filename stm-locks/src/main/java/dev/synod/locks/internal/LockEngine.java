@@ -118,15 +118,17 @@ public final class LockEngine {
         try {
             long epoch = lossEpoch.get();
             ours = create(driver.tag(), createDeadline);
+            ours = confirmDowngrade(driver, ours, createDeadline);
             boolean mayShortcut = true;
             while (true) {
-                if (!(mayShortcut && (ours.alone() || driver.grantsWithoutWaiting()))) {
+                if (!(mayShortcut && (ours.alone() || LockNodes.isDowngrade(ours.name())))) {
                     List<String> queue = sortedLockNodes();
                     int index = queue.indexOf(ours.name());
                     if (index < 0) { // our session was lost while we waited: queue again
                         epoch = lossEpoch.get();
                         ours = null; // gone from the queue: nothing to delete
                         ours = create(driver.tag(), createDeadline);
+                        ours = confirmDowngrade(driver, ours, createDeadline);
                         mayShortcut = true;
                         continue;
                     }
@@ -152,6 +154,7 @@ public final class LockEngine {
                     ZkCalls.deleteInBackground(client, ours.path()); // not ours any more; never wait for it
                     ours = null;
                     ours = create(driver.tag(), createDeadline);
+                    ours = confirmDowngrade(driver, ours, createDeadline);
                     mayShortcut = true;
                     continue;
                 }
@@ -174,6 +177,21 @@ public final class LockEngine {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * A downgrade node (a read lock taken by the thread that holds the write lock) holds wherever
+     * it stands, so it may stay only if that write hold is alive on the very session the node was
+     * created on. If the write hold's session expired meanwhile (Curator may report the loss only
+     * later), the node is replaced by a plain shared node that queues like any reader.
+     */
+    private Created confirmDowngrade(LockDriver driver, Created ours, long deadline) {
+        if (!LockNodes.isDowngrade(ours.name()) || driver.downgradeHolds(ours.sessionId())) {
+            return ours;
+        }
+        LOG.debug("write hold behind downgrade node {} is not on its session; queueing as a reader", ours.path());
+        deleteNode(ours.path());
+        return create(LockNodes.SHARED, deadline);
     }
 
     /** Deletes a held node and gives back its unit of interest. Never interrupted; idempotent. */

@@ -12,6 +12,11 @@ import java.util.List;
 final class LockNodes {
     static final String EXCLUSIVE = "w";
     static final String SHARED = "r";
+    /**
+     * A shared node taken by the thread that holds the exclusive side (a downgrade): it holds
+     * wherever it stands in the queue, so an exclusive node waits for it even when first.
+     */
+    static final String DOWNGRADE = "d";
     /** The tag of a condition waiter (under a condition root, never in a lock queue). */
     static final String WAITER = "waiter";
 
@@ -42,6 +47,10 @@ final class LockNodes {
 
     static boolean isExclusive(String name) {
         return name.startsWith(EXCLUSIVE + SEP);
+    }
+
+    static boolean isDowngrade(String name) {
+        return name.startsWith(DOWNGRADE + SEP);
     }
 
     static boolean hasAttemptId(String name, String attemptId) {

@@ -26,10 +26,13 @@ public final class LockQueue {
 
     /**
      * Whether the node at {@code index} of the sorted queue holds the lock: an exclusive node when it
-     * is first, a shared node when no exclusive node precedes it.
+     * is first and no downgrade node is queued, a shared node when no exclusive node precedes it, a
+     * downgrade node (a read lock its writer took) always.
      */
     public static boolean holds(List<String> sorted, int index) {
-        LockDriver driver = isExclusive(sorted.get(index)) ? LockDriver.exclusive() : LockDriver.shared(() -> false);
+        LockDriver driver = isExclusive(sorted.get(index))
+                ? LockDriver.exclusive()
+                : LockDriver.shared(() -> false, session -> false);
         return driver.blocker(sorted, index) == null;
     }
 }
