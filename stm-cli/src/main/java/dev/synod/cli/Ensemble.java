@@ -1,5 +1,6 @@
 package dev.synod.cli;
 
+import dev.synod.stm.CommitOutcomeUnknownException;
 import dev.synod.stm.CoordinationException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +45,7 @@ final class Ensemble {
      * @throws Failure with {@link Failure#CANNOT_CONNECT} naming the connect string and the timeout
      */
     CuratorFramework open() {
+        checkConnectString(connect);
         CuratorFramework client;
         try {
             client = CuratorFrameworkFactory.builder()
@@ -69,6 +71,31 @@ final class Ensemble {
         return client;
     }
 
+    /**
+     * Checks {@code host:port[,host:port...][/chroot]} before connecting: ZooKeeper's client only
+     * logs a malformed address and keeps trying, which would look like a server that is down.
+     *
+     * @throws Failure with {@link Failure#USAGE} naming the bad part
+     */
+    static void checkConnectString(String connect) {
+        String hosts = connect.indexOf('/') >= 0 ? connect.substring(0, connect.indexOf('/')) : connect;
+        if (hosts.isBlank()) {
+            throw new Failure(Failure.USAGE, "bad connect string '" + connect + "': no host:port");
+        }
+        for (String entry : hosts.split(",", -1)) {
+            String e = entry.trim();
+            int colon = e.lastIndexOf(':');
+            String host = colon < 0 ? e : e.substring(0, colon);
+            String port = colon < 0 ? "2181" : e.substring(colon + 1);
+            boolean portOk = port.matches("\\d{1,5}") && Integer.parseInt(port) >= 1 && Integer.parseInt(port) <= 65535;
+            if (host.isEmpty() || !portOk) {
+                throw new Failure(
+                        Failure.USAGE,
+                        "bad connect string '" + connect + "': '" + e + "' is not host:port (port 1-65535)");
+            }
+        }
+    }
+
     Failure cannotConnect(Throwable cause) {
         return new Failure(
                 Failure.CANNOT_CONNECT,
@@ -84,6 +111,13 @@ final class Ensemble {
     RuntimeException translate(Exception e) {
         if (e instanceof Failure f) {
             return f;
+        }
+        if (e instanceof CommitOutcomeUnknownException unknown) {
+            // the change may have applied: running the command again could apply it twice
+            return new Failure(
+                    Failure.OUTCOME_UNKNOWN,
+                    unknown.getMessage() + "; check the value (synod get NAME) before running this again",
+                    e);
         }
         if (e instanceof KeeperException.ConnectionLossException
                 || e instanceof KeeperException.SessionExpiredException

@@ -19,6 +19,11 @@ final class Failure extends RuntimeException {
     static final int BAD_NAME = 5;
     /** Stored bytes that are not a Synod record, or a value that is not valid JSON. */
     static final int CORRUPT = 6;
+    /**
+     * The connection was lost while a change was being committed, and whether it applied could not
+     * be found out: check the value before running the command again.
+     */
+    static final int OUTCOME_UNKNOWN = 7;
 
     private final int exitCode;
 

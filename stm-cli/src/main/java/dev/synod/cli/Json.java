@@ -1,8 +1,10 @@
 package dev.synod.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.synod.stm.spi.RecordView;
@@ -11,7 +13,14 @@ import java.util.Base64;
 
 /** JSON for values and for {@code --json} output. */
 final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Strict: a second value after the first is an error (not silently dropped), and decimals are
+     * read exactly ({@code BigDecimal}), never rounded through a {@code double}.
+     */
+    static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
 
     private Json() {}
 
@@ -22,13 +31,18 @@ final class Json {
     /**
      * Parses a value given on the command line.
      *
-     * @throws Failure with {@link Failure#USAGE} if it is not JSON
+     * @throws Failure with {@link Failure#USAGE} if it is not one JSON value, or is {@code null}
      */
     static JsonNode parseArgument(String what, String text) {
         try {
             JsonNode node = MAPPER.readTree(text);
             if (node == null || node.isMissingNode()) {
                 throw new Failure(Failure.USAGE, what + " must be a JSON value but was empty");
+            }
+            if (node.isNull()) {
+                throw new Failure(
+                        Failure.USAGE,
+                        what + " must not be null: Synod values are never null (use [] or {} for \"nothing\")");
             }
             return node;
         } catch (JsonProcessingException e) {

@@ -43,7 +43,7 @@ import picocli.CommandLine.ScopeType;
         footer = {
             "",
             "Exit codes: 0 ok, 1 check failed, 2 usage error, 3 cannot connect, 4 unknown ref,"
-                    + " 5 bad name, 6 corrupt data."
+                    + " 5 bad name, 6 corrupt data, 7 outcome of a change unknown."
         })
 public final class Synod implements Runnable {
     @CommandLine.Spec

@@ -10,6 +10,8 @@ import picocli.CommandLine.TypeConversionException;
 /** Parses durations written as {@code 500ms}, {@code 5s}, {@code 2m} or a plain number of seconds. */
 final class Timeouts implements ITypeConverter<Duration> {
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)?");
+    /** Longer waits would overflow ZooKeeper's and Curator's int milliseconds. */
+    private static final Duration MAX = Duration.ofHours(24);
 
     @Override
     public Duration convert(String value) {
@@ -28,6 +30,9 @@ final class Timeouts implements ITypeConverter<Duration> {
                 };
         if (d.isZero()) {
             throw new TypeConversionException("a duration must be positive but was '" + value + "'");
+        }
+        if (d.compareTo(MAX) > 0) {
+            throw new TypeConversionException("a duration must be at most 24 hours but was '" + value + "'");
         }
         return d;
     }

@@ -15,10 +15,6 @@ import org.junit.jupiter.api.Test;
 class AtomCommandsTest extends CliTestSupport {
     private static final String NL = System.lineSeparator();
 
-    private ZooKeeperStm stm() {
-        return closeLater(ZooKeeperStm.connect(connect()));
-    }
-
     @Test
     void swapAddsToANumberAndResetSetsAnyValue() {
         String name = unique("counter");

@@ -1,5 +1,6 @@
 package dev.synod.cli;
 
+import dev.synod.zookeeper.ZooKeeperStm;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -88,5 +89,10 @@ abstract class CliTestSupport {
 
     static String unique(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** A Synod client on the test server, closed after the test. */
+    protected ZooKeeperStm stm() {
+        return closeLater(ZooKeeperStm.connect(connect()));
     }
 }

@@ -2,6 +2,9 @@ package dev.synod.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.synod.stm.Atom;
+import dev.synod.stm.Codec;
+import dev.synod.stm.CommitOutcomeUnknownException;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -82,6 +85,55 @@ class ErrorsAndExitCodesTest extends CliTestSupport {
         assertThat(synod("frobnicate").code()).isEqualTo(2);
         assertThat(synod("ls", "--timeout", "soon").code()).isEqualTo(2);
         assertThat(synodHere("reset", "x", "not json").err()).contains("VALUE must be a JSON value");
+    }
+
+    @Test
+    void aValueThatIsNotExactlyOneJsonValueChangesNothing() {
+        String name = unique("strict");
+        Atom<Long> counter = stm().atom(name, Codec.json(Long.class), 5L);
+        Result twoValues = synodHere("reset", name, "1 2");
+        assertThat(twoValues.code()).isEqualTo(2);
+        assertThat(twoValues.err()).contains("VALUE must be a JSON value").hasLineCount(1);
+        assertThat(synodHere("reset", name, "{\"a\":1} {\"b\":2}").code()).isEqualTo(2);
+        Result nul = synodHere("reset", name, "null");
+        assertThat(nul.code()).isEqualTo(2);
+        assertThat(nul.err()).contains("must not be null");
+        assertThat(counter.get()).isEqualTo(5L);
+        assertThat(synodHere("get", name).out()).contains("5");
+    }
+
+    @Test
+    void decimalsAreKeptExactly() {
+        String name = unique("exact");
+        stm().atom(name, Codec.json(java.math.BigDecimal.class), java.math.BigDecimal.ONE);
+        Result r = synodHere("reset", name, "12345678901234567.5", "--json");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("\"new\":12345678901234567.5");
+    }
+
+    @Test
+    void aMalformedConnectStringIsAUsageErrorAtOnce() {
+        long start = System.nanoTime();
+        Result r = synod("ls", "--connect", "127.0.0.1:218x", "--timeout", "5s");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err())
+                .startsWith("synod: bad connect string '127.0.0.1:218x'")
+                .hasLineCount(1);
+        assertThat((System.nanoTime() - start) / 1_000_000)
+                .as("no wait for a connection")
+                .isLessThan(4_000);
+        assertThat(synod("ls", "--connect", "127.0.0.1:99999").code()).isEqualTo(2);
+        assertThat(synod("ls", "--connect", ":2181").code()).isEqualTo(2);
+        assertThat(synod("ls", "--timeout", "3000000").code()).as("over 24 h").isEqualTo(2);
+    }
+
+    @Test
+    void aCommitWhoseOutcomeIsUnknownIsExitCode7AndSaysToCheckFirst() {
+        RuntimeException e = new Ensemble().translate(new CommitOutcomeUnknownException("connection lost"));
+        assertThat(e).isInstanceOf(Failure.class);
+        assertThat(((Failure) e).exitCode()).isEqualTo(7);
+        assertThat(e.getMessage()).startsWith("connection lost").contains("check the value");
+        assertThat(synod("help").out()).contains("7 outcome of a change unknown");
     }
 
     @Test
