@@ -112,11 +112,20 @@ final class BenchCommand implements Callable<Integer> {
             PrintStream log = new PrintStream(new WriterOutputStream(stderr), true, StandardCharsets.UTF_8);
             List<SynodBenchmark.Row> rows = SynodBenchmark.run(
                     where, Duration.ofSeconds(warmup), Duration.ofSeconds(seconds), rounds, only, threads, log);
+            if (rows.isEmpty()) {
+                throw new Failure(Failure.USAGE, "--only '" + only + "' matches no scenario (see: synod bench --help)");
+            }
             String table = SynodBenchmark.markdown(
                     rows, where, server != null, Duration.ofSeconds(warmup), Duration.ofSeconds(seconds), rounds);
             stdout.println(table);
             if (cpu) {
                 stdout.println(SynodBenchmark.cpuMarkdown(rows));
+            }
+            if (only != null && !spec.commandLine().getParseResult().hasMatchedOption("--out")) {
+                // a partial run does not replace the chart of a full one unless asked to
+                stdout.println("chart not written for a run with --only (pass --out FILE to write one)");
+                stdout.flush();
+                return 0;
             }
             String title = "Synod vs raw ZooKeeper and Curator (" + LocalDate.now() + ", "
                     + Runtime.getRuntime().availableProcessors() + " cores, "

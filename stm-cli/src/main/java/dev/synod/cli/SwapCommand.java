@@ -55,6 +55,10 @@ final class SwapCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String canonical = Cells.validName(name);
+        if (change.add != null && (change.add.precision() > MAX_DIGITS || Math.abs(change.add.scale()) > MAX_DIGITS)) {
+            throw new Failure(
+                    Failure.USAGE, "--add needs a number of at most " + MAX_DIGITS + " digits but was " + change.add);
+        }
         JsonNode appended = change.append == null ? null : Json.parseArgument("--append", change.append);
         JsonNode merged = change.merge == null ? null : Json.parseArgument("--merge", change.merge);
         if (merged != null && !merged.isObject()) {
@@ -83,15 +87,28 @@ final class SwapCommand implements Callable<Integer> {
         if (!v.isNumber()) {
             throw mismatch(name, v, "a number", "--add");
         }
-        if (v.isIntegralNumber() && n.stripTrailingZeros().scale() <= 0) {
-            BigInteger sum = v.bigIntegerValue().add(n.toBigIntegerExact());
-            if (sum.bitLength() < 64) {
-                return LongNode.valueOf(sum.longValue());
+        if (v.isIntegralNumber()) {
+            // an integer stays an integer that fits a long: typed clients (Long, long) must still read it
+            if (n.stripTrailingZeros().scale() > 0) {
+                throw new Failure(
+                        Failure.USAGE,
+                        "--add " + n.toPlainString() + " would turn atom '" + name + "' (an integer, " + Json.compact(v)
+                                + ") into a decimal; add a whole number");
             }
-            return com.fasterxml.jackson.databind.node.BigIntegerNode.valueOf(sum);
+            BigInteger sum = v.bigIntegerValue().add(n.toBigIntegerExact());
+            if (sum.bitLength() >= 64) {
+                throw new Failure(
+                        Failure.USAGE,
+                        "--add " + n.toPlainString() + " would take atom '" + name + "' (" + Json.compact(v)
+                                + ") past the range of a 64-bit integer");
+            }
+            return LongNode.valueOf(sum.longValue());
         }
         return DecimalNode.valueOf(v.decimalValue().add(n));
     }
+
+    /** Most digits (and largest exponent) accepted for {@code --add}: beyond, arithmetic blows up. */
+    private static final int MAX_DIGITS = 100;
 
     private static Failure mismatch(String name, JsonNode v, String expected, String option) {
         return new Failure(

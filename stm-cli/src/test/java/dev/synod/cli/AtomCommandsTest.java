@@ -52,6 +52,23 @@ class AtomCommandsTest extends CliTestSupport {
     }
 
     @Test
+    void addKeepsAnIntegerAtomAnIntegerThatFitsALong() {
+        String name = unique("typed");
+        Atom<Long> counter = stm().atom(name, Codec.json(Long.class), Long.MAX_VALUE - 1);
+        Result decimal = synodHere("swap", name, "--add", "0.5");
+        assertThat(decimal.code()).isEqualTo(2);
+        assertThat(decimal.err()).contains("into a decimal");
+        Result overflow = synodHere("swap", name, "--add", "2");
+        assertThat(overflow.code()).isEqualTo(2);
+        assertThat(overflow.err()).contains("past the range of a 64-bit integer");
+        assertThat(synodHere("swap", name, "--add", "1e999999999").code()).isEqualTo(2);
+        assertThat(synodHere("swap", name, "--add", "1.0").code())
+                .as("a whole number")
+                .isZero();
+        assertThat(awaitValue(counter, Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
     void swapAndResetRefuseRefsAndNeedOneChange() {
         String name = unique("ref");
         Ref<Long> ref = stm().ref(name, Codec.json(Long.class), 1L);

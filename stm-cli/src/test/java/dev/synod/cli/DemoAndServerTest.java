@@ -144,6 +144,38 @@ class DemoAndServerTest extends CliTestSupport {
         assertThat(svg.split("class=\"ratio\"", -1)).hasSize(5 + 1);
     }
 
+    @Test
+    void benchWithOnlyMatchingNothingIsAUsageErrorAndAPartialRunKeepsTheChart(@TempDir Path dir) {
+        Result none = synod(
+                "bench",
+                "--seconds",
+                "1",
+                "--warmup",
+                "0",
+                "--threads",
+                "1",
+                "--only",
+                "no such scenario",
+                "--connect",
+                connect());
+        assertThat(none.code()).isEqualTo(2);
+        assertThat(none.err()).contains("matches no scenario");
+        Result partial = synod(
+                "bench",
+                "--seconds",
+                "1",
+                "--warmup",
+                "0",
+                "--threads",
+                "1",
+                "--only",
+                "cached deref",
+                "--connect",
+                connect());
+        assertThat(partial.code()).as(partial.err()).isZero();
+        assertThat(partial.out()).contains("| cached deref |").contains("chart not written");
+    }
+
     private static List<String> javaCommand(String... args) {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
