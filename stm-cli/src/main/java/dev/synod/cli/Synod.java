@@ -71,7 +71,7 @@ public final class Synod implements Runnable {
     static int run(String[] args, PrintStream out, PrintStream err) {
         boolean verbose = Arrays.asList(args).contains("--verbose");
         configureLogging(verbose);
-        PrintWriter o = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+        PrintWriter o = new PrintWriter(new OutputStreamWriter(new Checked(out), StandardCharsets.UTF_8), true);
         PrintWriter e = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         CommandLine cl = new CommandLine(new Synod());
         cl.setOut(o);
@@ -94,6 +94,38 @@ public final class Synod implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /**
+     * Passes a {@link PrintStream}'s failures on: a {@code PrintStream} keeps them to itself (as
+     * when the reader of a pipe, say {@code head}, has gone), so the {@code PrintWriter} over it
+     * would never report them, and {@code watch} would go on for ever.
+     */
+    private static final class Checked extends java.io.FilterOutputStream {
+        private final PrintStream stream;
+
+        Checked(PrintStream stream) {
+            super(stream);
+            this.stream = stream;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws java.io.IOException {
+            stream.write(b, off, len);
+            check();
+        }
+
+        @Override
+        public void flush() throws java.io.IOException {
+            stream.flush();
+            check();
+        }
+
+        private void check() throws java.io.IOException {
+            if (stream.checkError()) {
+                throw new java.io.IOException("standard output is closed");
+            }
+        }
     }
 
     /** One line on stderr, and the exit code the failure stands for. */

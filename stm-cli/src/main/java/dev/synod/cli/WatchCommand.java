@@ -77,9 +77,9 @@ final class WatchCommand implements Callable<Integer> {
                             "watching %s (version %d): %s; Ctrl-C to stop%n",
                             canonical, seen.version(), Json.compact(seen.value()));
                 }
-                out.flush();
                 int changes = 0;
-                while (count == null || changes < count) {
+                // checkError flushes; it turns true once nobody reads our output any more
+                while ((count == null || changes < count) && !out.checkError()) {
                     wakeUps.take();
                     wakeUps.clear();
                     Seen now = read(cells, canonical);

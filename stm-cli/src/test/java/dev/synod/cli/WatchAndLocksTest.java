@@ -45,6 +45,31 @@ class WatchAndLocksTest extends CliTestSupport {
     }
 
     @Test
+    void watchEndsWhenNobodyReadsItsOutputAnyMore() throws Exception {
+        String name = unique("unread");
+        ZooKeeperStm stm = closeLater(ZooKeeperStm.connect(connect()));
+        Ref<Integer> ref = stm.ref(name, Codec.json(Integer.class), 1);
+        // as `synod watch NAME | head -1` once head has gone: every write to stdout fails
+        java.io.PrintStream gone = new java.io.PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws java.io.IOException {
+                throw new java.io.IOException("Broken pipe");
+            }
+        });
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        CompletableFuture<Integer> watch = CompletableFuture.supplyAsync(
+                () -> Synod.run(
+                        new String[] {"watch", name, "--connect", connect()}, gone, new java.io.PrintStream(err, true)),
+                pool);
+        for (int i = 2; i < 50 && !watch.isDone(); i++) {
+            int v = i;
+            stm.run(txn -> ref.set(v));
+            Thread.sleep(100);
+        }
+        assertThat(watch.get(10, TimeUnit.SECONDS)).isZero();
+    }
+
+    @Test
     void watchJsonIsOneObjectPerLineAndReportsDeletion() throws Exception {
         String name = unique("watched-json");
         ZooKeeperStm stm = closeLater(ZooKeeperStm.connect(connect()));
