@@ -46,6 +46,11 @@ final class Ensemble {
      */
     CuratorFramework open() {
         checkConnectString(connect);
+        try {
+            new dev.synod.zookeeper.internal.CellPaths(namespace); // before waiting for a connection
+        } catch (IllegalArgumentException e) {
+            throw new Failure(Failure.BAD_NAME, "bad namespace: " + e.getMessage(), e);
+        }
         CuratorFramework client;
         try {
             client = CuratorFrameworkFactory.builder()

@@ -37,6 +37,13 @@ final class LocksCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         List<LockInspector.LockState> locks;
+        if (name != null) {
+            try {
+                dev.synod.locks.internal.LockPaths.validateName(name); // before waiting for a connection
+            } catch (IllegalArgumentException e) {
+                throw new Failure(Failure.BAD_NAME, e.getMessage(), e);
+            }
+        }
         try (CuratorFramework client = ensemble.open()) {
             LockInspector inspector;
             try {

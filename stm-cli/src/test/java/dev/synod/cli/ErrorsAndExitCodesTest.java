@@ -53,6 +53,13 @@ class ErrorsAndExitCodesTest extends CliTestSupport {
         assertThat(synodHere("get", "a//b").code()).isEqualTo(5);
         assertThat(synodHere("reset", "a/../b", "1").code()).isEqualTo(5);
         assertThat(synodHere("locks", "bad name").code()).isEqualTo(5);
+        // found out before any wait for a connection: no server needed
+        assertThat(synod("locks", "bad name", "--connect", "127.0.0.1:1", "--timeout", "30s")
+                        .code())
+                .isEqualTo(5);
+        assertThat(synod("ls", "--namespace", "no-slash", "--connect", "127.0.0.1:1", "--timeout", "30s")
+                        .code())
+                .isEqualTo(5);
     }
 
     @Test
