@@ -134,8 +134,12 @@ public final class LockCore implements DistributedLock {
             throw new IllegalMonitorStateException("the current thread does not hold " + description);
         }
         if (--hold.count == 0) {
-            holds.remove(Thread.currentThread());
-            if (hold.lost) {
+            boolean lost;
+            synchronized (this) { // one step with the reconnection check's "still ours?" (below)
+                holds.remove(Thread.currentThread());
+                lost = hold.lost;
+            }
+            if (lost) {
                 engine.releaseLost(hold.node.path()); // never waits for a connection that may not come
             } else {
                 engine.release(hold.node.path());
@@ -256,7 +260,8 @@ public final class LockCore implements DistributedLock {
     private void verifyAfterReconnect() {
         boolean restored = false;
         boolean lost = false;
-        for (Hold hold : holds.values()) {
+        for (Map.Entry<Thread, Hold> entry : holds.entrySet()) {
+            Hold hold = entry.getValue();
             if (hold.lost || !hold.uncertain) {
                 continue;
             }
@@ -270,9 +275,14 @@ public final class LockCore implements DistributedLock {
             hold.uncertain = false;
             if (owned) {
                 restored = true;
-            } else {
-                hold.lost = true;
-                lost = true;
+                continue;
+            }
+            synchronized (this) {
+                // a node its owner released meanwhile is gone too: that hold was not lost
+                if (holds.get(entry.getKey()) == hold) {
+                    hold.lost = true;
+                    lost = true;
+                }
             }
         }
         if (lost) {
