@@ -74,6 +74,57 @@ class LateLossEventTest extends ZkTestSupport {
     }
 
     @Test
+    void aDowngradeOnAWriteHoldWhoseSessionExpiredQueuesLikeAnyReader() throws Exception {
+        String name = uniqueName("late-downgrade");
+        CuratorFramework client = newClient();
+        DistributedReentrantReadWriteLock rw = new DistributedReentrantReadWriteLock(client, name);
+        rw.writeLock().lock();
+        DistributedReentrantReadWriteLock other = new DistributedReentrantReadWriteLock(newClient(), name);
+        CountDownLatch otherHolds = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread writer = new Thread(() -> {
+            other.writeLock().lock();
+            try {
+                otherHolds.countDown();
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                other.writeLock().unlock();
+            }
+        });
+        writer.start();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (lockNodes(client, name).size() < 2 && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
+
+        StateGate gate = new StateGate(); // LOST arrives late, as Curator may deliver it
+        client.getConnectionStateListenable().addListener(gate);
+        long expired = client.getZookeeperClient().getZooKeeper().getSessionId();
+        expireOnServer(client);
+        assertThat(gate.held.await(15, TimeUnit.SECONDS)).isTrue();
+        awaitNewSession(client, expired);
+        assertThat(otherHolds.await(10, TimeUnit.SECONDS))
+                .as("our write node went with its session: the other writer holds")
+                .isTrue();
+        assertThat(rw.writeLock().isHeldByCurrentThread())
+                .as("the loss is not reported yet")
+                .isTrue();
+
+        // no downgrade on a write hold that is gone: a plain reader, which waits for the other writer
+        assertThat(rw.readLock().tryLock(1, TimeUnit.SECONDS)).isFalse();
+        assertThat(rw.readLock().isHeldByCurrentThread()).isFalse();
+
+        gate.open.countDown();
+        assertThat(gate.awaitLostThenReconnected(Duration.ofSeconds(15))).isTrue();
+        assertThatThrownBy(rw.writeLock()::unlock).isInstanceOf(LockLostException.class);
+        release.countDown();
+        writer.join(10_000);
+        assertThat(lockNodes(client, name)).isEmpty();
+    }
+
+    @Test
     void repeatedLossesLeaveNoNodeNoListenerAndUnlockNeverWaitsForZooKeeper() throws Exception {
         String name = uniqueName("lost-unlock");
         CuratorFramework client = newClient();
