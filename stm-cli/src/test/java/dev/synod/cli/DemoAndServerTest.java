@@ -33,6 +33,7 @@ class DemoAndServerTest extends CliTestSupport {
                 .contains("2 client processes move money between 16 accounts (total 16000) for 3 s")
                 .containsPattern("(?m)^  3 s  commits +[0-9,]+ ")
                 .contains("  invariant    total 16000, expected 16000: OK")
+                .containsPattern("audits +[1-9][0-9]* read-only transactions, 0 saw a wrong total, \\d+ failed: OK")
                 .containsPattern("atom +demo/[0-9a-f]{8}/swaps = (\\d+), sum of swaps \\1: OK")
                 .containsPattern("lock-guarded demo/[0-9a-f]{8}/guarded = (\\d+), guarded commits \\1: OK")
                 .doesNotContain("VIOLATED");
