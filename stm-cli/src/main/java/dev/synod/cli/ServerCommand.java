@@ -45,8 +45,9 @@ final class ServerCommand implements Callable<Integer> {
         if (servers != 1 && servers != 3) {
             throw new Failure(Failure.USAGE, "--servers must be 1 or 3 but was " + servers);
         }
-        if (port < 0 || port > 65535 - servers) {
-            throw new Failure(Failure.USAGE, "--port must be between 0 and " + (65535 - servers) + " but was " + port);
+        // servers listen on port, port + 1, ...: the last of them must still be a port
+        if (port < 0 || port > 65536 - servers) {
+            throw new Failure(Failure.USAGE, "--port must be between 0 and " + (65536 - servers) + " but was " + port);
         }
         PrintWriter out = spec.commandLine().getOut();
         LocalEnsemble ensemble;

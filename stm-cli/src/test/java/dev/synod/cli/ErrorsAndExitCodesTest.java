@@ -132,6 +132,9 @@ class ErrorsAndExitCodesTest extends CliTestSupport {
         assertThat(synod("ls", "--connect", "127.0.0.1:99999").code()).isEqualTo(2);
         assertThat(synod("ls", "--connect", ":2181").code()).isEqualTo(2);
         assertThat(synod("ls", "--timeout", "3000000").code()).as("over 24 h").isEqualTo(2);
+        Result port = synod("server", "--port", "65535", "--servers", "3");
+        assertThat(port.code()).isEqualTo(2);
+        assertThat(port.err()).contains("between 0 and 65533");
     }
 
     @Test
