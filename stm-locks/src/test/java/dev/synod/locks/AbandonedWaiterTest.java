@@ -47,10 +47,8 @@ class AbandonedWaiterTest extends ZkTestSupport {
 
             proxy.refuseConnections(false);
             assertThat(viaProxy.blockUntilConnected(20, TimeUnit.SECONDS)).isTrue();
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (!waiters(other, conditionRoot).isEmpty() && System.nanoTime() < until) {
-                Thread.sleep(20);
-            }
+            eventually("the waiter node deleted", () -> waiters(other, conditionRoot)
+                    .isEmpty());
             assertThat(waiters(other, conditionRoot)).isEmpty();
             assertThat(viaProxy.getZookeeperClient().getZooKeeper().getSessionId())
                     .as("the node went while its session lived: deleted, not expired")
@@ -73,10 +71,7 @@ class AbandonedWaiterTest extends ZkTestSupport {
                     otherLock.unlock();
                 }
             });
-            until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (waiters(other, conditionRoot).isEmpty() && System.nanoTime() < until) {
-                Thread.sleep(20);
-            }
+            eventually("a waiter node", () -> !waiters(other, conditionRoot).isEmpty());
             lock.lock();
             try {
                 ready.signal();
@@ -111,10 +106,7 @@ class AbandonedWaiterTest extends ZkTestSupport {
                     }
                 }
             });
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (waiters(other, conditionRoot).isEmpty() && System.nanoTime() < until) {
-                Thread.sleep(20);
-            }
+            eventually("a waiter node", () -> !waiters(other, conditionRoot).isEmpty());
             assertThat(waiters(other, conditionRoot)).hasSize(1);
             // the wait times out while ZooKeeper cannot be reached: its node cannot be deleted now
             proxy.refuseConnections(true);
@@ -126,10 +118,8 @@ class AbandonedWaiterTest extends ZkTestSupport {
                     .hasSize(1);
 
             proxy.refuseConnections(false);
-            until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (!waiters(other, conditionRoot).isEmpty() && System.nanoTime() < until) {
-                Thread.sleep(20);
-            }
+            eventually("the waiter node deleted", () -> waiters(other, conditionRoot)
+                    .isEmpty());
             assertThat(waiters(other, conditionRoot)).isEmpty();
             assertThat(viaProxy.getZookeeperClient().getZooKeeper().getSessionId())
                     .as("deleted, not expired")

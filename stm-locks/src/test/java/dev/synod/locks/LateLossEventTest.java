@@ -94,10 +94,7 @@ class LateLossEventTest extends ZkTestSupport {
             }
         });
         writer.start();
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (lockNodes(client, name).size() < 2 && System.nanoTime() < until) {
-            Thread.sleep(10);
-        }
+        eventually("the other writer queued", () -> lockNodes(client, name).size() >= 2);
 
         StateGate gate = new StateGate(); // LOST arrives late, as Curator may deliver it
         client.getConnectionStateListenable().addListener(gate);

@@ -144,10 +144,7 @@ class ReadWriteLockTest extends ZkTestSupport {
                 other.writeLock().unlock();
             }
         });
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (lockNodes(first, name).size() < 2 && System.nanoTime() < until) {
-            Thread.sleep(10);
-        }
+        eventually("the other writer queued", () -> lockNodes(first, name).size() >= 2);
         assertThat(lockNodes(first, name)).hasSize(2); // the other writer queues behind our write node
         downgrading.readLock().lock(); // its node comes after the other writer's
         downgrading.writeLock().unlock();

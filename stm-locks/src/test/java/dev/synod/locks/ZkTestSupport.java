@@ -100,6 +100,17 @@ public abstract class ZkTestSupport {
         return client;
     }
 
+    /** Polls {@code condition} every 10 ms until it holds; fails naming {@code what} after 20 s. */
+    protected static void eventually(String what, java.util.concurrent.Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.call()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("never happened within 20 s: " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
     /** A lock name unique to one test. */
     protected static String uniqueName(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
