@@ -51,6 +51,16 @@ final class ServerCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         LocalEnsemble ensemble;
+        if (port != 0) {
+            // ZooKeeper ends the whole JVM (System.exit) when it cannot bind: find out first
+            for (int p = port; p < port + servers; p++) {
+                try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+                    probe.bind(new java.net.InetSocketAddress("127.0.0.1", p));
+                } catch (java.io.IOException e) {
+                    throw new Failure(Failure.USAGE, "port " + p + " is in use: choose another with --port", e);
+                }
+            }
+        }
         try {
             ensemble = LocalEnsemble.start(servers, port, dataDir, -1, true);
         } catch (Exception e) {

@@ -138,6 +138,27 @@ class ErrorsAndExitCodesTest extends CliTestSupport {
     }
 
     @Test
+    void aServerOnAPortInUseIsAUsageErrorAndLeavesNoTemporaryDirectory() throws IOException {
+        java.nio.file.Path tmp = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
+        try (ServerSocket busy = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            java.util.Set<java.nio.file.Path> before = listing(tmp);
+            Result r = synod("server", "--port", String.valueOf(busy.getLocalPort()));
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err()).contains("port " + busy.getLocalPort() + " is in use");
+            java.util.Set<java.nio.file.Path> left = listing(tmp);
+            left.removeAll(before);
+            // nothing else of this JVM makes temporary directories while this test runs
+            assertThat(left).noneMatch(java.nio.file.Files::isDirectory);
+        }
+    }
+
+    private static java.util.Set<java.nio.file.Path> listing(java.nio.file.Path dir) throws IOException {
+        try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.list(dir)) {
+            return s.collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
+        }
+    }
+
+    @Test
     void aCommitWhoseOutcomeIsUnknownIsExitCode7AndSaysToCheckFirst() {
         RuntimeException e = new Ensemble().translate(new CommitOutcomeUnknownException("connection lost"));
         assertThat(e).isInstanceOf(Failure.class);
