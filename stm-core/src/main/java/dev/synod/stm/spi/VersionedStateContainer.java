@@ -20,7 +20,11 @@ public interface VersionedStateContainer<T> {
     /** Creates whatever storage is needed (tables, key spaces). Idempotent. */
     void init();
 
-    /** Removes all versions. Idempotent. */
+    /**
+     * Removes all versions. Idempotent. For the owner of the store: {@code Ref.destroy()} and
+     * {@code Atom.destroy()} do not call it, since by then the container may already hold the
+     * versions of a ref of the same name created again; they delete versions one by one.
+     */
     void destroy();
 
     /** The value stored under {@code version}, or empty if there is none. */
