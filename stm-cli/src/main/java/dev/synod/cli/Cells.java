@@ -44,11 +44,7 @@ final class Cells {
     Cells(CuratorFramework client, Ensemble ensemble) {
         this.client = client;
         this.ensemble = ensemble;
-        try {
-            this.paths = new CellPaths(ensemble.namespace);
-        } catch (IllegalArgumentException e) {
-            throw new Failure(Failure.BAD_NAME, "bad namespace: " + e.getMessage(), e);
-        }
+        this.paths = ensemble.cellPaths();
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.synod.cli;
 
 import dev.synod.stm.CommitOutcomeUnknownException;
 import dev.synod.stm.CoordinationException;
+import dev.synod.zookeeper.internal.CellPaths;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
@@ -46,11 +47,7 @@ final class Ensemble {
      */
     CuratorFramework open() {
         checkConnectString(connect);
-        try {
-            new dev.synod.zookeeper.internal.CellPaths(namespace); // before waiting for a connection
-        } catch (IllegalArgumentException e) {
-            throw new Failure(Failure.BAD_NAME, "bad namespace: " + e.getMessage(), e);
-        }
+        cellPaths(); // a bad namespace is reported before any wait for a connection
         CuratorFramework client;
         try {
             client = CuratorFrameworkFactory.builder()
@@ -74,6 +71,19 @@ final class Ensemble {
             throw new Failure(Failure.CANNOT_CONNECT, "interrupted while connecting to ZooKeeper at " + connect);
         }
         return client;
+    }
+
+    /**
+     * Where Synod keeps the cells under {@code --namespace}.
+     *
+     * @throws Failure with {@link Failure#BAD_NAME} if the namespace breaks the naming rules
+     */
+    CellPaths cellPaths() {
+        try {
+            return new CellPaths(namespace);
+        } catch (IllegalArgumentException e) {
+            throw new Failure(Failure.BAD_NAME, "bad namespace: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -38,21 +38,7 @@ final class LocalEnsemble implements Closeable {
         // ZooKeeper's admin HTTP server would take port 8080: not wanted for a development server.
         System.setProperty("zookeeper.admin.enableServer", "false");
         if (servers == 1) {
-            InstanceSpec spec = spec(port, dataDir, 1, tickMillis, fsync);
-            TestingServer server;
-            try {
-                server = new TestingServer(spec, true);
-            } catch (Exception e) {
-                if (dataDir == null) {
-                    // the spec made a temporary directory, which only a started server deletes on close
-                    try {
-                        org.apache.curator.test.DirectoryUtils.deleteRecursively(spec.getDataDirectory());
-                    } catch (java.io.IOException cleanup) {
-                        e.addSuppressed(cleanup);
-                    }
-                }
-                throw e;
-            }
+            TestingServer server = new TestingServer(spec(port, dataDir, 1, tickMillis, fsync), true);
             return new LocalEnsemble(server, null, "127.0.0.1:" + server.getPort());
         }
         List<InstanceSpec> specs = new ArrayList<>();

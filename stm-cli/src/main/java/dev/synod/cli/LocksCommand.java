@@ -3,6 +3,7 @@ package dev.synod.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.synod.locks.LockInspector;
+import dev.synod.locks.internal.LockPaths;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -39,7 +40,7 @@ final class LocksCommand implements Callable<Integer> {
         List<LockInspector.LockState> locks;
         if (name != null) {
             try {
-                dev.synod.locks.internal.LockPaths.validateName(name); // before waiting for a connection
+                LockPaths.validateName(name); // before any wait for a connection
             } catch (IllegalArgumentException e) {
                 throw new Failure(Failure.BAD_NAME, e.getMessage(), e);
             }
@@ -54,16 +55,12 @@ final class LocksCommand implements Callable<Integer> {
             if (name == null) {
                 locks = inspector.locks();
             } else {
-                try {
-                    locks = List.of(inspector
-                            .lock(name)
-                            .orElseThrow(() -> new Failure(
-                                    Failure.UNKNOWN_REF,
-                                    "no lock named '" + name + "' in " + ensemble.namespace + " at " + ensemble.connect
-                                            + " (try: synod locks)")));
-                } catch (IllegalArgumentException e) {
-                    throw new Failure(Failure.BAD_NAME, e.getMessage(), e);
-                }
+                locks = List.of(inspector
+                        .lock(name) // the name was checked above
+                        .orElseThrow(() -> new Failure(
+                                Failure.UNKNOWN_REF,
+                                "no lock named '" + name + "' in " + ensemble.namespace + " at " + ensemble.connect
+                                        + " (try: synod locks)")));
             }
         } catch (RuntimeException e) {
             throw ensemble.translate(e);

@@ -3,6 +3,8 @@ package dev.synod.cli;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -50,27 +52,17 @@ final class ServerCommand implements Callable<Integer> {
             throw new Failure(Failure.USAGE, "--port must be between 0 and " + (65536 - servers) + " but was " + port);
         }
         PrintWriter out = spec.commandLine().getOut();
-        LocalEnsemble ensemble;
         if (port != 0) {
             // ZooKeeper ends the whole JVM (System.exit) when it cannot bind: find out first
             for (int p = port; p < port + servers; p++) {
-                try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
-                    probe.bind(new java.net.InetSocketAddress("127.0.0.1", p));
-                } catch (java.io.IOException e) {
+                try (ServerSocket probe = new ServerSocket()) {
+                    probe.bind(new InetSocketAddress("127.0.0.1", p));
+                } catch (IOException e) {
                     throw new Failure(Failure.USAGE, "port " + p + " is in use: choose another with --port", e);
                 }
             }
         }
-        try {
-            ensemble = LocalEnsemble.start(servers, port, dataDir, -1, true);
-        } catch (Exception e) {
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof java.net.BindException) {
-                    throw new Failure(Failure.USAGE, "port " + port + " is in use: choose another with --port", e);
-                }
-            }
-            throw e;
-        }
+        LocalEnsemble ensemble = LocalEnsemble.start(servers, port, dataDir, -1, true);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(
                 () -> {

@@ -26,6 +26,9 @@ import picocli.CommandLine.Spec;
         description = "Change an atom from its current value (compare-and-set, retried on conflict): add to a"
                 + " number, append to an array, or merge into an object.")
 final class SwapCommand implements Callable<Integer> {
+    /** Most digits (and largest exponent) accepted for {@code --add}: beyond, arithmetic blows up. */
+    private static final int MAX_DIGITS = 100;
+
     @Spec
     CommandSpec spec;
 
@@ -106,9 +109,6 @@ final class SwapCommand implements Callable<Integer> {
         }
         return DecimalNode.valueOf(v.decimalValue().add(n));
     }
-
-    /** Most digits (and largest exponent) accepted for {@code --add}: beyond, arithmetic blows up. */
-    private static final int MAX_DIGITS = 100;
 
     private static Failure mismatch(String name, JsonNode v, String expected, String option) {
         return new Failure(

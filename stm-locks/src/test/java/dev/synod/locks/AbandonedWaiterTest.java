@@ -59,18 +59,7 @@ class AbandonedWaiterTest extends ZkTestSupport {
             lock.unlock();
 
             // a real waiter on another client now gets the next signal
-            DistributedReentrantLock otherLock = new DistributedReentrantLock(other, name);
-            Condition otherReady = otherLock.newCondition("ready");
-            CompletableFuture<Boolean> woken = CompletableFuture.supplyAsync(() -> {
-                otherLock.lock();
-                try {
-                    return otherReady.await(20, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                } finally {
-                    otherLock.unlock();
-                }
-            });
+            CompletableFuture<Boolean> woken = awaitSignal(new DistributedReentrantLock(other, name), "ready");
             eventually("a waiter node", () -> !waiters(other, conditionRoot).isEmpty());
             lock.lock();
             try {

@@ -54,17 +54,7 @@ class DistributedConditionTest extends ZkTestSupport {
     void aNodeSomeoneElsePutUnderTheConditionDoesNotTakeTheSignal() throws Exception {
         String name = uniqueName("cond-foreign");
         CuratorFramework waiterClient = newClient();
-        DistributedReentrantLock waiterLock = new DistributedReentrantLock(waiterClient, name);
-        CompletableFuture<Boolean> waiter = CompletableFuture.supplyAsync(() -> {
-            waiterLock.lock();
-            try {
-                return waiterLock.newCondition("ready").await(20, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            } finally {
-                waiterLock.unlock();
-            }
-        });
+        CompletableFuture<Boolean> waiter = awaitSignal(new DistributedReentrantLock(waiterClient, name), "ready");
         awaitWaiters(waiterClient, name, "ready", 1);
         // not a waiter, though its name ends in a sequence that sorts before the real one's
         CuratorFramework other = newClient();

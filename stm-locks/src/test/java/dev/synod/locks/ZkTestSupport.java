@@ -111,6 +111,24 @@ public abstract class ZkTestSupport {
         }
     }
 
+    /**
+     * In another thread: takes {@code lock}, waits on its condition {@code condition} for up to 20
+     * s and lets go; completes with whether a signal (not the timeout) ended the wait.
+     */
+    protected static java.util.concurrent.CompletableFuture<Boolean> awaitSignal(
+            DistributedLock lock, String condition) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            lock.lock();
+            try {
+                return lock.newCondition(condition).await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            } finally {
+                lock.unlock();
+            }
+        });
+    }
+
     /** A lock name unique to one test. */
     protected static String uniqueName(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);

@@ -190,7 +190,7 @@ final class Committer {
      */
     private void rememberWritten(CommitResult.Committed committed) {
         for (Entry.Dist<?> e : dist) {
-            if (e.changes() && e.writtenRecord != null && !e.ref.isExternal()) {
+            if (e.writtenRecord != null && !e.ref.isExternal()) {
                 Versioned cell = committed.written().get(e.ref.name);
                 if (cell != null) {
                     remember(e, cell);

@@ -26,6 +26,7 @@ import dev.synod.stm.spi.Versioned;
 import dev.synod.stm.spi.VersionedStateContainer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -295,32 +296,20 @@ public final class Engine implements Stm {
         }
         String name = identity.name;
         long cutoff = System.currentTimeMillis() - DESTROY_ORPHAN_AGE.toMillis();
-        Set<String> referenced = new HashSet<>();
-        Versioned last;
+        Set<String> referenced;
         try {
-            last = coordinator.fetch(List.of(name)).get(0);
+            referenced = referencedKeys(Record.decode(
+                    where(name), coordinator.fetch(List.of(name)).get(0).data()));
         } catch (NoSuchRefException e) {
-            last = null; // gone already: only orphans are left to remove
-        }
-        if (last != null) {
-            Record record = Record.decode(where(name), last.data());
-            referenced.add(External.key(record.value()));
-            for (Record.Entry h : record.history()) {
-                if (h.value().length > 0) {
-                    referenced.add(External.key(h.value()));
-                }
-            }
+            referenced = Set.of(); // gone already: only orphans are left to remove
         }
         destroy(identity);
         for (String key : referenced) {
             External.deleteQuietly(container, name, key);
         }
         try {
-            for (String key : List.copyOf(container.versions())) {
-                OptionalLong stagedAt = VersionKeys.stagedAt(key);
-                if (!referenced.contains(key) && stagedAt.isPresent() && stagedAt.getAsLong() <= cutoff) {
-                    External.deleteQuietly(container, name, key);
-                }
+            for (String key : orphans(container, referenced, cutoff)) {
+                External.deleteQuietly(container, name, key);
             }
         } catch (RuntimeException e) {
             LOG.warn(
@@ -347,20 +336,14 @@ public final class Engine implements Stm {
                     + " external container: only those have versions to sweep");
         }
         String name = identity.name();
-        Record record = Record.decode(
-                where(name), coordinator.fetch(List.of(name)).get(0).data());
-        Set<String> referenced = new HashSet<>();
-        referenced.add(External.key(record.value()));
-        record.history().forEach(h -> referenced.add(External.key(h.value())));
+        Set<String> referenced = referencedKeys(Record.decode(
+                where(name), coordinator.fetch(List.of(name)).get(0).data()));
         long cutoff = System.currentTimeMillis() - olderThan.toMillis();
         int deleted = 0;
         try {
-            for (String key : List.copyOf(container.versions())) {
-                OptionalLong stagedAt = VersionKeys.stagedAt(key);
-                if (!referenced.contains(key) && stagedAt.isPresent() && stagedAt.getAsLong() <= cutoff) {
-                    container.deleteAt(key);
-                    deleted++;
-                }
+            for (String key : orphans(container, referenced, cutoff)) {
+                container.deleteAt(key);
+                deleted++;
             }
         } catch (StateStoreException e) {
             throw e;
@@ -371,6 +354,30 @@ public final class Engine implements Stm {
             LOG.info("swept {} orphaned versions of '{}' from {}", deleted, name, container.describe());
         }
         return deleted;
+    }
+
+    /** The version keys a record points at: its value's and those of the earlier values it keeps. */
+    private static Set<String> referencedKeys(Record record) {
+        Set<String> keys = new HashSet<>();
+        keys.add(External.key(record.value()));
+        for (Record.Entry h : record.history()) {
+            if (h.value().length > 0) { // an atom's id-only entry points at nothing
+                keys.add(External.key(h.value()));
+            }
+        }
+        return keys;
+    }
+
+    /** The versions of {@code container} not in {@code referenced} that were staged at or before {@code cutoff}. */
+    private static List<String> orphans(VersionedStateContainer<?> container, Set<String> referenced, long cutoff) {
+        List<String> orphans = new ArrayList<>();
+        for (String key : List.copyOf(container.versions())) {
+            OptionalLong stagedAt = VersionKeys.stagedAt(key);
+            if (!referenced.contains(key) && stagedAt.isPresent() && stagedAt.getAsLong() <= cutoff) {
+                orphans.add(key);
+            }
+        }
+        return orphans;
     }
 
     // ---- transactions ----

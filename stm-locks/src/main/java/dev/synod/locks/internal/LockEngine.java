@@ -117,8 +117,7 @@ public final class LockEngine {
         boolean acquired = false; // set only when the node is handed to the caller
         try {
             long epoch = lossEpoch.get();
-            ours = create(driver.tag(), createDeadline);
-            ours = confirmDowngrade(driver, ours, createDeadline);
+            ours = create(driver, createDeadline);
             boolean mayShortcut = true;
             while (true) {
                 if (!(mayShortcut && (ours.alone() || LockNodes.isDowngrade(ours.name())))) {
@@ -127,8 +126,7 @@ public final class LockEngine {
                     if (index < 0) { // our session was lost while we waited: queue again
                         epoch = lossEpoch.get();
                         ours = null; // gone from the queue: nothing to delete
-                        ours = create(driver.tag(), createDeadline);
-                        ours = confirmDowngrade(driver, ours, createDeadline);
+                        ours = create(driver, createDeadline);
                         mayShortcut = true;
                         continue;
                     }
@@ -153,8 +151,7 @@ public final class LockEngine {
                     epoch = lossEpoch.get();
                     ZkCalls.deleteInBackground(client, ours.path()); // not ours any more; never wait for it
                     ours = null;
-                    ours = create(driver.tag(), createDeadline);
-                    ours = confirmDowngrade(driver, ours, createDeadline);
+                    ours = create(driver, createDeadline);
                     mayShortcut = true;
                     continue;
                 }
@@ -180,12 +177,14 @@ public final class LockEngine {
     }
 
     /**
-     * A downgrade node (a read lock taken by the thread that holds the write lock) holds wherever
-     * it stands, so it may stay only if that write hold is alive on the very session the node was
-     * created on. If the write hold's session expired meanwhile (Curator may report the loss only
-     * later), the node is replaced by a plain shared node that queues like any reader.
+     * Creates the node of {@code driver}'s kind. A downgrade node (a read lock taken by the thread
+     * that holds the write lock) holds wherever it stands, so it may stay only if that write hold
+     * is alive on the very session the node was created on. If the write hold's session expired
+     * meanwhile (Curator may report the loss only later), the node is replaced by a plain shared
+     * node that queues like any reader.
      */
-    private Created confirmDowngrade(LockDriver driver, Created ours, long deadline) {
+    private Created create(LockDriver driver, long deadline) {
+        Created ours = create(driver.tag(), deadline);
         if (!LockNodes.isDowngrade(ours.name()) || driver.downgradeHolds(ours.sessionId())) {
             return ours;
         }

@@ -3,11 +3,12 @@ package dev.synod.locks.internal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
- * Names of lock nodes and condition waiters: {@code <tag>~<attempt-uuid>~<sequence>}. The '~' cannot occur in a lock
- * name, so a nested lock root (lock "a/b" under lock "a") is never mistaken for a lock node. The
- * attempt id finds our node again after a connection loss during its creation.
+ * Names of lock nodes and condition waiters: {@code <tag>~<attempt-uuid>~<sequence>}. The '~'
+ * cannot occur in a lock name, so a nested lock root (lock "a/b" under lock "a") is never mistaken
+ * for a lock node. The attempt id finds our node again after a connection loss during its creation.
  */
 final class LockNodes {
     static final String EXCLUSIVE = "w";
@@ -33,13 +34,19 @@ final class LockNodes {
     static boolean isLockNode(String name) {
         int first = name.indexOf(SEP);
         int last = name.lastIndexOf(SEP);
-        if (first <= 0 || last <= first || name.length() - last - 1 != SEQUENCE_DIGITS) {
+        // without a sequence it is a node someone else put here, not in the queue
+        return first > 0 && last > first && name.length() - last - 1 == SEQUENCE_DIGITS && endsWithSequence(name);
+    }
+
+    /** Whether the last {@value #SEQUENCE_DIGITS} characters are digits (ZooKeeper's sequence). */
+    private static boolean endsWithSequence(String name) {
+        if (name.length() < SEQUENCE_DIGITS) {
             return false;
         }
-        for (int i = last + 1; i < name.length(); i++) {
+        for (int i = name.length() - SEQUENCE_DIGITS; i < name.length(); i++) {
             char c = name.charAt(i);
             if (c < '0' || c > '9') {
-                return false; // not a sequence: a node someone else put here, not in the queue
+                return false;
             }
         }
         return true;
@@ -67,37 +74,27 @@ final class LockNodes {
      * that their waiters still get signals during a rolling upgrade). Other nodes are not waiters.
      */
     static List<String> sortedWaiters(List<String> children) {
-        List<String> waiters = new ArrayList<>(children.size());
-        for (String child : children) {
-            if ((isLockNode(child) && child.startsWith(WAITER + SEP)) || isOldWaiter(child)) {
-                waiters.add(child);
-            }
-        }
-        waiters.sort(Comparator.comparingLong(LockNodes::sequence));
-        return waiters;
+        return sorted(children, child -> (isLockNode(child) && child.startsWith(WAITER + SEP)) || isOldWaiter(child));
     }
 
+    /** {@code "_c_"} + a 36-character UUID + {@code "-waiter-"} + the sequence. */
     private static boolean isOldWaiter(String name) {
-        // "_c_" + 36-character UUID + "-waiter-" + 10 digits
-        if (name.length() != 3 + 36 + 8 + SEQUENCE_DIGITS
-                || !name.startsWith("_c_")
-                || !name.startsWith("-waiter-", 3 + 36)) {
-            return false;
-        }
-        for (int i = name.length() - SEQUENCE_DIGITS; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c < '0' || c > '9') {
-                return false;
-            }
-        }
-        return true;
+        return name.length() == 3 + 36 + 8 + SEQUENCE_DIGITS
+                && name.startsWith("_c_")
+                && name.startsWith("-waiter-", 3 + 36)
+                && endsWithSequence(name);
     }
 
     /** The lock nodes among {@code children}, in queue (sequence) order. */
     static List<String> sortedLockNodes(List<String> children) {
+        return sorted(children, LockNodes::isLockNode);
+    }
+
+    /** The children {@code keep} accepts, in sequence order. */
+    private static List<String> sorted(List<String> children, Predicate<String> keep) {
         List<String> nodes = new ArrayList<>(children.size());
         for (String child : children) {
-            if (isLockNode(child)) {
+            if (keep.test(child)) {
                 nodes.add(child);
             }
         }

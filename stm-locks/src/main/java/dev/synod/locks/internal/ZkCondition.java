@@ -13,8 +13,9 @@ import org.apache.zookeeper.data.Stat;
 /**
  * A distributed {@link java.util.concurrent.locks.Condition}: one ephemeral-sequential waiter node
  * per waiting thread under the condition's root (created by {@link LockEngine#createWaiter}, which
- * never leaves one behind: a stray waiter would take a signal meant for a real one). A waiter creates its node while it still holds
- * the lock, then releases the lock and waits for its node to disappear; a signaller (who must hold
+ * never leaves one behind: a stray waiter would take a signal meant for a real one). A waiter
+ * creates its node while it still holds the lock, then releases the lock and waits for its node
+ * to disappear; a signaller (who must hold
  * the lock) deletes the oldest waiter node. Since the node exists before the lock is released, a
  * signal can never be missed. Deleting the node is also how a waiter cancels (timeout, interrupt):
  * whoever deletes it first decides whether it was signalled, so a signal is never lost to a waiter
