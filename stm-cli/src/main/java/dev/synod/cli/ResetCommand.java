@@ -9,11 +9,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code synod reset ATOM VALUE}: sets an atom to a JSON value, whatever it was. */
+/**
+ * {@code synod reset ATOM VALUE}: sets an atom to a JSON value, whatever it was, as long as the
+ * value keeps its JSON kind (a number stays a number, an integer an integer, an object an object):
+ * other clients decode the atom with a codec typed for what it held, and a value of another kind
+ * would fail there (or, an integer turned decimal, be truncated). {@code --force} allows the change.
+ */
 @Command(
         name = "reset",
         mixinStandardHelpOptions = true,
-        description = "Set an atom to a JSON value, whatever it holds now.")
+        description = "Set an atom to a JSON value, whatever it holds now, keeping its JSON kind"
+                + " (number, integer, string, boolean, array, object) unless --force.")
 final class ResetCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -23,6 +29,12 @@ final class ResetCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "print the old and new value as a JSON object")
     boolean json;
+
+    @Option(
+            names = "--force",
+            description = "allow a value of another JSON kind than the atom holds (clients reading the atom as"
+                    + " the old kind will fail to decode it)")
+    boolean force;
 
     @Parameters(index = "0", paramLabel = "ATOM", description = "atom name")
     String name;
@@ -34,6 +46,46 @@ final class ResetCommand implements Callable<Integer> {
     public Integer call() {
         String canonical = Cells.validName(name);
         JsonNode v = Json.parseArgument("VALUE", value);
-        return AtomEdit.apply(ensemble, canonical, json, spec.commandLine().getOut(), old -> v);
+        return AtomEdit.apply(ensemble, canonical, json, spec.commandLine().getOut(), old -> {
+            if (!force) {
+                checkSameKind(canonical, old, v);
+            }
+            return v;
+        });
+    }
+
+    /** Refuses a value whose JSON kind differs from the atom's (exit 2). */
+    static void checkSameKind(String name, JsonNode old, JsonNode now) {
+        String was = kind(old);
+        String is = kind(now);
+        // a decimal atom may take an integer: decimal clients read integers
+        if (!was.equals(is) && !(was.equals("number") && is.equals("integer"))) {
+            throw new Failure(
+                    Failure.USAGE,
+                    "atom '" + name + "' holds " + article(was) + " (" + Json.compact(old) + ") and "
+                            + Json.compact(now)
+                            + " is " + article(is) + ": clients that read it as " + article(was)
+                            + " would fail; pass --force to change its kind");
+        }
+    }
+
+    /** A JSON kind; integers are told from decimals (a typed integer client would truncate). */
+    private static String kind(JsonNode node) {
+        if (node.isNumber()) {
+            boolean whole = node.isIntegralNumber()
+                    || node.decimalValue().stripTrailingZeros().scale() <= 0;
+            return whole ? "integer" : "number";
+        }
+        return switch (node.getNodeType()) {
+            case STRING -> "string";
+            case BOOLEAN -> "boolean";
+            case ARRAY -> "array";
+            case OBJECT -> "object";
+            default -> node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
+    private static String article(String kind) {
+        return (kind.startsWith("a") || kind.startsWith("i") || kind.startsWith("o") ? "an " : "a ") + kind;
     }
 }

@@ -82,10 +82,40 @@ class AtomCommandsTest extends CliTestSupport {
     }
 
     @Test
-    void aResetValueMayBeAnyJson() throws Exception {
+    void resetKeepsTheJsonKindUnlessForced() {
+        String name = unique("kind");
+        Atom<Long> counter = stm().atom(name, Codec.json(Long.class), 5L);
+        Result string = synodHere("reset", name, "\"6\"");
+        assertThat(string.code()).isEqualTo(2);
+        assertThat(string.err())
+                .isEqualTo("synod: atom '" + name + "' holds an integer (5) and \"6\" is a string: clients that read"
+                        + " it as an integer would fail; pass --force to change its kind" + NL);
+        Result decimal = synodHere("reset", name, "6.5");
+        assertThat(decimal.code()).isEqualTo(2);
+        assertThat(decimal.err()).contains("holds an integer (5) and 6.5 is a number");
+        assertThat(synodHere("reset", name, "[6]").code()).isEqualTo(2);
+        assertThat(synodHere("reset", name, "6.0").code()).as("a whole number").isZero();
+        assertThat(awaitValue(counter, 6L)).isEqualTo(6L);
+        assertThat(synodHere("reset", name, "7").code()).isZero();
+        assertThat(awaitValue(counter, 7L)).isEqualTo(7L);
+
+        String ratio = unique("ratio");
+        Atom<Double> d = stm().atom(ratio, Codec.json(Double.class), 0.5);
+        assertThat(synodHere("reset", ratio, "2").code())
+                .as("a decimal atom takes an integer")
+                .isZero();
+        assertThat(synodHere("reset", ratio, "true").code()).isEqualTo(2);
+        assertThat(d.get()).isIn(0.5, 2.0);
+    }
+
+    @Test
+    void aResetValueMayBeAnyJsonWhenForced() throws Exception {
         String name = unique("doc");
         stm().atom(name, Codec.json(JsonNode.class), Json.MAPPER.readTree("0"));
-        Result r = synodHere("reset", name, "{\"nested\":[true,null,\"s\"]}", "--json");
+        Result refused = synodHere("reset", name, "{\"nested\":[true,null,\"s\"]}");
+        assertThat(refused.code()).isEqualTo(2);
+        assertThat(refused.err()).contains("holds an integer (0)").contains("is an object");
+        Result r = synodHere("reset", name, "{\"nested\":[true,null,\"s\"]}", "--json", "--force");
         assertThat(r.code()).isZero();
         assertThat(Json.MAPPER.readTree(r.out()).get("new").toString()).isEqualTo("{\"nested\":[true,null,\"s\"]}");
         Result get = synodHere("get", name, "--json");

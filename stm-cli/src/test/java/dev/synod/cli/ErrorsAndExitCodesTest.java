@@ -112,7 +112,7 @@ class ErrorsAndExitCodesTest extends CliTestSupport {
     @Test
     void decimalsAreKeptExactly() {
         String name = unique("exact");
-        stm().atom(name, Codec.json(java.math.BigDecimal.class), java.math.BigDecimal.ONE);
+        stm().atom(name, Codec.json(java.math.BigDecimal.class), new java.math.BigDecimal("1.5"));
         Result r = synodHere("reset", name, "12345678901234567.5", "--json");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("\"new\":12345678901234567.5");
