@@ -3,9 +3,15 @@ package dev.synod.cli;
 import java.io.Closeable;
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingCluster;
 import org.apache.curator.test.TestingServer;
@@ -15,14 +21,25 @@ import org.apache.curator.test.TestingServer;
  * ensemble of three. Not for production (one JVM is one failure domain).
  */
 final class LocalEnsemble implements Closeable {
-    private final TestingServer single;
-    private final TestingCluster cluster;
-    private final String connectString;
+    private volatile TestingServer single;
+    private volatile TestingCluster cluster;
+    private volatile String connectString;
+    /** The temporary directory holding every server's data, or null for a caller's directory. */
+    private final Path temporary;
+    /** Stops the servers and deletes {@link #temporary} if the JVM ends before {@link #close()}. */
+    private final Thread hook;
 
-    private LocalEnsemble(TestingServer single, TestingCluster cluster, String connectString) {
-        this.single = single;
-        this.cluster = cluster;
-        this.connectString = connectString;
+    private static final int START_WAIT_ON_EXIT_SECONDS = 30;
+
+    /** Open until {@link #start} has returned or failed. */
+    private final CountDownLatch starting = new CountDownLatch(1);
+
+    private boolean closed;
+
+    private LocalEnsemble(Path temporary) {
+        this.temporary = temporary;
+        this.hook = new Thread(this::closeOnExit, "synod-local-ensemble-cleanup");
+        Runtime.getRuntime().addShutdownHook(hook);
     }
 
     /**
@@ -37,23 +54,37 @@ final class LocalEnsemble implements Closeable {
     static LocalEnsemble start(int servers, int port, File dataDir, int tickMillis, boolean fsync) throws Exception {
         // ZooKeeper's admin HTTP server would take port 8080: not wanted for a development server.
         System.setProperty("zookeeper.admin.enableServer", "false");
-        if (servers == 1) {
-            TestingServer server = new TestingServer(spec(port, dataDir, 1, tickMillis, fsync), true);
-            return new LocalEnsemble(server, null, "127.0.0.1:" + server.getPort());
-        }
-        List<InstanceSpec> specs = new ArrayList<>();
-        for (int i = 0; i < servers; i++) {
-            File dir = dataDir == null ? null : new File(dataDir, "server-" + (i + 1));
-            specs.add(spec(port == 0 ? 0 : port + i, dir, i + 1, tickMillis, fsync));
-        }
-        TestingCluster cluster = new TestingCluster(specs);
+        // Temporary data lives under one directory of ours, known (and deleted by the shutdown
+        // hook) before any server starts: a Ctrl-C during the start leaves nothing behind.
+        LocalEnsemble ensemble =
+                new LocalEnsemble(dataDir == null ? Files.createTempDirectory("synod-zookeeper-") : null);
+        File root = dataDir == null ? ensemble.temporary.toFile() : dataDir;
         try {
-            cluster.start();
-        } catch (Exception e) {
-            cluster.close();
+            if (servers == 1) {
+                // in a directory of its own: ZooKeeper writes its configuration file beside it
+                File dir = dataDir == null ? new File(root, "server-1") : dataDir;
+                TestingServer server = new TestingServer(spec(port, dir, 1, tickMillis, fsync), false);
+                ensemble.single = server;
+                server.start();
+                ensemble.connectString = "127.0.0.1:" + server.getPort();
+            } else {
+                List<InstanceSpec> specs = new ArrayList<>();
+                for (int i = 0; i < servers; i++) {
+                    File dir = new File(root, "server-" + (i + 1));
+                    specs.add(spec(port == 0 ? 0 : port + i, dir, i + 1, tickMillis, fsync));
+                }
+                TestingCluster cluster = new TestingCluster(specs);
+                ensemble.cluster = cluster;
+                cluster.start();
+                ensemble.connectString = cluster.getConnectString();
+            }
+            return ensemble;
+        } catch (Exception | Error e) {
+            ensemble.close();
             throw e;
+        } finally {
+            ensemble.starting.countDown();
         }
-        return new LocalEnsemble(null, cluster, cluster.getConnectString());
     }
 
     private static InstanceSpec spec(int port, File dataDir, int serverId, int tickMillis, boolean fsync) {
@@ -66,7 +97,7 @@ final class LocalEnsemble implements Closeable {
                 port == 0 ? -1 : port,
                 -1,
                 -1,
-                dataDir == null,
+                false, // a temporary directory is deleted by close(), as a whole
                 serverId,
                 tickMillis,
                 -1,
@@ -81,11 +112,61 @@ final class LocalEnsemble implements Closeable {
     /** Stops the servers; deletes temporary data directories. Idempotent. */
     @Override
     public synchronized void close() throws IOException {
-        if (single != null) {
-            single.close();
+        if (closed) {
+            return;
         }
-        if (cluster != null) {
-            cluster.close();
+        closed = true;
+        try {
+            if (single != null) {
+                single.close();
+            }
+            if (cluster != null) {
+                cluster.close();
+            }
+        } finally {
+            if (temporary != null) {
+                deleteTree(temporary);
+            }
+            if (Thread.currentThread() != hook) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // the JVM is shutting down: the hook runs anyway and finds us closed
+                }
+            }
+        }
+    }
+
+    /**
+     * The shutdown hook: lets a start in progress finish first (the JVM runs on while hooks run),
+     * since a server stopped before it started would leave its configuration file behind.
+     */
+    private void closeOnExit() {
+        try {
+            starting.await(START_WAIT_ON_EXIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            close();
+        } catch (IOException e) {
+            // shutting down: nothing else to do
+        }
+    }
+
+    /** The temporary directory of the servers' data, or null when the caller gave one. */
+    Path temporaryDirectory() {
+        return temporary;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 }

@@ -76,7 +76,7 @@ final class ServerCommand implements Callable<Integer> {
         out.printf(
                 "synod server: %s on 127.0.0.1, data in %s%n",
                 servers == 1 ? "one ZooKeeper server" : "a three-server ZooKeeper ensemble",
-                dataDir == null ? "a temporary directory (deleted on exit)" : dataDir.getAbsolutePath());
+                dataDir == null ? ensemble.temporaryDirectory() + " (deleted on exit)" : dataDir.getAbsolutePath());
         out.println("connect string: " + ensemble.connectString());
         out.println("try: ./synod demo --connect " + ensemble.connectString() + "   (Ctrl-C to stop the server)");
         out.flush();
