@@ -7,6 +7,11 @@ package dev.synod.stm;
  * immutable). It is not durable and not visible to other processes; {@link #destroy()} only
  * forgets it.
  *
+ * <p>Its watches run on the thread that committed the change, once the transaction has ended (a
+ * watch may run a transaction of its own). Two threads committing changes to the same local ref at
+ * the same moment may call its watches in either order; each call has the right value before and
+ * after.
+ *
  * @param <T> the value type
  */
 public interface LocalRef<T> extends Ref<T> {}

@@ -33,6 +33,12 @@ public interface Ref<T> extends Identity<T> {
      * result is returned), and applied again at commit to the latest committed value. A
      * conflict on a commuted ref never re-runs the transaction body; only the commute functions
      * are re-applied. Use it for counters and other order-independent updates.
+     *
+     * <p>The in-transaction value is this transaction's snapshot of the ref when the ref's
+     * history still reaches back to it, and otherwise the latest committed value (Clojure's
+     * {@code commute} always starts from the latest). So the value returned need not be
+     * consistent with other refs read in the same transaction: do not check invariants across refs
+     * on it; what commits is {@code fn} re-applied at commit.
      */
     T commute(UnaryOperator<T> fn);
 

@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
 class ContainerErrorsTest {
     @Test
     void anExternalRefReportsCorruptBytesAndUnencodableValuesAsSuch() {
-        try (Stm stm = Stm.inMemory()) {
+        InMemoryCoordinator shared = new InMemoryCoordinator();
+        try (Stm stm = Stm.create(shared, TxnOptions.defaults());
+                Stm fresh = Stm.create(shared, TxnOptions.defaults())) {
             MapVersionedContainer<String> store = new MapVersionedContainer<>();
             Ref<String> r = stm.ref("ext", store, "fine");
             store.refuse("bad");
@@ -29,8 +31,8 @@ class ContainerErrorsTest {
             assertThat(r.get()).isEqualTo("fine");
             assertThat(store.versions()).hasSize(1);
             store.corrupt(true);
-            // a fresh open decodes what the store holds
-            assertThatThrownBy(() -> stm.ref("ext2", store, "x"))
+            // a fresh open (another client) decodes what the store holds
+            assertThatThrownBy(() -> fresh.ref("ext", store, "x"))
                     .isInstanceOf(CorruptRecordException.class)
                     .hasMessageContaining("map-store");
         }
@@ -38,7 +40,9 @@ class ContainerErrorsTest {
 
     @Test
     void anExternalAtomReportsCorruptBytesAndUnencodableValuesAsSuch() {
-        try (Stm stm = Stm.inMemory()) {
+        InMemoryCoordinator shared = new InMemoryCoordinator();
+        try (Stm stm = Stm.create(shared, TxnOptions.defaults());
+                Stm fresh = Stm.create(shared, TxnOptions.defaults())) {
             MapVersionedContainer<String> store = new MapVersionedContainer<>();
             Atom<String> a = stm.atom("ext", store, "fine");
             store.refuse("bad");
@@ -49,7 +53,7 @@ class ContainerErrorsTest {
             store.corrupt(true);
             Atom<String> other = stm.atom("other", new MapVersionedContainer<>(), "o");
             assertThat(other.get()).isEqualTo("o");
-            assertThatThrownBy(() -> stm.atom("ext3", store, "x")).isInstanceOf(CorruptRecordException.class);
+            assertThatThrownBy(() -> fresh.atom("ext", store, "x")).isInstanceOf(CorruptRecordException.class);
         }
     }
 
@@ -98,14 +102,17 @@ class ContainerErrorsTest {
             assertThat(again.get().get()).isEqualTo(100L);
             assertThat(c.ref("r", store, -1L).get()).as("read from the store").isEqualTo(100L);
 
-            Atom<Long> x = a.atom("x", hooked, 1L);
+            MapVersionedContainer<Long> atomStore = new MapVersionedContainer<>(); // one container per identity
+            Atom<Long> x = a.atom("x", new Forwarding<>(atomStore, hook), 1L);
             x.swap(v -> v + 1);
             AtomicReference<Atom<Long>> atomAgain = new AtomicReference<>();
-            onCleanup.set(() -> atomAgain.set(b.atom("x", store, 200L)));
+            onCleanup.set(() -> atomAgain.set(b.atom("x", atomStore, 200L)));
             x.destroy();
             assertThat(atomAgain.get()).as("created again during the destroy").isNotNull();
             assertThat(atomAgain.get().get()).isEqualTo(200L);
-            assertThat(c.atom("x", store, -1L).get()).as("read from the store").isEqualTo(200L);
+            assertThat(c.atom("x", atomStore, -1L).get())
+                    .as("read from the store")
+                    .isEqualTo(200L);
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.synod.stm.fixtures.MapVersionedContainer;
 import dev.synod.stm.internal.InMemoryCoordinator;
+import dev.synod.stm.spi.VersionedStateContainer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -153,6 +154,82 @@ class ExternalRefTest {
                 Thread.sleep(5);
             }
             assertThat(seen).containsExactlyInAnyOrder("ref 1->2", "ref 2->3", "atom 1->2", "atom 2->3");
+        }
+    }
+
+    @Test
+    void aContainerHoldsTheValuesOfOneRefOrAtomOnly() {
+        try (Stm stm = Stm.inMemory()) {
+            MapVersionedContainer<Long> store = new MapVersionedContainer<>();
+            Ref<Long> a = stm.ref("a", store, 1L);
+            assertThatThrownBy(() -> stm.ref("b", store, 2L))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("'b' cannot use")
+                    .hasMessageContaining("already holds the values of 'a'");
+            assertThatThrownBy(() -> stm.atom("c", store, 3L))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("already holds the values of 'a'");
+            assertThat(stm.sweepOrphans(a, Duration.ZERO)).isZero();
+            assertThat(a.get()).isEqualTo(1L);
+            assertThat(stm.ref("a", store, 9L)).as("the same ref again").isSameAs(a);
+            a.destroy();
+            assertThat(stm.ref("b", store, 2L).get())
+                    .as("free again once 'a' is destroyed")
+                    .isEqualTo(2L);
+
+            dev.synod.stm.fixtures.MapStateContainer<Long> plain = new dev.synod.stm.fixtures.MapStateContainer<>();
+            stm.atom("p", plain, 1L);
+            assertThatThrownBy(() -> stm.atom("q", plain, 1L))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("already holds the values of 'p'");
+        }
+    }
+
+    @Test
+    void aVersionKeyTheContainerRefusesIsACorruptRecord() {
+        InMemoryCoordinator coordinator = new InMemoryCoordinator();
+        MapVersionedContainer<Long> store = new MapVersionedContainer<>();
+        try (Stm writer = Stm.create(coordinator, TxnOptions.defaults());
+                Stm reader = Stm.create(coordinator, TxnOptions.defaults())) {
+            writer.ref("x", store, 1L);
+            // a client whose container takes other keys than those the record points at
+            VersionedStateContainer<Long> strict = new VersionedStateContainer<>() {
+                @Override
+                public void init() {}
+
+                @Override
+                public void destroy() {}
+
+                @Override
+                public java.util.Optional<Long> getAt(String version) {
+                    throw new IllegalArgumentException("version keys here are numbers, not '" + version + "'");
+                }
+
+                @Override
+                public void setAt(Long value, String version) {
+                    store.setAt(value, version);
+                }
+
+                @Override
+                public void deleteAt(String version) {
+                    store.deleteAt(version);
+                }
+
+                @Override
+                public java.util.Collection<String> versions() {
+                    return store.versions();
+                }
+
+                @Override
+                public String describe() {
+                    return "strict-store";
+                }
+            };
+            assertThatThrownBy(() -> reader.ref("x", strict, 0L))
+                    .isInstanceOf(CorruptRecordException.class)
+                    .hasMessageContaining("'x' points at version '")
+                    .hasMessageContaining("strict-store, which that container refuses as a version key")
+                    .hasMessageContaining("version keys here are numbers");
         }
     }
 }

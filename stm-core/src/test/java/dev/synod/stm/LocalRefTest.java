@@ -116,4 +116,21 @@ class LocalRefTest {
             assertThat(local.get()).isEqualTo(1L);
         }
     }
+
+    @Test
+    void aWatchOnALocalRefRunsAfterTheTransactionAndMayRunOneOfItsOwn() {
+        try (Stm stm = Stm.inMemory()) {
+            LocalRef<Long> local = stm.localRef(0L);
+            Ref<Long> audit = stm.ref("audit", Codec.json(Long.class), 0L);
+            List<Boolean> insideATransaction = new ArrayList<>();
+            local.addWatch("audit", (key, ref, old, now) -> {
+                insideATransaction.add(stm.inTransaction());
+                stm.run(txn -> audit.alter(x -> x + now));
+            });
+            stm.run(txn -> local.set(5L));
+            stm.run(txn -> local.alter(x -> x + 1));
+            assertThat(insideATransaction).containsExactly(false, false);
+            assertThat(audit.get()).as("both watches' transactions committed").isEqualTo(11L);
+        }
+    }
 }

@@ -16,8 +16,13 @@ class WriteSkewTest {
     private record Outcome(boolean alice, boolean bob) {}
 
     private Outcome run(TxnOptions options, boolean ensure) throws Exception {
+        return run(options, ensure, false);
+    }
+
+    /** As above; if {@code aliceLocal}, Alice is a local ref (her transaction writes no distributed ref). */
+    private Outcome run(TxnOptions options, boolean ensure, boolean aliceLocal) throws Exception {
         try (Stm stm = Stm.inMemory()) {
-            Ref<Boolean> alice = stm.ref("alice", BOOL, true);
+            Ref<Boolean> alice = aliceLocal ? stm.localRef(true) : stm.ref("alice", BOOL, true);
             Ref<Boolean> bob = stm.ref("bob", BOOL, true);
             CyclicBarrier bothRead = new CyclicBarrier(2);
             Thread t1 = new Thread(() -> goOffCall(stm, options, alice, bob, bothRead, ensure));
@@ -64,5 +69,19 @@ class WriteSkewTest {
         Outcome o = run(TxnOptions.defaults().withIsolation(Isolation.SNAPSHOT), true);
         assertThat(o.alice() || o.bob()).isTrue();
         assertThat(o.alice() && o.bob()).isFalse();
+    }
+
+    @Test
+    void writeSkewBetweenALocalAndADistributedRefIsPreventedToo() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            Outcome serializable = run(TxnOptions.defaults(), false, true);
+            assertThat(serializable.alice() || serializable.bob())
+                    .as("serializable, round " + round + ": someone stays on call")
+                    .isTrue();
+            Outcome ensured = run(TxnOptions.defaults().withIsolation(Isolation.SNAPSHOT), true, true);
+            assertThat(ensured.alice() || ensured.bob())
+                    .as("snapshot with ensure, round " + round + ": someone stays on call")
+                    .isTrue();
+        }
     }
 }

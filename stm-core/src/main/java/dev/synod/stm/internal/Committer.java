@@ -48,15 +48,22 @@ final class Committer {
         this.local = txn.localEntries();
     }
 
-    /** Commits, or throws {@link RetrySignal} (after {@link TxnImpl#retry}) or a user-facing exception. */
-    void commit() {
+    private static final Runnable NO_WATCHES = () -> {};
+
+    /**
+     * Commits, or throws {@link RetrySignal} (after {@link TxnImpl#retry}) or a user-facing exception.
+     *
+     * @return what calls the watches of the local refs written, for the caller to run once the
+     *     transaction is no longer the thread's current one
+     */
+    Runnable commit() {
         if (txn.doomed()) {
             throw RetrySignal.INSTANCE;
         }
         boolean distWrites = anyChanges(dist);
         boolean localWrites = anyChanges(local);
         if (!distWrites && !localWrites) {
-            return; // read-only: the snapshot was consistent, nothing to check or send
+            return NO_WATCHES; // read-only: the snapshot was consistent, nothing to check or send
         }
         boolean sendsCommit = distWrites || !txn.guards.isEmpty();
         for (Entry.Dist<?> e : dist) {
@@ -75,6 +82,9 @@ final class Committer {
             long stamp = txn.readPoint;
             try {
                 lockLocals();
+                if (!sendsCommit) {
+                    checkDistReadsAgainstCache();
+                }
                 for (Entry<?> e : txn.entries.values()) {
                     if (e.changes()) {
                         validate(e);
@@ -103,13 +113,31 @@ final class Committer {
                 List<Runnable> localWatches = installLocals(stamp, sendsCommit);
                 unlockLocals();
                 afterCommit(stamp, distWrites);
-                localWatches.forEach(Runnable::run);
-                return;
+                return localWatches.isEmpty() ? NO_WATCHES : () -> localWatches.forEach(Runnable::run);
             } catch (RuntimeException | Error e) {
                 unstage();
                 throw e;
             } finally {
                 unlockLocals();
+            }
+        }
+    }
+
+    /**
+     * A commit that writes local refs only sends nothing, so nothing checks the distributed refs
+     * it read or ensured: check them against this client's cache, with the local refs locked. A
+     * transaction of this process that read one of those local refs and wrote one of those
+     * distributed refs held the local ref's lock until its commit was in the cache, so the check
+     * sees it (write skew between local and distributed refs is caught); other processes cannot
+     * read our local refs, so a commit of theirs not yet in the cache orders after this one.
+     */
+    private void checkDistReadsAgainstCache() {
+        for (Entry.Dist<?> e : dist) {
+            if (needsCheck(e)) {
+                Versioned now = coordinator.current(e.ref.name);
+                if (now.version() != e.cell().version()) {
+                    throw txn.retry(now.stamp(), "'" + e.ref.name + "' changed after the transaction's snapshot");
+                }
             }
         }
     }

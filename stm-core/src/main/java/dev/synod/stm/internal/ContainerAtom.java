@@ -208,10 +208,11 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
             return now.version() == from.version() + 1 && c.writer().equals(id) ? now : null;
         }
         if (result instanceof CommitResult.Committed committed) {
-            return committed
-                    .written()
-                    .getOrDefault(
-                            name, engine.coordinator().fetch(List.of(name)).get(0));
+            Versioned written = committed.written().get(name);
+            // a coordinator that does not report what it wrote costs a read (not one of ours)
+            return written != null
+                    ? written
+                    : engine.coordinator().fetch(List.of(name)).get(0);
         }
         return null;
     }

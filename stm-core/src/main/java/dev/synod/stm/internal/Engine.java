@@ -238,15 +238,14 @@ public final class Engine implements Stm {
     /** One identity object per name and kind; opening again with an equal codec returns it. */
     @SuppressWarnings("unchecked")
     private <I extends IdentityBase<?>> I register(I fresh, Object codec) {
+        if (codec instanceof VersionedStateContainer<?> || codec instanceof StateContainer<?>) {
+            refuseSharedContainer(fresh.name, codec);
+        }
         IdentityBase<?> existing = identities.putIfAbsent(fresh.name, fresh);
         if (existing == null) {
             return fresh;
         }
-        Object existingCodec = existing instanceof DistRef<?> d
-                ? (d.codec != null ? d.codec : d.container)
-                : existing instanceof AtomImpl<?> a
-                        ? a.codecForComparison()
-                        : existing instanceof ContainerAtom<?> c ? c.container() : null;
+        Object existingCodec = codecOrContainer(existing);
         if (existing.getClass() != fresh.getClass()) {
             throw new IllegalArgumentException("'" + fresh.name + "' is already open as "
                     + (existing instanceof AtomImpl || existing instanceof ContainerAtom ? "an atom" : "a ref")
@@ -419,11 +418,12 @@ public final class Engine implements Stm {
             ensureOpen();
             TxnImpl txn = new TxnImpl(this, options, attempt, deadline);
             CURRENT.set(txn);
+            R result = null;
+            Runnable localWatches = null;
             try {
-                R result = callBody(body, txn);
-                new Committer(txn).commit();
+                result = callBody(body, txn);
+                localWatches = new Committer(txn).commit();
                 metrics.commits.increment();
-                return result;
             } catch (RetrySignal retry) {
                 metrics.retries.increment();
             } catch (RuntimeException | Error e) {
@@ -431,6 +431,11 @@ public final class Engine implements Stm {
                 throw e;
             } finally {
                 CURRENT.remove();
+            }
+            if (localWatches != null) {
+                // outside the transaction: a watch that runs one starts a transaction of its own
+                localWatches.run();
+                return result;
             }
             pauseBeforeRetry(txn, attempt + 1, deadline);
         }
@@ -586,6 +591,32 @@ public final class Engine implements Stm {
     @Override
     public String describe() {
         return coordinator.describe();
+    }
+
+    private static Object codecOrContainer(IdentityBase<?> identity) {
+        return identity instanceof DistRef<?> d
+                ? (d.codec != null ? d.codec : d.container)
+                : identity instanceof AtomImpl<?> a
+                        ? a.codecForComparison()
+                        : identity instanceof ContainerAtom<?> c ? c.container() : null;
+    }
+
+    /**
+     * A container holds one ref's or atom's versions: another identity's versions in it would
+     * count as orphans, and sweeping or destroying would delete them.
+     */
+    private void refuseSharedContainer(String name, Object container) {
+        for (IdentityBase<?> other : identities.values()) {
+            if (!other.name.equals(name) && container.equals(codecOrContainer(other))) {
+                throw new IllegalArgumentException("'" + name + "' cannot use " + describe(container)
+                        + ": it already holds the values of '" + other.name + "', and a container holds the values"
+                        + " of one ref or atom (give each its own table or key prefix)");
+            }
+        }
+    }
+
+    private static String describe(Object container) {
+        return container instanceof VersionedStateContainer<?> v ? v.describe() : String.valueOf(container);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.synod.stm.internal;
 
+import dev.synod.stm.CorruptRecordException;
 import dev.synod.stm.StateStoreException;
 import dev.synod.stm.StmException;
 import dev.synod.stm.spi.VersionedStateContainer;
@@ -25,9 +26,21 @@ final class External {
                     .getAt(key)
                     .orElseThrow(() -> new VersionGoneException("'" + name + "' points at version '" + key + "' of "
                             + container.describe() + ", which does not exist"));
+        } catch (IllegalArgumentException e) {
+            // the keys we stage are always valid ones: a key the container refuses was not written by us
+            throw new CorruptRecordException(
+                    "'" + name + "' points at version '" + abbreviate(key) + "' of "
+                            + container.describe() + ", which that container refuses as a version key ("
+                            + e.getMessage()
+                            + "); the record was not written by Synod",
+                    e);
         } catch (RuntimeException e) {
             throw failure("reading '" + name + "' from " + container.describe(), e, false);
         }
+    }
+
+    private static String abbreviate(String key) {
+        return key.length() > 100 ? key.substring(0, 100) + "..." : key;
     }
 
     /** Writes {@code value} under the fresh {@code key}; returns the key. */

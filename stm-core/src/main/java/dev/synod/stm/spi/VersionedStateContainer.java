@@ -10,9 +10,16 @@ import java.util.Optional;
  * to it is applied; it deletes versions that belonged to aborted transactions or fell out of the
  * ref's history.
  *
+ * <p>One container holds the versions of <em>one</em> ref or atom (the same one in every JVM):
+ * every version it holds that the ref's history does not point at counts as an orphan, which
+ * {@code Stm.sweepOrphans} and {@code destroy()} delete. Two refs sharing a container would delete
+ * each other's values; give each its own (a table, a key prefix).
+ *
  * <p>Implementations are thread-safe and may be used from several JVMs at once. A version key is
  * written at most once. Failures of the store are reported as {@code
- * dev.synod.stm.StateStoreException} naming the store.
+ * dev.synod.stm.StateStoreException} naming the store; a version key the store cannot take (one
+ * Synod never makes) as {@code IllegalArgumentException}, which the engine reports as a corrupt
+ * record when the key came from a ref's record.
  *
  * @param <T> the value type
  */

@@ -103,4 +103,31 @@ class ContainerAtomTest {
             assertThat(atom.get()).isEqualTo(2L);
         }
     }
+
+    @Test
+    void anUpdateSendsAClaimAndASettleAndReadsNothingBack() {
+        java.util.concurrent.atomic.AtomicInteger fetches = new java.util.concurrent.atomic.AtomicInteger();
+        dev.synod.stm.fixtures.ForwardingCoordinator counting = new dev.synod.stm.fixtures.ForwardingCoordinator() {
+            @Override
+            public List<dev.synod.stm.spi.Versioned> fetch(List<String> names) {
+                fetches.incrementAndGet();
+                return super.fetch(names);
+            }
+        };
+        try (Stm stm = Stm.create(counting, TxnOptions.defaults())) {
+            Atom<Long> atom = stm.atom("counted", new MapStateContainer<Long>(), 0L);
+            long commitsBefore = counting.real.commitRequests();
+            fetches.set(0);
+            for (int i = 0; i < 10; i++) {
+                atom.swap(x -> x + 1);
+            }
+            assertThat(atom.get()).isEqualTo(10L);
+            assertThat(counting.real.commitRequests() - commitsBefore)
+                    .as("a claim and a settle per update")
+                    .isEqualTo(20);
+            assertThat(fetches.get())
+                    .as("the commits' replies say what was written")
+                    .isZero();
+        }
+    }
 }
