@@ -74,6 +74,28 @@ class CommitCostTest {
     }
 
     @Test
+    void aCompareAndSetThatCannotApplyDecidesOnTheLatestCommittedValue() throws Exception {
+        StmFixture fx = new StmFixture(zk);
+        Client a = fx.client();
+        Client b = fx.client();
+        dev.synod.stm.Atom<Long> viaA = a.stm().atom("cas", LONG, 1L);
+        dev.synod.stm.Atom<Long> viaB = b.stm().atom("cas", LONG);
+        viaA.reset(2L);
+        StmFixture.await(() -> viaB.get() == 2L);
+        Thread.sleep(50);
+        b.requests().reset();
+        assertThat(viaB.compareAndSet(5L, 6L)).isFalse();
+        assertThat(b.requests().snapshot())
+                .as("a sync in front of the read: a server behind the leader cannot answer false wrongly")
+                .isEqualTo(Map.of("sync", 1L, "getData", 1L));
+        b.requests().reset();
+        assertThat(viaB.compareAndSet(2L, 3L)).isTrue();
+        assertThat(b.requests().snapshot())
+                .as("the cached value matches: the compare-and-set alone")
+                .isEqualTo(Map.of("setData", 1L));
+    }
+
+    @Test
     void aReadOnlyTransactionOverCachedRefsSendsNothing() throws Exception {
         StmFixture fx = new StmFixture(zk);
         Client a = fx.client();

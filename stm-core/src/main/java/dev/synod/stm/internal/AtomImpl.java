@@ -115,7 +115,7 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
     }
 
     private Decoded<T> fetchLatest() {
-        engine.coordinator().fetch(List.of(name));
+        engine.coordinator().fetchLatest(List.of(name));
         return latest();
     }
 

@@ -78,6 +78,17 @@ public interface Coordinator extends AutoCloseable {
     List<Versioned> fetch(List<String> names);
 
     /**
+     * As {@link #fetch}, and reflecting every commit that completed anywhere before this call,
+     * even one this client heard of only outside the service: a replicated service first brings
+     * the server that answers up to date. For decisions that must rest on the latest committed
+     * state, such as a compare-and-set that answers false. The default calls {@link #fetch}, which
+     * is right for a service that is not replicated.
+     */
+    default List<Versioned> fetchLatest(List<String> names) {
+        return fetch(names);
+    }
+
+    /**
      * Waits until {@link #readPoint()} is at least {@code stamp}.
      *
      * @return whether it got there before the timeout

@@ -4,7 +4,9 @@ import dev.synod.stm.spi.Versioned;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.ToIntFunction;
@@ -18,7 +20,15 @@ import org.apache.zookeeper.data.Stat;
 /**
  * Reads cells with asynchronous requests: one {@code getData} for one cell, one read-only {@code
  * multi} of {@code getData}s for several (one server state, one round trip). A read whose reply
- * could exceed the client's packet limit is split into several multis, each at its own state.
+ * (or request) could exceed the client's packet limit is split into several multis, each at its
+ * own state, pipelined in order.
+ *
+ * <p>Reply sizes are estimated from the last known size of each cell, which another client may have
+ * grown meanwhile: a reply over the limit makes the ZooKeeper client drop the connection. So when a
+ * read of several cells in one multi loses the connection, the next read sends each cell in a
+ * request of its own (a cell always fits), and the sizes of large cells read are remembered; the
+ * read after a successful one goes back to multis. One stale estimate costs one lost connection,
+ * never a loop of them.
  *
  * <p>Replies are handled on the ZooKeeper event thread, in order with watch notifications: that
  * is what makes a read usable as a barrier (see {@link ReadPoint}).
@@ -27,15 +37,28 @@ final class CellReader {
     /** Per-cell reply overhead assumed when splitting reads: reply header, stat, path, op header. */
     private static final int PER_CELL_OVERHEAD = 256;
 
+    /** Per-cell request overhead assumed when splitting reads: op header, path length, flags. */
+    private static final int PER_CELL_REQUEST_OVERHEAD = 32;
+
+    /** Cells at least this large have their size remembered here (the cache may not hold them). */
+    private static final int LARGE = 16 * 1024;
+
     /**
      * @param values one entry per requested name, in order; {@code null} for a missing cell
      * @param maxStamp the highest mzxid read
+     * @param consistentStamp a stamp every value read reflects all changes up to: {@code maxStamp}
+     *     for a read served at one server state; for a split read, the highest mzxid of its first
+     *     part (the later parts were served at later states), since a change after the first part's
+     *     state may be missing from it
      */
-    record Result(List<Versioned> values, long maxStamp) {}
+    record Result(List<Versioned> values, long maxStamp, long consistentStamp) {}
 
     private final CellPaths paths;
     private final int replyBudget;
     private final ToIntFunction<String> sizeHint;
+    private final Map<String, Integer> largeSizes = new ConcurrentHashMap<>();
+    /** Whether the next read sends each cell in a request of its own (see the class comment). */
+    private volatile boolean oneCellPerRequest;
 
     /**
      * @param replyBudget the most bytes of cell data (plus overhead) to ask for in one reply
@@ -57,7 +80,7 @@ final class CellReader {
     CompletableFuture<Result> read(ZooKeeper zk, List<String> names, boolean syncFirst, Consumer<Result> onReply) {
         CompletableFuture<Result> future = new CompletableFuture<>();
         if (names.isEmpty()) {
-            Result empty = new Result(List.of(), 0);
+            Result empty = new Result(List.of(), 0, 0);
             if (onReply != null) {
                 onReply.accept(empty);
             }
@@ -68,7 +91,9 @@ final class CellReader {
             // pipelined: the server answers the read only after the sync, no extra round trip
             zk.sync(paths.cellsRoot(), (rc, path, ctx) -> {}, null);
         }
-        List<List<Integer>> chunks = chunks(names);
+        boolean split = oneCellPerRequest;
+        List<List<Integer>> chunks = chunks(names, split);
+        List<Integer> first = chunks.get(0);
         Versioned[] values = new Versioned[names.size()];
         AtomicInteger remaining = new AtomicInteger(chunks.size());
         for (List<Integer> chunk : chunks) {
@@ -81,10 +106,11 @@ final class CellReader {
                         (rc, path, ctx, data, stat) -> {
                             if (rc == Code.OK.intValue()) {
                                 values[i] = versioned(name, data, stat);
+                                learnSize(name, values[i]);
                             } else if (rc != Code.NONODE.intValue()) {
                                 future.completeExceptionally(KeeperException.create(Code.get(rc), path));
                             }
-                            chunkDone(future, remaining, values, onReply);
+                            chunkDone(future, remaining, values, first, split, onReply);
                         },
                         null);
             } else {
@@ -96,6 +122,10 @@ final class CellReader {
                         ops,
                         (rc, path, ctx, results) -> {
                             if (results == null || results.size() != chunk.size()) {
+                                if (rc == Code.CONNECTIONLOSS.intValue()) {
+                                    // perhaps a reply over the limit: the sizes known were stale
+                                    oneCellPerRequest = true;
+                                }
                                 future.completeExceptionally(KeeperException.create(Code.get(rc), path));
                             } else {
                                 for (int k = 0; k < chunk.size(); k++) {
@@ -103,6 +133,7 @@ final class CellReader {
                                     int i = chunk.get(k);
                                     if (r instanceof OpResult.GetDataResult g) {
                                         values[i] = versioned(names.get(i), g.getData(), g.getStat());
+                                        learnSize(names.get(i), values[i]);
                                     } else if (r instanceof OpResult.ErrorResult e
                                             && e.getErr() != Code.NONODE.intValue()) {
                                         future.completeExceptionally(KeeperException.create(
@@ -110,7 +141,7 @@ final class CellReader {
                                     }
                                 }
                             }
-                            chunkDone(future, remaining, values, onReply);
+                            chunkDone(future, remaining, values, first, split, onReply);
                         },
                         null);
             }
@@ -118,10 +149,26 @@ final class CellReader {
         return future;
     }
 
-    private static void chunkDone(
-            CompletableFuture<Result> future, AtomicInteger remaining, Versioned[] values, Consumer<Result> onReply) {
+    private void learnSize(String name, Versioned v) {
+        if (v.data().length >= LARGE) {
+            largeSizes.put(name, v.data().length);
+        } else if (!largeSizes.isEmpty()) {
+            largeSizes.remove(name);
+        }
+    }
+
+    private void chunkDone(
+            CompletableFuture<Result> future,
+            AtomicInteger remaining,
+            Versioned[] values,
+            List<Integer> first,
+            boolean split,
+            Consumer<Result> onReply) {
         if (remaining.decrementAndGet() > 0 || future.isDone()) {
             return;
+        }
+        if (split) {
+            oneCellPerRequest = false; // the sizes of these cells are known now
         }
         long max = 0;
         for (Versioned v : values) {
@@ -129,7 +176,16 @@ final class CellReader {
                 max = Math.max(max, v.stamp());
             }
         }
-        Result result = new Result(Arrays.asList(values), max);
+        long consistent = max;
+        if (first.size() < values.length) {
+            consistent = 0;
+            for (int i : first) {
+                if (values[i] != null) {
+                    consistent = Math.max(consistent, values[i].stamp());
+                }
+            }
+        }
+        Result result = new Result(Arrays.asList(values), max, consistent);
         if (onReply != null) {
             try {
                 onReply.accept(result);
@@ -141,19 +197,27 @@ final class CellReader {
         future.complete(result);
     }
 
-    private List<List<Integer>> chunks(List<String> names) {
+    /** Groups the names into requests whose replies and requests each fit the budget. */
+    private List<List<Integer>> chunks(List<String> names, boolean oneEach) {
         List<List<Integer>> chunks = new ArrayList<>();
         List<Integer> current = new ArrayList<>();
-        long bytes = 0;
+        long replyBytes = 0;
+        long requestBytes = 0;
         for (int i = 0; i < names.size(); i++) {
-            long size = (long) sizeHint.applyAsInt(names.get(i)) + PER_CELL_OVERHEAD;
-            if (!current.isEmpty() && bytes + size > replyBudget) {
+            String name = names.get(i);
+            long size =
+                    (long) Math.max(sizeHint.applyAsInt(name), largeSizes.getOrDefault(name, 0)) + PER_CELL_OVERHEAD;
+            long request = (long) paths.pathOf(name).length() * 3 + PER_CELL_REQUEST_OVERHEAD; // UTF-8: <= 3 bytes
+            if (!current.isEmpty()
+                    && (oneEach || replyBytes + size > replyBudget || requestBytes + request > replyBudget)) {
                 chunks.add(current);
                 current = new ArrayList<>();
-                bytes = 0;
+                replyBytes = 0;
+                requestBytes = 0;
             }
             current.add(i);
-            bytes += size;
+            replyBytes += size;
+            requestBytes += request;
         }
         chunks.add(current);
         return chunks;

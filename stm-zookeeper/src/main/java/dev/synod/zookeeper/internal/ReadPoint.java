@@ -100,10 +100,13 @@ final class ReadPoint {
     }
 
     /**
-     * A refresh read every opened cell at one server state after the watch was in place.
+     * A refresh read every opened cell after the watch was in place (at one server state, or in
+     * parts served in order).
      *
      * @param generation the value of {@link #refreshStarting()} before the refresh was sent
-     * @param maxRead the highest mzxid read by the refresh
+     * @param maxRead a stamp up to which every cell read reflects all changes ({@code
+     *     CellReader.Result.consistentStamp}: the highest mzxid read, or of the first part of a
+     *     split read)
      */
     void refreshed(long generation, long maxRead) {
         synchronized (lock) {

@@ -561,7 +561,10 @@ final class WatchWorker implements Watcher {
                 cache.markDeleted(names.get(i), 0); // deleted while we were not watching
             }
         }
-        readPoint.refreshed(generation, result.maxStamp());
+        // A refresh split into several reads: a change after the first read's state may be missing
+        // from it, its event still queued behind this refresh; the queue (or a barrier) vouches for
+        // anything above the first read.
+        readPoint.refreshed(generation, result.consistentStamp());
         LOG.debug("{}: refreshed {} opened cells; read point {}", paths.cellsRoot(), names.size(), readPoint.get());
     }
 

@@ -311,12 +311,22 @@ public final class ZkCoordinator implements Coordinator {
 
     @Override
     public List<Versioned> fetch(List<String> names) {
+        return fetch(names, false);
+    }
+
+    /** A {@code sync} pipelined in front of the read: the server answering has every committed change. */
+    @Override
+    public List<Versioned> fetchLatest(List<String> names) {
+        return fetch(names, true);
+    }
+
+    private List<Versioned> fetch(List<String> names, boolean latest) {
         ensureOpen();
         if (names.isEmpty()) {
             return List.of();
         }
         long unknown = committer.unknownOutcomes();
-        boolean sync = unknown > syncedUnknownOutcomes.get();
+        boolean sync = latest || unknown > syncedUnknownOutcomes.get();
         CellReader.Result result = readWithBarrier(names, sync, null, "reading " + names, true);
         if (sync) {
             syncedUnknownOutcomes.accumulateAndGet(unknown, Math::max);

@@ -3,6 +3,7 @@ package dev.synod.zookeeper.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.synod.stm.spi.Versioned;
 import dev.synod.zookeeper.internal.CoordinatorFixture.Client;
 import dev.synod.zookeeper.testing.ZkHarness;
 import java.util.List;
@@ -38,5 +39,70 @@ class CellReaderTest {
         assertThat(fine.get(10, TimeUnit.SECONDS).values())
                 .extracting(CoordinatorFixture::text)
                 .containsExactly("1", "2");
+    }
+
+    @Test
+    void cellsGrownByAnotherClientAreReadAfterOneLostConnectionNotALoopOfThem() throws Exception {
+        CoordinatorFixture fx = new CoordinatorFixture(zk);
+        Client a = fx.client();
+        Client b = fx.client();
+        List<String> names = List.of("g1", "g2", "g3", "g4");
+        for (String name : names) {
+            a.coordinator().open(name, CoordinatorFixture.bytes("small"));
+            b.coordinator().open(name, null); // b's cache knows them small
+        }
+        // grown by a, one commit each (together they would not fit one request): 4 x 300 KB is
+        // over the 1 MiB a ZooKeeper client takes in one reply
+        String big = "x".repeat(300 * 1024);
+        long last = 0;
+        for (String name : names) {
+            Versioned now = a.coordinator().current(name);
+            var committed = (dev.synod.stm.spi.CommitResult.Committed) a.coordinator()
+                    .commit(new dev.synod.stm.spi.CommitRequest(
+                            List.of(),
+                            List.of(new dev.synod.stm.spi.CommitRequest.Write(
+                                    name, now.version(), CoordinatorFixture.bytes(big + name))),
+                            List.of()));
+            last = committed.stamp();
+        }
+        List<Versioned> read = b.coordinator().fetch(names);
+        assertThat(read)
+                .extracting(CoordinatorFixture::text)
+                .containsExactly(big + "g1", big + "g2", big + "g3", big + "g4");
+        long grown = last;
+        CoordinatorFixture.await(() -> b.coordinator().readPoint() >= grown);
+        for (String name : names) {
+            assertThat(CoordinatorFixture.text(b.coordinator().current(name))).isEqualTo(big + name);
+        }
+        // and a read of all four now goes in parts that fit, without losing the connection
+        java.util.List<Object> stateChanges = new java.util.concurrent.CopyOnWriteArrayList<>();
+        b.curator().getConnectionStateListenable().addListener((client, state) -> stateChanges.add(state));
+        assertThat(b.coordinator().fetch(names)).hasSize(4);
+        assertThat(stateChanges).as("connection state changes").isEmpty();
+    }
+
+    @Test
+    void aSplitReadVouchesOnlyForWhatItsFirstPartSaw() throws Exception {
+        CoordinatorFixture fx = new CoordinatorFixture(zk);
+        Client a = fx.client();
+        a.coordinator().open("p1", CoordinatorFixture.bytes("1"));
+        a.coordinator().open("p2", CoordinatorFixture.bytes("2"));
+        ZooKeeper handle = a.curator().getZookeeperClient().getZooKeeper();
+        CellReader whole = new CellReader(new CellPaths(fx.namespace), 1 << 20, name -> 16);
+        CellReader.Result one =
+                whole.read(handle, List.of("p2", "p1"), false, r -> {}).get(10, TimeUnit.SECONDS);
+        assertThat(one.consistentStamp()).isEqualTo(one.maxStamp());
+        // a budget that fits one cell per read: two reads, served in order
+        CellReader parts = new CellReader(new CellPaths(fx.namespace), 300, name -> 16);
+        CellReader.Result split =
+                parts.read(handle, List.of("p2", "p1"), false, r -> {}).get(10, TimeUnit.SECONDS);
+        long p1 = split.values().get(1).stamp();
+        long p2 = split.values().get(0).stamp();
+        assertThat(p2).isGreaterThan(p1);
+        assertThat(split.maxStamp()).isEqualTo(p2);
+        CellReader.Result reversed =
+                parts.read(handle, List.of("p1", "p2"), false, r -> {}).get(10, TimeUnit.SECONDS);
+        assertThat(reversed.consistentStamp()).as("the first part's stamp").isEqualTo(p1);
+        assertThat(reversed.maxStamp()).isEqualTo(p2);
     }
 }
