@@ -48,6 +48,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ReadPoint {
     private final Object lock = new Object();
+    private boolean closed;
     private final AtomicLong maxKnown = new AtomicLong();
     private final AtomicLong maxQueuedBarrier = new AtomicLong();
     private volatile long watermark;
@@ -152,6 +153,14 @@ final class ReadPoint {
      *
      * @return whether it got there in time
      */
+    /** Wakes every waiter: nothing raises the read point any more ({@link #await} answers false). */
+    void close() {
+        synchronized (lock) {
+            closed = true;
+            lock.notifyAll();
+        }
+    }
+
     boolean await(long stamp, long timeoutNanos) throws InterruptedException {
         if (watermark >= stamp) {
             return true;
@@ -160,7 +169,7 @@ final class ReadPoint {
         synchronized (lock) {
             while (watermark < stamp) {
                 long remaining = deadline - System.nanoTime();
-                if (remaining <= 0) {
+                if (remaining <= 0 || closed) {
                     return false;
                 }
                 TimeUnit.NANOSECONDS.timedWait(lock, remaining);

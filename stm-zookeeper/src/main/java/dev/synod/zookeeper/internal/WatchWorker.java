@@ -266,9 +266,14 @@ final class WatchWorker implements Watcher {
         try {
             read = reader.read(zk, names, syncFirst, r -> {
                 try {
-                    for (Versioned v : r.values()) {
+                    for (int i = 0; i < names.size(); i++) {
+                        Versioned v = r.values().get(i);
                         if (v != null) {
                             cache.advance(v);
+                        } else {
+                            // here, in order with the events: a creation after this read is
+                            // announced after this reply, so it is never wiped out by this mark
+                            cache.markDeleted(names.get(i), 0);
                         }
                     }
                     readPoint.learnt(r.maxStamp());

@@ -179,12 +179,22 @@ public final class ZkCoordinator implements Coordinator {
                 // the read was a barrier: the read point reaches v's stamp as soon as the worker
                 // has handled the events before it (normally at once)
                 readPoint.await(v.stamp(), TimeUnit.MILLISECONDS.toNanos(connection.connectionTimeoutMs()));
+                ensureOpen(); // closed meanwhile: the handle would not be served
                 CellCache.State s = cache.state(name);
                 return s != null && s.value() != null && !s.deleted() ? s.value() : v;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StmInterruptedException("interrupted while opening '" + name + "' in " + describe());
+        } catch (RuntimeException e) {
+            if (closed.get() && !(e instanceof StmClosedException)) {
+                // closed while opening: its cache refused the watch, say, with an exception of its own
+                StmClosedException closedMeanwhile =
+                        new StmClosedException(describe() + " was closed while opening '" + name + "'");
+                closedMeanwhile.addSuppressed(e);
+                throw closedMeanwhile;
+            }
+            throw e;
         } finally {
             if (creating != null) {
                 pending.end(creating);
@@ -331,10 +341,9 @@ public final class ZkCoordinator implements Coordinator {
         if (sync) {
             syncedUnknownOutcomes.accumulateAndGet(unknown, Math::max);
         }
-        // the read's reply put the states read in the cache; a missing cell was deleted
+        // the read's reply put the states read in the cache and marked a missing cell deleted
         for (int i = 0; i < names.size(); i++) {
             if (result.values().get(i) == null) {
-                cache.markDeleted(names.get(i), 0);
                 throw noSuchRef(names.get(i));
             }
         }
@@ -407,6 +416,7 @@ public final class ZkCoordinator implements Coordinator {
         }
         connection.original().getConnectionStateListenable().removeListener(stateListener);
         worker.close(!connection.owned()); // an owned client's watches end with its session
+        readPoint.close();
         cache.close();
         connection.close();
     }

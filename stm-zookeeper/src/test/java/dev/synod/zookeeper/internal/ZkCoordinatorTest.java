@@ -41,6 +41,19 @@ class ZkCoordinatorTest {
     }
 
     @Test
+    void anOpenThatTheCloseOvertakesIsReportedAsClosed() throws Exception {
+        Client a = fx.client();
+        a.coordinator().open("first", bytes("1"));
+        // close as the next open sends its watch (a caller-owned client: the client stays up)
+        a.requests().beforeNext("addWatch", () -> a.coordinator().close());
+        assertThatThrownBy(() -> a.coordinator().open("second", bytes("2"))).isInstanceOf(StmClosedException.class);
+        Client b = fx.client();
+        // and an open that finds the coordinator closed before it sends anything
+        b.coordinator().close();
+        assertThatThrownBy(() -> b.coordinator().open("third", bytes("3"))).isInstanceOf(StmClosedException.class);
+    }
+
+    @Test
     void cellsAreFlatZnodesUnderTheNamespaceWithZnodeVersionAndMzxid() throws Exception {
         Client a = fx.client();
         Versioned v = a.coordinator().open("orders/eu", bytes("init"));

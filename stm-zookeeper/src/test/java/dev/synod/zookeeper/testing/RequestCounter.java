@@ -13,8 +13,19 @@ public final class RequestCounter {
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
     private final LongAdder notifications = new LongAdder();
 
+    private final Map<String, Runnable> hooks = new ConcurrentHashMap<>();
+
     void count(String kind) {
         counts.computeIfAbsent(kind, k -> new LongAdder()).increment();
+        Runnable hook = hooks.remove(kind);
+        if (hook != null) {
+            hook.run();
+        }
+    }
+
+    /** Runs {@code hook} once, on the sending thread, just before the next request of {@code kind} is sent. */
+    public void beforeNext(String kind, Runnable hook) {
+        hooks.put(kind, hook);
     }
 
     void notified() {
