@@ -18,14 +18,14 @@ import java.util.Objects;
  *     RetryLimitExceededException} (>= 0)
  * @param backoff pause between retries
  * @param timeout how long the transaction may keep trying, retries and their pauses included, and
- *     wait for a commit of a local ref in progress; checked before each attempt and during those
- *     waits, after which it fails with {@link TransactionTimeoutException} (> 0). It does not cut
- *     short a body that runs long, a wait for a connection before a read or a commit is sent
- *     (bounded by the coordinator's connection timeout), nor a commit already sent: the
- *     coordinator bounds that wait (ZooKeeper: the session timeout plus the connection timeout,
- *     twice). Resolving an unknown
+ *     wait for a commit of a local ref in progress or for a connection to the coordinator before
+ *     a read or a commit is sent (whichever of this timeout and the coordinator's connection
+ *     timeout ends first); checked before each attempt and during those waits, after which it
+ *     fails with {@link TransactionTimeoutException} (> 0), nothing applied. It does not cut short
+ *     a body that runs long, nor a commit already sent: the coordinator bounds that wait
+ *     (ZooKeeper: the session timeout plus the connection timeout, twice). Resolving an unknown
  *     outcome keeps reading back until this timeout or for at least 5 s (10 s for an atom),
- *     whichever is later, each read bounded by the coordinator's own connection timeout.
+ *     whichever is later.
  */
 public record TxnOptions(Isolation isolation, int maxRetries, Backoff backoff, Duration timeout) {
 

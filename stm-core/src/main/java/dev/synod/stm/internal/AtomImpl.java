@@ -114,8 +114,8 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
         }
     }
 
-    private Decoded<T> fetchLatest() {
-        engine.coordinator().fetchLatest(List.of(name));
+    private Decoded<T> fetchLatest(long deadline) {
+        engine.coordinator().fetchLatest(List.of(name), deadline);
         return latest();
     }
 
@@ -174,10 +174,10 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
         for (int attempt = 0; ; attempt++) {
             T next = TxnImpl.nonNull(fn.apply(current.value()), this);
             validate(next);
-            if (write(current, next)) {
+            if (write(current, next, deadline)) {
                 return next;
             }
-            current = retryState(backOff(attempt, options, deadline), current);
+            current = retryState(backOff(attempt, options, deadline), current, deadline);
         }
     }
 
@@ -192,10 +192,10 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
         // Conditional on the version seen, so that the id history stays exact; a conflict only
         // means we retry with the fresh version: the value written is the same.
         for (int attempt = 0; ; attempt++) {
-            if (write(current, value)) {
+            if (write(current, value, deadline)) {
                 return value;
             }
-            current = retryState(backOff(attempt, options, deadline), current);
+            current = retryState(backOff(attempt, options, deadline), current, deadline);
         }
     }
 
@@ -209,24 +209,24 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
         Decoded<T> current = latest();
         if (!current.value().equals(expected)) {
             // The cache may trail: decide on the latest committed value.
-            current = fetchLatest();
+            current = fetchLatest(deadline);
         }
         for (int attempt = 0; ; attempt++) {
             if (!current.value().equals(expected)) {
                 return false;
             }
             validate(value);
-            if (write(current, value)) {
+            if (write(current, value, deadline)) {
                 return true;
             }
             backOff(attempt, options, deadline);
             // deciding false needs the latest committed value, not merely a newer cached one
-            current = fetchLatest();
+            current = fetchLatest(deadline);
         }
     }
 
     /** One conditional write; true if it applied. */
-    private boolean write(Decoded<T> current, T next) {
+    private boolean write(Decoded<T> current, T next, long deadline) {
         TxnId id = TxnId.random();
         String staged = isExternal() ? External.stage(container, name, next, VersionKeys.fresh(id, "atom")) : null;
         boolean applied = false;
@@ -239,7 +239,7 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
                     List.of());
             CommitResult result;
             try {
-                result = engine.coordinator().commit(request);
+                result = engine.coordinator().commit(request, deadline);
             } catch (CommitOutcomeUnknownException e) {
                 // until resolved, the staged version may be current: never delete it unresolved
                 unknown = true;
@@ -304,11 +304,11 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
      * past {@code lost} (if the cache still trails, the next compare-and-set only fails again);
      * after a pause, or if the cache has not moved, the cell read.
      */
-    private Decoded<T> retryState(boolean paused, Decoded<T> lost) {
+    private Decoded<T> retryState(boolean paused, Decoded<T> lost, long deadline) {
         if (!paused && engine.cachedNewerThan(name, lost.cell().version()) != null) {
             return latest();
         }
-        return fetchLatest();
+        return fetchLatest(deadline);
     }
 
     private static void sleep(Duration d) {
@@ -329,7 +329,7 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
         long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (true) {
             try {
-                Versioned v = engine.coordinator().fetch(List.of(name)).get(0);
+                Versioned v = engine.coordinator().fetch(List.of(name), giveUp).get(0);
                 Record r = Record.decode(engine.where(name), v.data());
                 if (v.version() < version) {
                     return new CommitResult.Conflict(Set.of(name), null);
@@ -351,8 +351,9 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
                 throw e;
             } catch (StmInterruptedException | StmClosedException e) {
                 throw OutcomeReadBack.stopped("an update of atom '" + name + "'", e, cause);
-            } catch (CoordinationException e) {
-                if (System.nanoTime() > giveUp) {
+            } catch (CoordinationException | TransactionTimeoutException e) {
+                // a timeout here is the read-back's own (giveUp): the outcome stays unknown
+                if (System.nanoTime() - giveUp >= 0) {
                     throw new CommitOutcomeUnknownException(
                             "an update of atom '" + name + "' lost its connection while"
                                     + " committing and could not be read back: " + e.getMessage(),

@@ -5,6 +5,7 @@ import dev.synod.stm.CoordinationException;
 import dev.synod.stm.LockLostException;
 import dev.synod.stm.StmClosedException;
 import dev.synod.stm.StmInterruptedException;
+import dev.synod.stm.TransactionTimeoutException;
 import dev.synod.stm.ValueTooLargeException;
 import dev.synod.stm.spi.CommitGuard;
 import dev.synod.stm.spi.CommitRequest;
@@ -95,7 +96,7 @@ final class Committer {
                     CommitResult result;
                     CommitRequest request = buildRequest();
                     try {
-                        result = coordinator.commit(request);
+                        result = coordinator.commit(request, txn.deadlineNanos);
                     } catch (CommitOutcomeUnknownException unknown) {
                         result = resolveKeepingStaged(unknown);
                     }
@@ -370,7 +371,7 @@ final class Committer {
                 }
                 List<Versioned> fresh = conflicting.size() == names.size()
                         ? statesAfterConflict(conflicting)
-                        : coordinator.fetch(List.copyOf(names));
+                        : coordinator.fetch(List.copyOf(names), txn.deadlineNanos);
                 for (Versioned v : fresh) {
                     stamp = Math.max(stamp, v.stamp());
                 }
@@ -391,7 +392,7 @@ final class Committer {
         for (Entry.Dist<?> e : entries) {
             Versioned now = engine.cachedNewerThan(e.ref.name, e.cell().version());
             if (now == null) {
-                return coordinator.fetch(entries.stream().map(x -> x.ref.name).toList());
+                return coordinator.fetch(entries.stream().map(x -> x.ref.name).toList(), txn.deadlineNanos);
             }
             cached.add(now);
         }
@@ -437,7 +438,7 @@ final class Committer {
         CommitResult notApplied = new CommitResult.Conflict(Set.of(), null);
         while (true) {
             try {
-                Versioned v = coordinator.fetch(List.of(name)).get(0);
+                Versioned v = coordinator.fetch(List.of(name), giveUp).get(0);
                 Record r = Record.decode(engine.where(name), v.data());
                 if (v.version() < produced) {
                     return notApplied;
@@ -458,8 +459,9 @@ final class Committer {
                 throw e;
             } catch (StmInterruptedException | StmClosedException e) {
                 throw OutcomeReadBack.stopped("transaction " + txn.id, e, cause);
-            } catch (CoordinationException e) {
-                if (System.nanoTime() > giveUp) {
+            } catch (CoordinationException | TransactionTimeoutException e) {
+                // a timeout here is the read-back's own (giveUp): the outcome stays unknown
+                if (System.nanoTime() - giveUp >= 0) {
                     throw new CommitOutcomeUnknownException(
                             "transaction " + txn.id + " lost its connection while"
                                     + " committing and '" + name

@@ -136,16 +136,16 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
         for (int attempt = 0; ; attempt++) {
             if (seen.claimed() && System.currentTimeMillis() - seen.sinceMillis() < lease) {
                 pause(attempt, options); // someone else is updating
-                seen = parse(engine.coordinator().fetch(List.of(name)).get(0));
+                seen = parse(engine.coordinator().fetch(List.of(name), deadline).get(0));
                 checkLimits(attempt, options, deadline);
                 continue;
             }
             TxnId id = TxnId.random();
-            Versioned claimed = write(seen.cell(), id, true);
+            Versioned claimed = write(seen.cell(), id, true, deadline);
             if (claimed == null) {
                 engine.counters().atomConflicts.increment();
                 checkLimits(attempt, options, deadline);
-                seen = parse(engine.coordinator().fetch(List.of(name)).get(0));
+                seen = parse(engine.coordinator().fetch(List.of(name), deadline).get(0));
                 continue;
             }
             T next;
@@ -195,13 +195,20 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
         }
     }
 
-    /** Compare-and-set of the cell; the new state, or null on a conflict. */
-    private Versioned write(Versioned from, TxnId id, boolean claimed) {
+    /**
+     * Compare-and-set of the cell; the new state, or null on a conflict.
+     *
+     * @param deadline when to stop waiting for the coordinator before sending, or null to wait as
+     *     long as it takes (releasing a claim must not be cut short)
+     */
+    private Versioned write(Versioned from, TxnId id, boolean claimed, Long deadline) {
         CommitRequest request = new CommitRequest(
                 List.of(), List.of(new CommitRequest.Write(name, from.version(), record(id, claimed))), List.of());
         CommitResult result;
         try {
-            result = engine.coordinator().commit(request);
+            result = deadline == null
+                    ? engine.coordinator().commit(request)
+                    : engine.coordinator().commit(request, deadline);
         } catch (CommitOutcomeUnknownException e) {
             Versioned now = engine.coordinator().fetch(List.of(name)).get(0);
             Claim c = parse(now);
@@ -219,7 +226,7 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
 
     /** Releases our claim; false if it was taken over meanwhile. */
     private boolean settle(Versioned claimed, TxnId id) {
-        return write(claimed, id, false) != null;
+        return write(claimed, id, false, null) != null;
     }
 
     private void checkLimits(int attempt, TxnOptions options, long deadline) {

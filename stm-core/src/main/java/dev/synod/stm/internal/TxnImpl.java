@@ -147,7 +147,9 @@ final class TxnImpl implements Txn {
             } catch (VersionGoneException gone) {
                 // Deleted by a later commit while we read it: our snapshot is older than the
                 // history kept. Retry on a newer snapshot, unless the cell did not move (corrupt).
-                Versioned now = engine.coordinator().fetch(List.of(d.name)).get(0);
+                Versioned now = engine.coordinator()
+                        .fetch(List.of(d.name), deadlineNanos)
+                        .get(0);
                 if (now.version() == cell.version()) {
                     throw gone;
                 }
@@ -239,7 +241,7 @@ final class TxnImpl implements Txn {
         engine.counters().snapshotMisses.increment();
         engine.reportStaleCache(name, stamp);
         try {
-            engine.coordinator().fetch(List.of(name)); // refreshes the cache
+            engine.coordinator().fetch(List.of(name), deadlineNanos); // refreshes the cache
         } catch (RuntimeException e) {
             // the retry will find out
         }

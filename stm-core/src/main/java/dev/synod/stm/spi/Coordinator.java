@@ -89,6 +89,21 @@ public interface Coordinator extends AutoCloseable {
     }
 
     /**
+     * As {@link #fetch(List)} for a caller with a deadline (a transaction's timeout): waiting for
+     * the service (a connection, a retry) ends once {@link System#nanoTime()} passes {@code
+     * deadlineNanos}, with {@code dev.synod.stm.TransactionTimeoutException}. A request already
+     * sent is still waited for as {@link #fetch(List)} would. The default ignores the deadline.
+     */
+    default List<Versioned> fetch(List<String> names, long deadlineNanos) {
+        return fetch(names);
+    }
+
+    /** As {@link #fetchLatest(List)}, with a deadline as {@link #fetch(List, long)}. */
+    default List<Versioned> fetchLatest(List<String> names, long deadlineNanos) {
+        return fetchLatest(names);
+    }
+
+    /**
      * Waits until {@link #readPoint()} is at least {@code stamp}.
      *
      * @return whether it got there before the timeout
@@ -102,6 +117,16 @@ public interface Coordinator extends AutoCloseable {
      * writes when this method returns.
      */
     CommitResult commit(CommitRequest request);
+
+    /**
+     * As {@link #commit(CommitRequest)} for a caller with a deadline: waiting for the service
+     * before the request is sent ends once {@link System#nanoTime()} passes {@code deadlineNanos},
+     * with {@code dev.synod.stm.TransactionTimeoutException} (nothing was sent). A request already
+     * sent is waited for in full: its outcome must be learnt. The default ignores the deadline.
+     */
+    default CommitResult commit(CommitRequest request, long deadlineNanos) {
+        return commit(request);
+    }
 
     /** Registers a listener for changes of opened cells. Closing the handle unregisters it. */
     AutoCloseable subscribe(ChangeListener listener);

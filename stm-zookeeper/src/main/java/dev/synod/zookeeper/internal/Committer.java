@@ -88,6 +88,11 @@ final class Committer {
     }
 
     CommitResult commit(CommitRequest request) {
+        return commit(request, ZkConnection.NO_DEADLINE);
+    }
+
+    /** As {@link #commit(CommitRequest)}, waiting for a connection no longer than the deadline. */
+    CommitResult commit(CommitRequest request, long deadlineNanos) {
         List<Op> ops = new ArrayList<>();
         List<Object> meaning = new ArrayList<>(); // per op: a CommitGuard or a cell name
         long size = PER_REQUEST_OVERHEAD;
@@ -116,7 +121,7 @@ final class Committer {
         if (size > maxRequestSize) {
             throw new ValueTooLargeException(String.join(", ", written), size, maxRequestSize);
         }
-        ZooKeeper zk = connection.handle(() -> "committing writes to " + written);
+        ZooKeeper zk = connection.handle(() -> "committing writes to " + written, deadlineNanos);
         PendingCommits.Pending inFlight = pending.beginCommit(written);
         try {
             Reply reply = send(zk, request, ops, meaning, inFlight);

@@ -3,6 +3,7 @@ package dev.synod.zookeeper.internal;
 import dev.synod.stm.CoordinationException;
 import dev.synod.stm.StmClosedException;
 import dev.synod.stm.StmInterruptedException;
+import dev.synod.stm.TransactionTimeoutException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -76,22 +77,77 @@ final class ZkConnection {
 
     /** As {@link #handle(String)}, the message built only when it is needed (a commit's path). */
     ZooKeeper handle(Supplier<String> action) {
+        return handle(action, NO_DEADLINE);
+    }
+
+    /**
+     * As {@link #handle(Supplier)}, waiting for a connection no longer than until {@code
+     * deadlineNanos} (a {@link System#nanoTime()} value, or {@link #NO_DEADLINE}).
+     *
+     * @throws TransactionTimeoutException if the deadline passed first (nothing was sent)
+     */
+    ZooKeeper handle(Supplier<String> action, long deadlineNanos) {
         checkClientOpen();
         try {
-            if (!isConnected() && !client.getZookeeperClient().blockUntilConnectedOrTimedOut()) {
-                throw notConnected(action.get());
+            if (!isConnected()) {
+                boolean deadlineFirst = deadlineBeforeConnectionTimeout(deadlineNanos);
+                if (!awaitConnected(deadlineNanos)) {
+                    if (deadlineFirst) {
+                        throw deadlinePassed(action.get(), null);
+                    }
+                    throw notConnected(action.get());
+                }
             }
             return client.getZookeeperClient().getZooKeeper();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StmInterruptedException("interrupted while waiting for ZooKeeper at " + connectString() + " ("
                     + action.get() + "); nothing was sent");
-        } catch (CoordinationException e) {
+        } catch (CoordinationException | TransactionTimeoutException e) {
             throw e;
         } catch (Exception e) {
             checkClientOpen();
             throw failure(action.get(), e);
         }
+    }
+
+    /** A deadline that never passes. */
+    static final long NO_DEADLINE = Long.MAX_VALUE;
+
+    static boolean passed(long deadlineNanos) {
+        return deadlineNanos != NO_DEADLINE && System.nanoTime() - deadlineNanos >= 0;
+    }
+
+    /** Whether the deadline comes before a wait of the connection timeout from now would end. */
+    private boolean deadlineBeforeConnectionTimeout(long deadlineNanos) {
+        return deadlineNanos != NO_DEADLINE
+                && TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()) < connectionTimeoutMs();
+    }
+
+    /**
+     * Waits for a connection up to the connection timeout, or up to the deadline if that comes
+     * first; whether connected.
+     */
+    private boolean awaitConnected(long deadlineNanos) throws InterruptedException {
+        if (deadlineNanos == NO_DEADLINE) {
+            return client.getZookeeperClient().blockUntilConnectedOrTimedOut();
+        }
+        long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+        if (remainingMs >= connectionTimeoutMs()) {
+            return client.getZookeeperClient().blockUntilConnectedOrTimedOut();
+        }
+        if (remainingMs > 0) {
+            client.blockUntilConnected((int) remainingMs, TimeUnit.MILLISECONDS);
+        }
+        return isConnected();
+    }
+
+    TransactionTimeoutException deadlinePassed(String action, Exception cause) {
+        return new TransactionTimeoutException(
+                "the transaction's timeout passed while waiting for ZooKeeper at " + connectString() + " ("
+                        + action + "); client state: " + stateDescription() + ". "
+                        + (cause == null ? "Nothing was sent." : "The last attempt failed: " + cause),
+                cause);
     }
 
     /** The current raw handle without waiting, or {@code null} if not connected. */
@@ -111,9 +167,42 @@ final class ZkConnection {
      * connection before each attempt).
      */
     <T> T withRetry(String action, Callable<T> operation) {
+        return withRetry(action, NO_DEADLINE, operation);
+    }
+
+    /**
+     * As {@link #withRetry(String, Callable)}; once {@code deadlineNanos} passes (while waiting for
+     * a connection, or after a failed attempt) it gives up with {@link TransactionTimeoutException}.
+     * An attempt already sent is waited for in full.
+     */
+    <T> T withRetry(String action, long deadlineNanos, Callable<T> operation) {
         checkClientOpen();
         try {
-            return RetryLoop.callWithRetry(client.getZookeeperClient(), operation);
+            if (deadlineNanos == NO_DEADLINE) {
+                return RetryLoop.callWithRetry(client.getZookeeperClient(), operation);
+            }
+            RetryLoop loop = client.getZookeeperClient().newRetryLoop();
+            while (true) {
+                try {
+                    if (!isConnected()) {
+                        boolean deadlineFirst = deadlineBeforeConnectionTimeout(deadlineNanos);
+                        if (!awaitConnected(deadlineNanos) && deadlineFirst) {
+                            throw deadlinePassed(action, null);
+                        }
+                    }
+                    T result = operation.call(); // not connected yet: fails, and is retried
+                    loop.markComplete();
+                    return result;
+                } catch (TransactionTimeoutException | InterruptedException e) {
+                    throw e;
+                } catch (Exception e) {
+                    if (passed(deadlineNanos)
+                            && client.getZookeeperClient().getRetryPolicy().allowRetry(e)) {
+                        throw deadlinePassed(action, e);
+                    }
+                    loop.takeException(e); // sleeps and returns if the policy retries, else rethrows
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StmInterruptedException("interrupted while " + action + " on ZooKeeper at " + connectString());

@@ -225,7 +225,7 @@ public final class ZkCoordinator implements Coordinator {
      */
     private CellReader.Result readWithBarrier(
             List<String> names, boolean syncFirst, AtomicReference<ZooKeeper> watchedOn, String action) {
-        return readWithBarrier(names, syncFirst, watchedOn, action, false);
+        return readWithBarrier(names, syncFirst, watchedOn, action, false, ZkConnection.NO_DEADLINE);
     }
 
     /**
@@ -238,9 +238,10 @@ public final class ZkCoordinator implements Coordinator {
             boolean syncFirst,
             AtomicReference<ZooKeeper> watchedOn,
             String action,
-            boolean holdBack) {
+            boolean holdBack,
+            long deadlineNanos) {
         AtomicInteger attempts = new AtomicInteger();
-        CellReader.Result result = connection.withRetry(action, () -> {
+        CellReader.Result result = connection.withRetry(action, deadlineNanos, () -> {
             ZooKeeper zk = connection.curator().getZookeeperClient().getZooKeeper();
             List<CompletableFuture<Void>> watched = new ArrayList<>();
             if (watchedOn != null && watchedOn.get() != zk) {
@@ -321,23 +322,33 @@ public final class ZkCoordinator implements Coordinator {
 
     @Override
     public List<Versioned> fetch(List<String> names) {
-        return fetch(names, false);
+        return fetch(names, false, ZkConnection.NO_DEADLINE);
+    }
+
+    @Override
+    public List<Versioned> fetch(List<String> names, long deadlineNanos) {
+        return fetch(names, false, deadlineNanos);
     }
 
     /** A {@code sync} pipelined in front of the read: the server answering has every committed change. */
     @Override
     public List<Versioned> fetchLatest(List<String> names) {
-        return fetch(names, true);
+        return fetch(names, true, ZkConnection.NO_DEADLINE);
     }
 
-    private List<Versioned> fetch(List<String> names, boolean latest) {
+    @Override
+    public List<Versioned> fetchLatest(List<String> names, long deadlineNanos) {
+        return fetch(names, true, deadlineNanos);
+    }
+
+    private List<Versioned> fetch(List<String> names, boolean latest, long deadlineNanos) {
         ensureOpen();
         if (names.isEmpty()) {
             return List.of();
         }
         long unknown = committer.unknownOutcomes();
         boolean sync = latest || unknown > syncedUnknownOutcomes.get();
-        CellReader.Result result = readWithBarrier(names, sync, null, "reading " + names, true);
+        CellReader.Result result = readWithBarrier(names, sync, null, "reading " + names, true, deadlineNanos);
         if (sync) {
             syncedUnknownOutcomes.accumulateAndGet(unknown, Math::max);
         }
@@ -401,6 +412,12 @@ public final class ZkCoordinator implements Coordinator {
     public CommitResult commit(CommitRequest request) {
         ensureOpen();
         return committer.commit(request);
+    }
+
+    @Override
+    public CommitResult commit(CommitRequest request, long deadlineNanos) {
+        ensureOpen();
+        return committer.commit(request, deadlineNanos);
     }
 
     @Override
