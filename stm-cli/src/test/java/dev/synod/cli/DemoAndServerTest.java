@@ -100,42 +100,50 @@ class DemoAndServerTest extends CliTestSupport {
 
     @Test
     void aSignalWhileTheDemoStartsItsEnsembleLeavesNoTemporaryDirectory(@TempDir Path tmp) throws Exception {
-        List<String> cmd = javaCommand("demo", "--seconds", "60");
+        // the ensemble takes a second or more to start: the signal lands while it starts
+        signalAfterTheFirstLineLeavesNothingIn(
+                tmp,
+                first -> assertThat(first).isEqualTo("starting a three-server ZooKeeper ensemble on 127.0.0.1 ..."),
+                "demo",
+                "--seconds",
+                "60");
+    }
+
+    @Test
+    void aServerOnATemporaryDirectoryDeletesItWhenSignalled(@TempDir Path tmp) throws Exception {
+        signalAfterTheFirstLineLeavesNothingIn(
+                tmp,
+                first -> {
+                    assertThat(first)
+                            .startsWith("synod server: one ZooKeeper server on 127.0.0.1, data in " + tmp)
+                            .endsWith(" (deleted on exit)");
+                    String dataDir = first.substring(first.indexOf(" data in ") + 9, first.indexOf(" (deleted"));
+                    assertThat(Path.of(dataDir))
+                            .as("the data directory while serving")
+                            .isDirectory();
+                },
+                "server",
+                "--port",
+                "0");
+    }
+
+    /**
+     * Runs the tool in a JVM of its own whose temporary directory is {@code tmp}, checks its first
+     * line, sends SIGTERM (as Ctrl-C), and requires that it exits leaving {@code tmp} empty.
+     */
+    private static void signalAfterTheFirstLineLeavesNothingIn(
+            Path tmp, java.util.function.Consumer<String> firstLine, String... args) throws Exception {
+        List<String> cmd = javaCommand(args);
         cmd.add(1, "-Djava.io.tmpdir=" + tmp);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         try (BufferedReader out =
                 new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String first = out.readLine();
-            assertThat(first).isEqualTo("starting a three-server ZooKeeper ensemble on 127.0.0.1 ...");
-            // the ensemble takes a second or more to start: this signal lands while it starts
+            firstLine.accept(out.readLine());
             assertThat(ProcessHandle.of(p.pid()).orElseThrow().destroy()).isTrue();
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
             while (out.readLine() != null) {
                 // the rest of its output, whatever it got to
             }
-        } finally {
-            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-        try (var left = Files.list(tmp)) {
-            assertThat(left.map(Path::getFileName).map(Path::toString)).isEmpty();
-        }
-    }
-
-    @Test
-    void aServerOnATemporaryDirectoryDeletesItWhenSignalled(@TempDir Path tmp) throws Exception {
-        List<String> cmd = javaCommand("server", "--port", "0");
-        cmd.add(1, "-Djava.io.tmpdir=" + tmp);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        try (BufferedReader out =
-                new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String first = out.readLine();
-            assertThat(first)
-                    .startsWith("synod server: one ZooKeeper server on 127.0.0.1, data in " + tmp)
-                    .endsWith(" (deleted on exit)");
-            String dataDir = first.substring(first.indexOf(" data in ") + 9, first.indexOf(" (deleted"));
-            assertThat(Path.of(dataDir)).as("the data directory while serving").isDirectory();
-            assertThat(ProcessHandle.of(p.pid()).orElseThrow().destroy()).isTrue();
-            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         } finally {
             p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
