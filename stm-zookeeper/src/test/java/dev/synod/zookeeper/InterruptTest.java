@@ -2,6 +2,7 @@ package dev.synod.zookeeper;
 
 import static dev.synod.zookeeper.StmFixture.LONG;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.synod.stm.Atom;
 import dev.synod.stm.Ref;
@@ -46,6 +47,25 @@ class InterruptTest {
             assertThat(direct.stm().ref("r", LONG).get()).isZero();
             assertThat(direct.stm().atom("a", LONG).get()).isZero();
         }
+    }
+
+    @Test
+    void anOpenOnAnInterruptedThreadSendsNothing() throws Exception {
+        StmFixture fixture = new StmFixture(zk);
+        StmFixture.Client client = fixture.client();
+        client.requests().reset();
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(() -> client.stm().ref("never", LONG, 0L))
+                    .isInstanceOf(dev.synod.stm.StmInterruptedException.class)
+                    .hasMessageContaining("nothing was sent");
+            assertThat(Thread.currentThread().isInterrupted()).as("flag kept").isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(client.requests().total()).isZero();
+        assertThatThrownBy(() -> fixture.client().stm().ref("never", LONG))
+                .isInstanceOf(dev.synod.stm.NoSuchRefException.class);
     }
 
     @Test

@@ -146,6 +146,11 @@ public final class ZkCoordinator implements Coordinator {
         if (known != null && known.opened() && known.value() != null && !known.deleted()) {
             return known.value(); // already open: the watch keeps it current
         }
+        if (Thread.currentThread().isInterrupted()) {
+            // it would be noticed only at the end, after the cell may have been created
+            throw new StmInterruptedException(
+                    "interrupted before opening '" + name + "' in " + describe() + "; nothing was sent");
+        }
         String path = paths.pathOf(name);
         cache.reserve(name);
         boolean opened = false;
