@@ -29,7 +29,8 @@ final class LocalEnsemble implements Closeable {
     /** Stops the servers and deletes {@link #temporary} if the JVM ends before {@link #close()}. */
     private final Thread hook;
 
-    private static final int START_WAIT_ON_EXIT_SECONDS = 30;
+    /** A start takes a second or two; ZooKeeper ending the JVM during one would never finish it. */
+    private static final int START_WAIT_ON_EXIT_SECONDS = 10;
 
     /** Open until {@link #start} has returned or failed. */
     private final CountDownLatch starting = new CountDownLatch(1);
@@ -80,7 +81,11 @@ final class LocalEnsemble implements Closeable {
             }
             return ensemble;
         } catch (Exception | Error e) {
-            ensemble.close();
+            try {
+                ensemble.close();
+            } catch (IOException closing) {
+                e.addSuppressed(closing);
+            }
             throw e;
         } finally {
             ensemble.starting.countDown();

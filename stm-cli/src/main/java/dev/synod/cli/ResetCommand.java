@@ -56,25 +56,43 @@ final class ResetCommand implements Callable<Integer> {
 
     /** Refuses a value whose JSON kind differs from the atom's (exit 2). */
     static void checkSameKind(String name, JsonNode old, JsonNode now) {
-        String was = kind(old);
-        String is = kind(now);
-        // a decimal atom may take an integer: decimal clients read integers
-        if (!was.equals(is) && !(was.equals("number") && is.equals("integer"))) {
+        if (!sameKind(old, now)) {
+            String was = kind(old);
             throw new Failure(
                     Failure.USAGE,
                     "atom '" + name + "' holds " + article(was) + " (" + Json.compact(old) + ") and "
-                            + Json.compact(now)
-                            + " is " + article(is) + ": clients that read it as " + article(was)
-                            + " would fail; pass --force to change its kind");
+                            + Json.compact(now) + " is " + article(kind(now)) + ": clients that read it as "
+                            + article(was) + " would fail; pass --force to change its kind");
         }
     }
 
-    /** A JSON kind; integers are told from decimals (a typed integer client would truncate). */
+    /**
+     * Whether typed clients of {@code old} can read {@code now}: an integer atom takes whole
+     * numbers only (a typed integer client would truncate), a decimal one any number, anything else
+     * the same JSON type; an atom holding null (an empty Optional) takes anything.
+     */
+    private static boolean sameKind(JsonNode old, JsonNode now) {
+        if (old.isNull()) {
+            return true;
+        }
+        if (old.isIntegralNumber()) {
+            return now.isIntegralNumber() || (now.isNumber() && whole(now));
+        }
+        if (old.isNumber()) {
+            return now.isNumber();
+        }
+        return old.getNodeType() == now.getNodeType();
+    }
+
+    private static boolean whole(JsonNode number) {
+        return number.isIntegralNumber()
+                || number.decimalValue().stripTrailingZeros().scale() <= 0;
+    }
+
+    /** A JSON kind, for messages: integers are told from decimal numbers. */
     private static String kind(JsonNode node) {
         if (node.isNumber()) {
-            boolean whole = node.isIntegralNumber()
-                    || node.decimalValue().stripTrailingZeros().scale() <= 0;
-            return whole ? "integer" : "number";
+            return node.isIntegralNumber() ? "integer" : "number";
         }
         return switch (node.getNodeType()) {
             case STRING -> "string";

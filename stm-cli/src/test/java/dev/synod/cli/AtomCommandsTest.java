@@ -100,12 +100,25 @@ class AtomCommandsTest extends CliTestSupport {
         assertThat(awaitValue(counter, 7L)).isEqualTo(7L);
 
         String ratio = unique("ratio");
-        Atom<Double> d = stm().atom(ratio, Codec.json(Double.class), 0.5);
-        assertThat(synodHere("reset", ratio, "2").code())
+        Atom<Double> d = stm().atom(ratio, Codec.json(Double.class), 2.0); // stored as 2.0: a decimal
+        assertThat(synodHere("reset", ratio, "2.5").code())
+                .as("a decimal atom that holds a whole number")
+                .isZero();
+        assertThat(synodHere("reset", ratio, "3").code())
                 .as("a decimal atom takes an integer")
                 .isZero();
         assertThat(synodHere("reset", ratio, "true").code()).isEqualTo(2);
-        assertThat(d.get()).isIn(0.5, 2.0);
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (d.get() != 3.0 && System.nanoTime() < until) {
+            Thread.onSpinWait();
+        }
+        assertThat(d.get()).isEqualTo(3.0);
+
+        String empty = unique("empty");
+        stm().atom(empty, Codec.json(JsonNode.class), com.fasterxml.jackson.databind.node.NullNode.getInstance());
+        assertThat(synodHere("reset", empty, "[1]").code())
+                .as("null has no kind to keep")
+                .isZero();
     }
 
     @Test

@@ -114,8 +114,13 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
         }
     }
 
-    private Decoded<T> fetchLatest(long deadline) {
-        engine.coordinator().fetchLatest(List.of(name), deadline);
+    /** Reads the cell into the cache (after a sync, if {@code latest}); its state then. */
+    private Decoded<T> fetch(boolean latest, long deadline) {
+        if (latest) {
+            engine.coordinator().fetchLatest(List.of(name), deadline);
+        } else {
+            engine.coordinator().fetch(List.of(name), deadline);
+        }
         return latest();
     }
 
@@ -208,8 +213,9 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
         long deadline = System.nanoTime() + options.timeout().toNanos();
         Decoded<T> current = latest();
         if (!current.value().equals(expected)) {
-            // The cache may trail: decide on the latest committed value.
-            current = fetchLatest(deadline);
+            // The cache may trail, and the server we read from may trail the leader: decide on the
+            // latest committed value.
+            current = fetch(true, deadline);
         }
         for (int attempt = 0; ; attempt++) {
             if (!current.value().equals(expected)) {
@@ -220,8 +226,9 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
                 return true;
             }
             backOff(attempt, options, deadline);
-            // deciding false needs the latest committed value, not merely a newer cached one
-            current = fetchLatest(deadline);
+            // Deciding false needs the latest committed value, not merely a newer cached one; this
+            // server ordered our lost write after the winner's, so a read from it has the winner.
+            current = fetch(false, deadline);
         }
     }
 
@@ -308,7 +315,7 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
         if (!paused && engine.cachedNewerThan(name, lost.cell().version()) != null) {
             return latest();
         }
-        return fetchLatest(deadline);
+        return fetch(false, deadline);
     }
 
     private static void sleep(Duration d) {

@@ -110,6 +110,11 @@ final class Committer {
                     stamp = committed.stamp();
                     dist.forEach(e -> e.stagedKey = null); // committed: no longer ours to delete
                     rememberWritten(committed);
+                    if (committed.written().isEmpty() && !locked.isEmpty()) {
+                        // resolved by reading one cell back: the others may not be in the cache
+                        // yet, and a local-only commit waiting for our local locks checks there
+                        awaitCommitInCache(stamp);
+                    }
                 }
                 List<Runnable> localWatches = installLocals(stamp, sendsCommit);
                 unlockLocals();
@@ -136,10 +141,20 @@ final class Committer {
         for (Entry.Dist<?> e : dist) {
             if (needsCheck(e)) {
                 Versioned now = coordinator.current(e.ref.name);
-                if (now.version() != e.cell().version()) {
+                if (now.stamp() != e.cell().stamp()) { // (a cell created again restarts its versions)
                     throw txn.retry(now.stamp(), "'" + e.ref.name + "' changed after the transaction's snapshot");
                 }
             }
+        }
+    }
+
+    private void awaitCommitInCache(long stamp) {
+        try {
+            coordinator.awaitReadPoint(stamp, READ_YOUR_WRITES_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        } catch (StmClosedException | CoordinationException e) {
+            // committed: the caller must hear so
         }
     }
 

@@ -238,11 +238,16 @@ public final class Engine implements Stm {
     /** One identity object per name and kind; opening again with an equal codec returns it. */
     @SuppressWarnings("unchecked")
     private <I extends IdentityBase<?>> I register(I fresh, Object codec) {
-        if (codec instanceof VersionedStateContainer<?> || codec instanceof StateContainer<?>) {
-            refuseSharedContainer(fresh.name, codec);
-        }
         IdentityBase<?> existing = identities.putIfAbsent(fresh.name, fresh);
         if (existing == null) {
+            if (codec instanceof VersionedStateContainer<?> || codec instanceof StateContainer<?>) {
+                try {
+                    refuseSharedContainer(fresh.name, codec);
+                } catch (IllegalArgumentException e) {
+                    identities.remove(fresh.name, fresh);
+                    throw e;
+                }
+            }
             return fresh;
         }
         Object existingCodec = codecOrContainer(existing);

@@ -27,12 +27,12 @@ final class External {
                     .orElseThrow(() -> new VersionGoneException("'" + name + "' points at version '" + key + "' of "
                             + container.describe() + ", which does not exist"));
         } catch (IllegalArgumentException e) {
-            // the keys we stage are always valid ones: a key the container refuses was not written by us
+            // the keys we stage are valid ones: a refused key means a corrupt record or another container
             throw new CorruptRecordException(
                     "'" + name + "' points at version '" + abbreviate(key) + "' of "
-                            + container.describe() + ", which that container refuses as a version key ("
-                            + e.getMessage()
-                            + "); the record was not written by Synod",
+                            + container.describe() + ", which that container refuses (" + e.getMessage()
+                            + "): the record"
+                            + " is corrupt, or the container differs from the one the writer used",
                     e);
         } catch (RuntimeException e) {
             throw failure("reading '" + name + "' from " + container.describe(), e, false);

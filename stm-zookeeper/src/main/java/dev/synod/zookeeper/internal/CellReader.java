@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,10 +26,10 @@ import org.apache.zookeeper.data.Stat;
  *
  * <p>Reply sizes are estimated from the last known size of each cell, which another client may have
  * grown meanwhile: a reply over the limit makes the ZooKeeper client drop the connection. So when a
- * read of several cells in one multi loses the connection, the next read sends each cell in a
- * request of its own (a cell always fits), and the sizes of large cells read are remembered; the
- * read after a successful one goes back to multis. One stale estimate costs one lost connection,
- * never a loop of them.
+ * read of several cells in one multi loses the connection, its cells become suspect: each is read
+ * in a request of its own (a cell always fits) until one read of it succeeds, and the sizes of
+ * large cells read are remembered. One stale estimate costs one lost connection, never a loop of
+ * them.
  *
  * <p>Replies are handled on the ZooKeeper event thread, in order with watch notifications: that
  * is what makes a read usable as a barrier (see {@link ReadPoint}).
@@ -57,8 +58,8 @@ final class CellReader {
     private final int replyBudget;
     private final ToIntFunction<String> sizeHint;
     private final Map<String, Integer> largeSizes = new ConcurrentHashMap<>();
-    /** Whether the next read sends each cell in a request of its own (see the class comment). */
-    private volatile boolean oneCellPerRequest;
+    /** Cells of a multi-read that lost the connection, read alone until read (see the class comment). */
+    private final Set<String> suspect = ConcurrentHashMap.newKeySet();
 
     /**
      * @param replyBudget the most bytes of cell data (plus overhead) to ask for in one reply
@@ -78,6 +79,16 @@ final class CellReader {
      * @return completes with the result, or exceptionally with a {@link KeeperException}
      */
     CompletableFuture<Result> read(ZooKeeper zk, List<String> names, boolean syncFirst, Consumer<Result> onReply) {
+        return read(zk, names, syncFirst, null, onReply);
+    }
+
+    /**
+     * As above; {@code onMissing} (may be null) is called on the event thread with each cell found
+     * missing, in the reply of the part that found it (in order with the events of that state),
+     * before {@code onReply}.
+     */
+    CompletableFuture<Result> read(
+            ZooKeeper zk, List<String> names, boolean syncFirst, Consumer<String> onMissing, Consumer<Result> onReply) {
         CompletableFuture<Result> future = new CompletableFuture<>();
         if (names.isEmpty()) {
             Result empty = new Result(List.of(), 0, 0);
@@ -91,8 +102,7 @@ final class CellReader {
             // pipelined: the server answers the read only after the sync, no extra round trip
             zk.sync(paths.cellsRoot(), (rc, path, ctx) -> {}, null);
         }
-        boolean split = oneCellPerRequest;
-        List<List<Integer>> chunks = chunks(names, split);
+        List<List<Integer>> chunks = chunks(names);
         List<Integer> first = chunks.get(0);
         Versioned[] values = new Versioned[names.size()];
         AtomicInteger remaining = new AtomicInteger(chunks.size());
@@ -107,10 +117,12 @@ final class CellReader {
                             if (rc == Code.OK.intValue()) {
                                 values[i] = versioned(name, data, stat);
                                 learnSize(name, values[i]);
-                            } else if (rc != Code.NONODE.intValue()) {
+                            } else if (rc == Code.NONODE.intValue()) {
+                                missing(name, onMissing);
+                            } else {
                                 future.completeExceptionally(KeeperException.create(Code.get(rc), path));
                             }
-                            chunkDone(future, remaining, values, first, split, onReply);
+                            chunkDone(future, remaining, values, first, onReply);
                         },
                         null);
             } else {
@@ -124,7 +136,9 @@ final class CellReader {
                             if (results == null || results.size() != chunk.size()) {
                                 if (rc == Code.CONNECTIONLOSS.intValue()) {
                                     // perhaps a reply over the limit: the sizes known were stale
-                                    oneCellPerRequest = true;
+                                    for (int i : chunk) {
+                                        suspect.add(names.get(i));
+                                    }
                                 }
                                 future.completeExceptionally(KeeperException.create(Code.get(rc), path));
                             } else {
@@ -135,13 +149,15 @@ final class CellReader {
                                         values[i] = versioned(names.get(i), g.getData(), g.getStat());
                                         learnSize(names.get(i), values[i]);
                                     } else if (r instanceof OpResult.ErrorResult e
-                                            && e.getErr() != Code.NONODE.intValue()) {
+                                            && e.getErr() == Code.NONODE.intValue()) {
+                                        missing(names.get(i), onMissing);
+                                    } else if (r instanceof OpResult.ErrorResult e) {
                                         future.completeExceptionally(KeeperException.create(
                                                 Code.get(e.getErr()), paths.pathOf(names.get(i))));
                                     }
                                 }
                             }
-                            chunkDone(future, remaining, values, first, split, onReply);
+                            chunkDone(future, remaining, values, first, onReply);
                         },
                         null);
             }
@@ -155,6 +171,17 @@ final class CellReader {
         } else if (!largeSizes.isEmpty()) {
             largeSizes.remove(name);
         }
+        if (!suspect.isEmpty()) {
+            suspect.remove(name);
+        }
+    }
+
+    private void missing(String name, Consumer<String> onMissing) {
+        largeSizes.remove(name);
+        suspect.remove(name);
+        if (onMissing != null) {
+            onMissing.accept(name);
+        }
     }
 
     private void chunkDone(
@@ -162,13 +189,9 @@ final class CellReader {
             AtomicInteger remaining,
             Versioned[] values,
             List<Integer> first,
-            boolean split,
             Consumer<Result> onReply) {
         if (remaining.decrementAndGet() > 0 || future.isDone()) {
             return;
-        }
-        if (split) {
-            oneCellPerRequest = false; // the sizes of these cells are known now
         }
         long max = 0;
         for (Versioned v : values) {
@@ -198,7 +221,7 @@ final class CellReader {
     }
 
     /** Groups the names into requests whose replies and requests each fit the budget. */
-    private List<List<Integer>> chunks(List<String> names, boolean oneEach) {
+    private List<List<Integer>> chunks(List<String> names) {
         List<List<Integer>> chunks = new ArrayList<>();
         List<Integer> current = new ArrayList<>();
         long replyBytes = 0;
@@ -208,15 +231,16 @@ final class CellReader {
             long size =
                     (long) Math.max(sizeHint.applyAsInt(name), largeSizes.getOrDefault(name, 0)) + PER_CELL_OVERHEAD;
             long request = (long) paths.pathOf(name).length() * 3 + PER_CELL_REQUEST_OVERHEAD; // UTF-8: <= 3 bytes
+            boolean alone = !suspect.isEmpty() && suspect.contains(name);
             if (!current.isEmpty()
-                    && (oneEach || replyBytes + size > replyBudget || requestBytes + request > replyBudget)) {
+                    && (alone || replyBytes + size > replyBudget || requestBytes + request > replyBudget)) {
                 chunks.add(current);
                 current = new ArrayList<>();
                 replyBytes = 0;
                 requestBytes = 0;
             }
             current.add(i);
-            replyBytes += size;
+            replyBytes += alone ? replyBudget : size; // nothing joins a suspect cell's request
             requestBytes += request;
         }
         chunks.add(current);

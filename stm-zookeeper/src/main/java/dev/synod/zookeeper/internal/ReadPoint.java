@@ -148,11 +148,6 @@ final class ReadPoint {
         }
     }
 
-    /**
-     * Waits until the read point is at least {@code stamp}.
-     *
-     * @return whether it got there in time
-     */
     /** Wakes every waiter: nothing raises the read point any more ({@link #await} answers false). */
     void close() {
         synchronized (lock) {
@@ -161,6 +156,11 @@ final class ReadPoint {
         }
     }
 
+    /**
+     * Waits until the read point is at least {@code stamp}.
+     *
+     * @return whether it got there in time (false at once once {@link #close closed})
+     */
     boolean await(long stamp, long timeoutNanos) throws InterruptedException {
         if (watermark >= stamp) {
             return true;

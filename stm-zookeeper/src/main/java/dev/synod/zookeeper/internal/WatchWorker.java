@@ -264,16 +264,13 @@ final class WatchWorker implements Watcher {
         PendingCommits.Pending reading = pending.beginRead(names);
         CompletableFuture<CellReader.Result> read;
         try {
-            read = reader.read(zk, names, syncFirst, r -> {
+            // a missing cell is marked in the reply of the part that found it, in order with the
+            // events: a creation after that part's state is announced after it, never wiped out
+            read = reader.read(zk, names, syncFirst, name -> cache.markDeleted(name, 0), r -> {
                 try {
-                    for (int i = 0; i < names.size(); i++) {
-                        Versioned v = r.values().get(i);
+                    for (Versioned v : r.values()) {
                         if (v != null) {
                             cache.advance(v);
-                        } else {
-                            // here, in order with the events: a creation after this read is
-                            // announced after this reply, so it is never wiped out by this mark
-                            cache.markDeleted(names.get(i), 0);
                         }
                     }
                     readPoint.learnt(r.maxStamp());

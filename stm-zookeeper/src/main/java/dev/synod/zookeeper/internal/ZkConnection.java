@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.apache.curator.RetryLoop;
+import org.apache.curator.RetryPolicy;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.imps.CuratorFrameworkState;
 import org.apache.zookeeper.KeeperException;
@@ -118,6 +119,11 @@ final class ZkConnection {
         return deadlineNanos != NO_DEADLINE && System.nanoTime() - deadlineNanos >= 0;
     }
 
+    private static void sleepUntilAtMost(long time, TimeUnit unit, long deadlineNanos) throws InterruptedException {
+        long nanos = Math.min(unit.toNanos(time), Math.max(0, deadlineNanos - System.nanoTime()));
+        TimeUnit.NANOSECONDS.sleep(nanos);
+    }
+
     /** Whether the deadline comes before a wait of the connection timeout from now would end. */
     private boolean deadlineBeforeConnectionTimeout(long deadlineNanos) {
         return deadlineNanos != NO_DEADLINE
@@ -163,8 +169,8 @@ final class ZkConnection {
     }
 
     /**
-     * Runs an idempotent operation under Curator's retry policy (which also waits for a
-     * connection before each attempt).
+     * Runs an idempotent operation under Curator's retry policy (Curator's loop first waits once
+     * for a connection, up to the connection timeout).
      */
     <T> T withRetry(String action, Callable<T> operation) {
         return withRetry(action, NO_DEADLINE, operation);
@@ -181,26 +187,36 @@ final class ZkConnection {
             if (deadlineNanos == NO_DEADLINE) {
                 return RetryLoop.callWithRetry(client.getZookeeperClient(), operation);
             }
-            RetryLoop loop = client.getZookeeperClient().newRetryLoop();
-            while (true) {
+            // As Curator's loop: one wait for a connection (here also bounded by the deadline), then
+            // attempts paced by the retry policy, whose pauses are cut short at the deadline.
+            if (!isConnected()) {
+                boolean deadlineFirst = deadlineBeforeConnectionTimeout(deadlineNanos);
+                if (!awaitConnected(deadlineNanos) && deadlineFirst) {
+                    throw deadlinePassed(action, null);
+                }
+            }
+            RetryPolicy policy = client.getZookeeperClient().getRetryPolicy();
+            long start = System.nanoTime();
+            for (int retries = 0; ; retries++) {
                 try {
-                    if (!isConnected()) {
-                        boolean deadlineFirst = deadlineBeforeConnectionTimeout(deadlineNanos);
-                        if (!awaitConnected(deadlineNanos) && deadlineFirst) {
-                            throw deadlinePassed(action, null);
-                        }
-                    }
-                    T result = operation.call(); // not connected yet: fails, and is retried
-                    loop.markComplete();
-                    return result;
-                } catch (TransactionTimeoutException | InterruptedException e) {
+                    return operation.call(); // not connected: fails, and is retried
+                } catch (InterruptedException | RuntimeException e) {
                     throw e;
                 } catch (Exception e) {
-                    if (passed(deadlineNanos)
-                            && client.getZookeeperClient().getRetryPolicy().allowRetry(e)) {
+                    if (!policy.allowRetry(e)) {
+                        throw e;
+                    }
+                    if (passed(deadlineNanos)) {
                         throw deadlinePassed(action, e);
                     }
-                    loop.takeException(e); // sleeps and returns if the policy retries, else rethrows
+                    long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                    if (!policy.allowRetry(
+                            retries, elapsedMs, (time, unit) -> sleepUntilAtMost(time, unit, deadlineNanos))) {
+                        throw e;
+                    }
+                    if (passed(deadlineNanos)) {
+                        throw deadlinePassed(action, e);
+                    }
                 }
             }
         } catch (InterruptedException e) {
