@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.synod.stm.spi.RecordView;
@@ -15,11 +16,13 @@ import java.util.Base64;
 final class Json {
     /**
      * Strict: a second value after the first is an error (not silently dropped), and decimals are
-     * read exactly ({@code BigDecimal}), never rounded through a {@code double}.
+     * read exactly ({@code BigDecimal}), never rounded through a {@code double}, and shown as
+     * written ({@code 3.0} is not shortened to {@code 3}).
      */
     static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true)) // 3.0 stays 3.0, as stored
             .build();
 
     private Json() {}

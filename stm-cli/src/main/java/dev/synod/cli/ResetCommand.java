@@ -1,6 +1,9 @@
 package dev.synod.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.math.BigDecimal;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,7 +16,9 @@ import picocli.CommandLine.Spec;
  * {@code synod reset ATOM VALUE}: sets an atom to a JSON value, whatever it was, as long as the
  * value keeps its JSON kind (a number stays a number, an integer an integer, an object an object):
  * other clients decode the atom with a codec typed for what it held, and a value of another kind
- * would fail there (or, an integer turned decimal, be truncated). {@code --force} allows the change.
+ * would fail there (or, an integer turned decimal, be truncated). A number is written in the
+ * atom's kind: {@code 6.0} for an integer atom is written as {@code 6}, {@code 3} for a decimal
+ * atom as {@code 3.0}. {@code --force} allows a change of kind and writes the value as given.
  */
 @Command(
         name = "reset",
@@ -47,11 +52,31 @@ final class ResetCommand implements Callable<Integer> {
         String canonical = Cells.validName(name);
         JsonNode v = Json.parseArgument("VALUE", value);
         return AtomEdit.apply(ensemble, canonical, json, spec.commandLine().getOut(), old -> {
-            if (!force) {
-                checkSameKind(canonical, old, v);
+            if (force) {
+                return v;
             }
-            return v;
+            checkSameKind(canonical, old, v);
+            return inKindOf(old, v);
         });
+    }
+
+    /**
+     * {@code now} written as a number of the atom's kind: a whole decimal ({@code 3.0}) as an
+     * integer for an integer atom, an integer ({@code 3}) as a decimal ({@code 3.0}) for a decimal
+     * atom. So an atom keeps its kind across resets: a decimal atom set to 3 still takes 2.5 next,
+     * and an integer atom set to 3.0 still refuses 2.5.
+     */
+    static JsonNode inKindOf(JsonNode old, JsonNode now) {
+        if (!old.isNumber() || !now.isNumber()) {
+            return now;
+        }
+        if (old.isIntegralNumber() && !now.isIntegralNumber()) {
+            return JsonNodeFactory.instance.numberNode(now.decimalValue().toBigIntegerExact()); // checked whole
+        }
+        if (!old.isIntegralNumber() && now.isIntegralNumber()) {
+            return DecimalNode.valueOf(new BigDecimal(now.bigIntegerValue()).setScale(1));
+        }
+        return now;
     }
 
     /** Refuses a value whose JSON kind differs from the atom's (exit 2). */

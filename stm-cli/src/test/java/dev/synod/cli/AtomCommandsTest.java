@@ -82,7 +82,7 @@ class AtomCommandsTest extends CliTestSupport {
     }
 
     @Test
-    void resetKeepsTheJsonKindUnlessForced() {
+    void resetKeepsTheJsonKindUnlessForced() throws Exception {
         String name = unique("kind");
         Atom<Long> counter = stm().atom(name, Codec.json(Long.class), 5L);
         Result string = synodHere("reset", name, "\"6\"");
@@ -113,6 +113,16 @@ class AtomCommandsTest extends CliTestSupport {
             Thread.onSpinWait();
         }
         assertThat(d.get()).isEqualTo(3.0);
+        assertThat(stored(ratio)).as("3 written as a decimal").isEqualTo("3.0");
+        assertThat(synodHere("reset", ratio, "0.5").code())
+                .as("still a decimal atom after taking an integer")
+                .isZero();
+
+        assertThat(synodHere("reset", name, "8.0").code()).isZero();
+        assertThat(stored(name)).as("8.0 written as an integer").isEqualTo("8");
+        assertThat(synodHere("reset", name, "8.5").code())
+                .as("an integer atom set to a whole decimal still refuses fractions")
+                .isEqualTo(2);
 
         String empty = unique("empty");
         stm().atom(empty, Codec.json(JsonNode.class), com.fasterxml.jackson.databind.node.NullNode.getInstance());
@@ -133,6 +143,13 @@ class AtomCommandsTest extends CliTestSupport {
         assertThat(Json.MAPPER.readTree(r.out()).get("new").toString()).isEqualTo("{\"nested\":[true,null,\"s\"]}");
         Result get = synodHere("get", name, "--json");
         assertThat(Json.MAPPER.readTree(get.out()).get("value").toString()).isEqualTo("{\"nested\":[true,null,\"s\"]}");
+    }
+
+    /** The atom's stored JSON, as {@code synod get --json} reads it. */
+    private String stored(String name) throws Exception {
+        Result get = synodHere("get", name, "--json");
+        assertThat(get.code()).isZero();
+        return Json.MAPPER.readTree(get.out()).get("value").toString();
     }
 
     /** Atom reads outside transactions come from the client's cache: give the watch a moment. */

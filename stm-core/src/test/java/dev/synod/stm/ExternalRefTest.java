@@ -9,6 +9,8 @@ import dev.synod.stm.spi.VersionedStateContainer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Refs whose values live in a VersionedStateContainer while the coordinator orders versions. */
@@ -182,6 +184,41 @@ class ExternalRefTest {
             assertThatThrownBy(() -> stm.atom("q", plain, 1L))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("already holds the values of 'p'");
+        }
+    }
+
+    @Test
+    void namesOpenedAtOnceWithOneContainerCannotBothHaveIt() throws Exception {
+        for (int round = 0; round < 50; round++) {
+            try (Stm stm = Stm.inMemory()) {
+                MapVersionedContainer<Long> store = new MapVersionedContainer<>();
+                int threads = 4;
+                CyclicBarrier start = new CyclicBarrier(threads);
+                AtomicInteger opened = new AtomicInteger();
+                AtomicInteger refused = new AtomicInteger();
+                List<Thread> workers = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    String name = "n" + t;
+                    Thread w = new Thread(() -> {
+                        try {
+                            start.await();
+                            stm.ref(name, store, 1L);
+                            opened.incrementAndGet();
+                        } catch (IllegalArgumentException e) {
+                            refused.incrementAndGet();
+                        } catch (Exception e) {
+                            throw new AssertionError(e);
+                        }
+                    });
+                    w.start();
+                    workers.add(w);
+                }
+                for (Thread w : workers) {
+                    w.join(10_000);
+                }
+                assertThat(opened.get()).as("round %d", round).isEqualTo(1);
+                assertThat(refused.get()).as("round %d", round).isEqualTo(threads - 1);
+            }
         }
     }
 

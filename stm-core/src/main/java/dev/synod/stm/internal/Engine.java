@@ -52,6 +52,9 @@ public final class Engine implements Stm {
     private final TxnOptions defaults;
     private final Metrics metrics = new Metrics();
     private final Map<String, IdentityBase<?>> identities = new ConcurrentHashMap<>();
+    /** Serialises the registration of identities kept in containers (see {@link #register}). */
+    private final Object containerRegistration = new Object();
+
     private final AtomicLong localSeq = new AtomicLong();
     private final AutoCloseable subscription;
     private volatile boolean closed;
@@ -238,16 +241,21 @@ public final class Engine implements Stm {
     /** One identity object per name and kind; opening again with an equal codec returns it. */
     @SuppressWarnings("unchecked")
     private <I extends IdentityBase<?>> I register(I fresh, Object codec) {
-        IdentityBase<?> existing = identities.putIfAbsent(fresh.name, fresh);
-        if (existing == null) {
-            if (codec instanceof VersionedStateContainer<?> || codec instanceof StateContainer<?>) {
-                try {
+        IdentityBase<?> existing;
+        if (codec instanceof VersionedStateContainer<?> || codec instanceof StateContainer<?>) {
+            // Check and registration are one step for containers, so that two names opened at once
+            // with one container cannot both pass the check.
+            synchronized (containerRegistration) {
+                existing = identities.get(fresh.name);
+                if (existing == null) {
                     refuseSharedContainer(fresh.name, codec);
-                } catch (IllegalArgumentException e) {
-                    identities.remove(fresh.name, fresh);
-                    throw e;
+                    existing = identities.putIfAbsent(fresh.name, fresh);
                 }
             }
+        } else {
+            existing = identities.putIfAbsent(fresh.name, fresh);
+        }
+        if (existing == null) {
             return fresh;
         }
         Object existingCodec = codecOrContainer(existing);

@@ -41,7 +41,10 @@ final class CellReader {
     /** Per-cell request overhead assumed when splitting reads: op header, path length, flags. */
     private static final int PER_CELL_REQUEST_OVERHEAD = 32;
 
-    /** Cells at least this large have their size remembered here (the cache may not hold them). */
+    /**
+     * Cells at least this large have their size remembered here (the cache may not hold them); so
+     * have smaller ones whose size the hint does not know yet.
+     */
     private static final int LARGE = 16 * 1024;
 
     /**
@@ -165,9 +168,15 @@ final class CellReader {
         return future;
     }
 
+    /**
+     * Remembers the size read while the size hint does not know it (the cache learns it after the
+     * reply, or never for a cell that is not open) or it is large, so that a suspect cell, no
+     * longer read alone from now on, is never again estimated from a stale size.
+     */
     private void learnSize(String name, Versioned v) {
-        if (v.data().length >= LARGE) {
-            largeSizes.put(name, v.data().length);
+        int size = v.data().length;
+        if (size >= LARGE || size > sizeHint.applyAsInt(name)) {
+            largeSizes.put(name, size);
         } else if (!largeSizes.isEmpty()) {
             largeSizes.remove(name);
         }
@@ -177,11 +186,21 @@ final class CellReader {
     }
 
     private void missing(String name, Consumer<String> onMissing) {
-        largeSizes.remove(name);
-        suspect.remove(name);
+        forget(name);
         if (onMissing != null) {
             onMissing.accept(name);
         }
+    }
+
+    /** Drops what is known of a cell's size (it was deleted). */
+    void forget(String name) {
+        largeSizes.remove(name);
+        suspect.remove(name);
+    }
+
+    /** Sizes remembered here: for tests. */
+    Integer rememberedSize(String name) {
+        return largeSizes.get(name);
     }
 
     private void chunkDone(

@@ -121,6 +121,9 @@ final class ZkConnection {
 
     private static void sleepUntilAtMost(long time, TimeUnit unit, long deadlineNanos) throws InterruptedException {
         long nanos = Math.min(unit.toNanos(time), Math.max(0, deadlineNanos - System.nanoTime()));
+        if (nanos <= 0 && Thread.interrupted()) {
+            throw new InterruptedException(); // a zero-length sleep does not look at the flag
+        }
         TimeUnit.NANOSECONDS.sleep(nanos);
     }
 
@@ -203,8 +206,8 @@ final class ZkConnection {
                 } catch (InterruptedException | RuntimeException e) {
                     throw e;
                 } catch (Exception e) {
-                    if (!policy.allowRetry(e)) {
-                        throw e;
+                    if (!policy.allowRetry(e) || Thread.currentThread().isInterrupted()) {
+                        throw e; // an interrupt comes before the deadline: see interruptedOrFailure
                     }
                     if (passed(deadlineNanos)) {
                         throw deadlinePassed(action, e);

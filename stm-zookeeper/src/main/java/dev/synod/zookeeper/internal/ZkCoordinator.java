@@ -304,6 +304,7 @@ public final class ZkCoordinator implements Coordinator {
             return null;
         });
         cache.markDeleted(name, 0);
+        reader.forget(name);
     }
 
     @Override

@@ -90,6 +90,61 @@ class CellReaderTest {
     }
 
     @Test
+    void sizesOfSmallCellsTheHintDoesNotKnowAreRememberedOnceRead() throws Exception {
+        CoordinatorFixture fx = new CoordinatorFixture(zk);
+        Client a = fx.client();
+        a.coordinator().open("s0", CoordinatorFixture.bytes("0"));
+        CellPaths paths = new CellPaths(fx.namespace);
+        ZooKeeper handle = a.curator().getZookeeperClient().getZooKeeper();
+        // 100 cells of 12 KB (each under the size remembered for large cells): 1.2 MB in one reply
+        // is over the 1 MiB a ZooKeeper client takes
+        byte[] twelveK = new byte[12 * 1024];
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            String name = "small" + i;
+            handle.create(
+                    paths.pathOf(name),
+                    twelveK,
+                    org.apache.zookeeper.ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                    org.apache.zookeeper.CreateMode.PERSISTENT);
+            names.add(name);
+        }
+        List<ConnectionState> changes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        a.curator().getConnectionStateListenable().addListener((client, state) -> changes.add(state));
+        // a hint that never learns, as for cells this client has not opened
+        CellReader reader = new CellReader(paths, 900_000, name -> 0);
+        assertThatThrownBy(() -> reader.read(handle, names, false, r -> {}).get(30, TimeUnit.SECONDS))
+                .as("the first read: one reply over the limit")
+                .hasCauseInstanceOf(org.apache.zookeeper.KeeperException.ConnectionLossException.class);
+        CoordinatorFixture.await(() -> changes.contains(ConnectionState.RECONNECTED));
+        assertThat(reader.read(handle, names, false, r -> {})
+                        .get(30, TimeUnit.SECONDS)
+                        .values())
+                .as("the suspect cells, read alone")
+                .allSatisfy(v -> assertThat(v.data()).hasSize(12 * 1024));
+        assertThat(reader.rememberedSize("small7")).isEqualTo(12 * 1024);
+        for (int round = 0; round < 3; round++) {
+            assertThat(reader.read(handle, names, false, r -> {})
+                            .get(30, TimeUnit.SECONDS)
+                            .values())
+                    .as("no longer suspect: read in parts sized from what was read")
+                    .hasSize(100);
+        }
+        assertThat(changes)
+                .as("the one lost connection")
+                .containsExactly(ConnectionState.SUSPENDED, ConnectionState.RECONNECTED);
+        handle.delete(paths.pathOf("small7"), -1);
+        assertThat(reader.read(handle, List.of("small7"), false, r -> {})
+                        .get(30, TimeUnit.SECONDS)
+                        .values()
+                        .get(0))
+                .isNull();
+        assertThat(reader.rememberedSize("small7"))
+                .as("forgotten once found missing")
+                .isNull();
+    }
+
+    @Test
     void aSplitReadVouchesOnlyForWhatItsFirstPartSaw() throws Exception {
         CoordinatorFixture fx = new CoordinatorFixture(zk);
         Client a = fx.client();
