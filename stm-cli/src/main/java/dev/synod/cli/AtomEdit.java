@@ -39,7 +39,9 @@ final class AtomEdit {
                     .client(client)
                     .namespace(ensemble.namespace)
                     .build()) {
-                Atom<JsonNode> atom = stm.atom(canonical, Codec.json(JsonNode.class));
+                // the tool's own mapper: decimals exact, as get shows them
+                Atom<JsonNode> atom =
+                        stm.atom(canonical, Codec.json(Json.MAPPER, Json.MAPPER.constructType(JsonNode.class)));
                 now = atom.swap(v -> {
                     old.set(v);
                     return fn.apply(v);

@@ -16,13 +16,14 @@ import java.util.Base64;
 final class Json {
     /**
      * Strict: a second value after the first is an error (not silently dropped), and decimals are
-     * read exactly ({@code BigDecimal}), never rounded through a {@code double}, and shown as
-     * written ({@code 3.0} is not shortened to {@code 3}).
+     * read exactly ({@code BigDecimal}), never rounded through a {@code double}: shown as the same
+     * number with its scale ({@code 3.0} is not shortened to {@code 3}), though not always in the
+     * same text ({@code 1.0E20} is shown as {@code 1.0E+20}).
      */
     static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true)) // 3.0 stays 3.0, as stored
+            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true)) // 3.0 stays 3.0
             .build();
 
     private Json() {}

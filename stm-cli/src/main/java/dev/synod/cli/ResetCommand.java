@@ -2,7 +2,7 @@ package dev.synod.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.DecimalNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.LongNode;
 import java.math.BigDecimal;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
  * other clients decode the atom with a codec typed for what it held, and a value of another kind
  * would fail there (or, an integer turned decimal, be truncated). A number is written in the
  * atom's kind: {@code 6.0} for an integer atom is written as {@code 6}, {@code 3} for a decimal
- * atom as {@code 3.0}. {@code --force} allows a change of kind and writes the value as given.
+ * atom as {@code 3.0}. A number must also be in range for typed clients: a 64-bit integer for an
+ * integer atom, a finite, non-vanishing {@code double} for a decimal one. {@code --force} allows a change of kind and writes the value as given.
  */
 @Command(
         name = "reset",
@@ -56,6 +57,7 @@ final class ResetCommand implements Callable<Integer> {
                 return v;
             }
             checkSameKind(canonical, old, v);
+            checkRange(canonical, old, v);
             return inKindOf(old, v);
         });
     }
@@ -71,12 +73,60 @@ final class ResetCommand implements Callable<Integer> {
             return now;
         }
         if (old.isIntegralNumber() && !now.isIntegralNumber()) {
-            return JsonNodeFactory.instance.numberNode(now.decimalValue().toBigIntegerExact()); // checked whole
+            return LongNode.valueOf(now.decimalValue().longValueExact()); // checked whole, and in range
         }
         if (!old.isIntegralNumber() && now.isIntegralNumber()) {
             return DecimalNode.valueOf(new BigDecimal(now.bigIntegerValue()).setScale(1));
         }
         return now;
+    }
+
+    private static final BigDecimal LARGEST_DOUBLE = new BigDecimal(Double.MAX_VALUE);
+    private static final BigDecimal SMALLEST_DOUBLE = new BigDecimal(Double.MIN_VALUE);
+
+    /**
+     * Refuses (exit 2) a number typed clients of the atom could not read: an integer atom takes
+     * whole numbers that fit a 64-bit integer (as {@code swap --add} keeps it), a decimal atom
+     * numbers a 64-bit floating point number holds without turning them into infinity or zero.
+     * Checked on the exponent before any digit is expanded, so {@code 1e999999999} is refused at
+     * once.
+     */
+    static void checkRange(String name, JsonNode old, JsonNode now) {
+        if (!old.isNumber() || !now.isNumber()) {
+            return;
+        }
+        BigDecimal d = now.decimalValue().stripTrailingZeros();
+        if (old.isIntegralNumber()) {
+            boolean fits = d.signum() == 0 || d.precision() - d.scale() <= 19;
+            if (fits) {
+                try {
+                    d.longValueExact();
+                } catch (ArithmeticException e) {
+                    fits = false;
+                }
+            }
+            if (!fits) {
+                throw new Failure(
+                        Failure.USAGE,
+                        abbreviated(now) + " is past the range of a 64-bit integer: clients that read atom '" + name
+                                + "' (an integer, " + Json.compact(old) + ") as a long would fail; pass --force to"
+                                + " write it anyway");
+            }
+        } else if (d.signum() != 0
+                && (d.abs().compareTo(LARGEST_DOUBLE) > 0 || d.abs().compareTo(SMALLEST_DOUBLE) < 0)) {
+            throw new Failure(
+                    Failure.USAGE,
+                    abbreviated(now) + " is past the range of a 64-bit floating point number: clients that read atom '"
+                            + name + "' (" + Json.compact(old) + ") as a double would read "
+                            + (d.abs().compareTo(LARGEST_DOUBLE) > 0 ? "infinity" : "zero")
+                            + "; pass --force to write it anyway");
+        }
+    }
+
+    /** A number for a message, at most about 40 characters long. */
+    private static String abbreviated(JsonNode number) {
+        String text = number.decimalValue().toString();
+        return text.length() <= 40 ? text : text.substring(0, 20) + "..." + text.substring(text.length() - 12);
     }
 
     /** Refuses a value whose JSON kind differs from the atom's (exit 2). */

@@ -132,6 +132,36 @@ class AtomCommandsTest extends CliTestSupport {
     }
 
     @Test
+    void resetRefusesNumbersTypedClientsCouldNotRead() throws Exception {
+        String name = unique("range");
+        Atom<Long> counter = stm().atom(name, Codec.json(Long.class), 5L);
+        for (String tooBig : List.of("1e19", "99999999999999999999", "-9223372036854775809", "1e400", "1e999999999")) {
+            Result refused = synodHere("reset", name, tooBig);
+            assertThat(refused.code()).as(tooBig).isEqualTo(2);
+            assertThat(refused.err()).as(tooBig).contains("past the range of a 64-bit integer");
+        }
+        assertThat(synodHere("reset", name, "9223372036854775807").code()).isZero();
+        assertThat(awaitValue(counter, Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
+        assertThat(synodHere("reset", name, "1e18").code()).isZero();
+        assertThat(stored(name)).isEqualTo("1000000000000000000");
+
+        String ratio = unique("ratio");
+        stm().atom(ratio, Codec.json(Double.class), 0.2);
+        Result infinite = synodHere("reset", ratio, "1e400");
+        assertThat(infinite.code()).isEqualTo(2);
+        assertThat(infinite.err()).contains("would read infinity");
+        Result vanishing = synodHere("reset", ratio, "1e-400");
+        assertThat(vanishing.code()).isEqualTo(2);
+        assertThat(vanishing.err()).contains("would read zero");
+        assertThat(synodHere("reset", ratio, "1e300").code()).isZero();
+        assertThat(synodHere("reset", ratio, "0.2").code()).isZero();
+        assertThat(synodHere("swap", ratio, "--add", "0.1").code()).isZero();
+        assertThat(stored(ratio))
+                .as("decimal arithmetic, not rounded through a double")
+                .isEqualTo("0.3");
+    }
+
+    @Test
     void aResetValueMayBeAnyJsonWhenForced() throws Exception {
         String name = unique("doc");
         stm().atom(name, Codec.json(JsonNode.class), Json.MAPPER.readTree("0"));

@@ -43,7 +43,7 @@ final class CellReader {
 
     /**
      * Cells at least this large have their size remembered here (the cache may not hold them); so
-     * have smaller ones whose size the hint does not know yet.
+     * have smaller suspect ones whose size the hint does not know yet.
      */
     private static final int LARGE = 16 * 1024;
 
@@ -169,19 +169,20 @@ final class CellReader {
     }
 
     /**
-     * Remembers the size read while the size hint does not know it (the cache learns it after the
-     * reply, or never for a cell that is not open) or it is large, so that a suspect cell, no
-     * longer read alone from now on, is never again estimated from a stale size.
+     * Remembers the size read if it is large, or if the cell was suspect (or remembered for that
+     * before) and the size hint does not know it yet (the cache learns it after the reply, or never
+     * for a cell that is not open): a suspect cell, no longer read alone from now on, is never again
+     * estimated from a stale size. Other small cells are not remembered, so that this map holds only
+     * large cells and those that once made a read lose its connection.
      */
     private void learnSize(String name, Versioned v) {
         int size = v.data().length;
-        if (size >= LARGE || size > sizeHint.applyAsInt(name)) {
+        boolean wasSuspect = !suspect.isEmpty() && suspect.remove(name);
+        boolean known = !largeSizes.isEmpty() && largeSizes.containsKey(name);
+        if (size >= LARGE || ((wasSuspect || known) && size > sizeHint.applyAsInt(name))) {
             largeSizes.put(name, size);
-        } else if (!largeSizes.isEmpty()) {
+        } else if (known) {
             largeSizes.remove(name);
-        }
-        if (!suspect.isEmpty()) {
-            suspect.remove(name);
         }
     }
 

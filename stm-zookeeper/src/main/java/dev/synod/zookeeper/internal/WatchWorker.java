@@ -452,6 +452,7 @@ final class WatchWorker implements Watcher {
             switch (e.getType()) {
                 case NodeDeleted -> {
                     needed.remove(name);
+                    reader.forget(name);
                     cache.markDeleted(name, zxid);
                 }
                 case NodeCreated, NodeDataChanged -> {

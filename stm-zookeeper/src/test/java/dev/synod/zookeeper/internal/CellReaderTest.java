@@ -113,6 +113,10 @@ class CellReaderTest {
         a.curator().getConnectionStateListenable().addListener((client, state) -> changes.add(state));
         // a hint that never learns, as for cells this client has not opened
         CellReader reader = new CellReader(paths, 900_000, name -> 0);
+        reader.read(handle, List.of("s0"), false, r -> {}).get(30, TimeUnit.SECONDS);
+        assertThat(reader.rememberedSize("s0"))
+                .as("a small cell that never made a read lose its connection")
+                .isNull();
         assertThatThrownBy(() -> reader.read(handle, names, false, r -> {}).get(30, TimeUnit.SECONDS))
                 .as("the first read: one reply over the limit")
                 .hasCauseInstanceOf(org.apache.zookeeper.KeeperException.ConnectionLossException.class);
