@@ -11,6 +11,12 @@ import java.util.function.UnaryOperator;
  * at once and are not undone if the transaction retries (as in Clojure). Values must not be
  * null. Thread-safe.
  *
+ * <p><b>Progress.</b> An update that keeps losing compare-and-set races (one whose function is
+ * slow against fast ones, say) claims a turn after 16 losses in a row (or half of {@code
+ * maxRetries}, if fewer): on a coordinator that supports turns (ZooKeeper does), other clients'
+ * changes of the atom then hold back until it commits, for one second at most. {@link
+ * StmMetrics#turnsClaimed()} counts the turns taken.
+ *
  * <h2>Faults, for every changing method</h2>
  * The limits are the Stm's {@linkplain Stm#defaultOptions() default options}: {@link
  * RetryLimitExceededException} after more lost races than {@code maxRetries}, {@link

@@ -19,6 +19,8 @@ package dev.synod.stm;
  * @param staleCacheRetries transactions retried because the coordinator's local state trailed a
  *     commit that another ref's record showed to be part of the snapshot (a safety net that
  *     should never trip: a non-zero count points at a coordinator bug, and a WARN is logged)
+ * @param turnsClaimed times an update that kept losing races took a turn on what it writes, so
+ *     that other clients hold back until it commits (DESIGN 7; see {@code Atom} and {@code Stm})
  */
 public record StmMetrics(
         long commits,
@@ -31,4 +33,5 @@ public record StmMetrics(
         long outcomeResolutions,
         long atomUpdates,
         long atomConflicts,
-        long staleCacheRetries) {}
+        long staleCacheRetries,
+        long turnsClaimed) {}

@@ -15,7 +15,11 @@ import java.util.Objects;
  *
  * @param isolation serializable snapshot (default) or snapshot isolation
  * @param maxRetries how many times the body may be re-run after a conflict before {@link
- *     RetryLimitExceededException} (>= 0)
+ *     RetryLimitExceededException} (>= 0). A transaction that keeps failing claims a turn after
+ *     16 failed attempts in a row (or half of {@code maxRetries}, if fewer) on the refs it wrote,
+ *     ensured or read: on a coordinator that supports turns (ZooKeeper does), other clients'
+ *     commits writing those refs hold back until it commits, for one second at most, so a long
+ *     transaction makes progress against short ones
  * @param backoff pause between retries
  * @param timeout how long the transaction may keep trying, retries and their pauses included, and
  *     wait for a commit of a local ref in progress or for a connection to the coordinator before

@@ -13,6 +13,7 @@ import dev.synod.stm.TxnOptions;
 import dev.synod.stm.ValueTooLargeException;
 import dev.synod.stm.spi.CommitRequest;
 import dev.synod.stm.spi.CommitResult;
+import dev.synod.stm.spi.Coordinator;
 import dev.synod.stm.spi.Versioned;
 import dev.synod.stm.spi.VersionedStateContainer;
 import java.time.Duration;
@@ -176,13 +177,45 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
         TxnOptions options = engine.defaultOptions();
         long deadline = System.nanoTime() + options.timeout().toNanos();
         Decoded<T> current = latest();
-        for (int attempt = 0; ; attempt++) {
-            T next = TxnImpl.nonNull(fn.apply(current.value()), this);
-            validate(next);
-            if (write(current, next, deadline)) {
-                return next;
+        Coordinator.Claim claim = null;
+        try {
+            for (int attempt = 0; ; attempt++) {
+                T next = TxnImpl.nonNull(fn.apply(current.value()), this);
+                validate(next);
+                if (write(current, next, deadline, claim)) {
+                    return next;
+                }
+                boolean paused = backOff(attempt, options, deadline, claim);
+                Coordinator.Claim before = claim;
+                claim = claimIfLosing(attempt, claim, options, deadline);
+                current = retryState(paused || claim != before, current, deadline);
             }
-            current = retryState(backOff(attempt, options, deadline), current, deadline);
+        } finally {
+            release(claim);
+        }
+    }
+
+    /**
+     * After {@link Engine#claimAfter} losses in a row, a turn on the atom (DESIGN 7: progress for an
+     * update that keeps losing, such as one whose function is slow against fast ones): other
+     * clients' updates of it hold back until this one commits, or for the coordinator's lease at
+     * most. Returns the claim to use next (the one held, a new one, or null).
+     */
+    private Coordinator.Claim claimIfLosing(int attempt, Coordinator.Claim claim, TxnOptions options, long deadline) {
+        if (attempt + 1 < Engine.claimAfter(options) || (claim != null && claim.held())) {
+            return claim;
+        }
+        release(claim); // lost with its session: take a new one
+        Coordinator.Claim fresh = engine.coordinator().claim(List.of(name), deadline);
+        if (fresh != null) {
+            engine.counters().turnsClaimed.increment();
+        }
+        return fresh;
+    }
+
+    private static void release(Coordinator.Claim claim) {
+        if (claim != null) {
+            claim.close();
         }
     }
 
@@ -196,11 +229,19 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
         Decoded<T> current = latest();
         // Conditional on the version seen, so that the id history stays exact; a conflict only
         // means we retry with the fresh version: the value written is the same.
-        for (int attempt = 0; ; attempt++) {
-            if (write(current, value, deadline)) {
-                return value;
+        Coordinator.Claim claim = null;
+        try {
+            for (int attempt = 0; ; attempt++) {
+                if (write(current, value, deadline, claim)) {
+                    return value;
+                }
+                boolean paused = backOff(attempt, options, deadline, claim);
+                Coordinator.Claim before = claim;
+                claim = claimIfLosing(attempt, claim, options, deadline);
+                current = retryState(paused || claim != before, current, deadline);
             }
-            current = retryState(backOff(attempt, options, deadline), current, deadline);
+        } finally {
+            release(claim);
         }
     }
 
@@ -217,23 +258,29 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
             // latest committed value.
             current = fetch(true, deadline);
         }
-        for (int attempt = 0; ; attempt++) {
-            if (!current.value().equals(expected)) {
-                return false;
+        Coordinator.Claim claim = null;
+        try {
+            for (int attempt = 0; ; attempt++) {
+                if (!current.value().equals(expected)) {
+                    return false;
+                }
+                validate(value);
+                if (write(current, value, deadline, claim)) {
+                    return true;
+                }
+                backOff(attempt, options, deadline, claim);
+                claim = claimIfLosing(attempt, claim, options, deadline);
+                // Deciding false needs the latest committed value, not merely a newer cached one;
+                // this server ordered our lost write after the winner's, so a read from it has it.
+                current = fetch(false, deadline);
             }
-            validate(value);
-            if (write(current, value, deadline)) {
-                return true;
-            }
-            backOff(attempt, options, deadline);
-            // Deciding false needs the latest committed value, not merely a newer cached one; this
-            // server ordered our lost write after the winner's, so a read from it has the winner.
-            current = fetch(false, deadline);
+        } finally {
+            release(claim);
         }
     }
 
     /** One conditional write; true if it applied. */
-    private boolean write(Decoded<T> current, T next, long deadline) {
+    private boolean write(Decoded<T> current, T next, long deadline, Coordinator.Claim claim) {
         TxnId id = TxnId.random();
         String staged = isExternal() ? External.stage(container, name, next, VersionKeys.fresh(id, "atom")) : null;
         boolean applied = false;
@@ -246,7 +293,9 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
                     List.of());
             CommitResult result;
             try {
-                result = engine.coordinator().commit(request, deadline);
+                result = claim == null
+                        ? engine.coordinator().commit(request, deadline)
+                        : engine.coordinator().commit(request, deadline, claim);
             } catch (CommitOutcomeUnknownException e) {
                 // until resolved, the staged version may be current: never delete it unresolved
                 unknown = true;
@@ -289,7 +338,7 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
      * After a lost compare-and-set: gives up if the atom lost too often or too long, and pauses
      * from the third loss on; returns whether it paused.
      */
-    private boolean backOff(int attempt, TxnOptions options, long deadline) {
+    private boolean backOff(int attempt, TxnOptions options, long deadline, Coordinator.Claim claim) {
         engine.counters().atomConflicts.increment();
         if (attempt >= options.maxRetries()) {
             throw new RetryLimitExceededException("atom '" + name + "' lost " + (attempt + 1)
@@ -299,8 +348,8 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
             throw new TransactionTimeoutException(
                     "atom '" + name + "' could not be updated within " + options.timeout() + " under contention");
         }
-        if (attempt >= 2) {
-            sleep(options.backoff().delay(attempt - 1));
+        if (attempt >= 2 && (claim == null || !claim.held())) {
+            sleep(options.backoff().delay(attempt - 1)); // with the turn, others hold back: no pause
             return true;
         }
         return false;

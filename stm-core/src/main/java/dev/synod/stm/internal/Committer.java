@@ -96,7 +96,9 @@ final class Committer {
                     CommitResult result;
                     CommitRequest request = buildRequest();
                     try {
-                        result = coordinator.commit(request, txn.deadlineNanos);
+                        result = txn.claim == null
+                                ? coordinator.commit(request, txn.deadlineNanos)
+                                : coordinator.commit(request, txn.deadlineNanos, txn.claim);
                     } catch (CommitOutcomeUnknownException unknown) {
                         result = resolveKeepingStaged(unknown);
                     }

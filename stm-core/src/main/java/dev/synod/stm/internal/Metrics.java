@@ -16,6 +16,7 @@ final class Metrics {
     final LongAdder atomUpdates = new LongAdder();
     final LongAdder atomConflicts = new LongAdder();
     final LongAdder staleCacheRetries = new LongAdder();
+    final LongAdder turnsClaimed = new LongAdder();
 
     StmMetrics snapshot() {
         return new StmMetrics(
@@ -29,6 +30,7 @@ final class Metrics {
                 outcomeResolutions.sum(),
                 atomUpdates.sum(),
                 atomConflicts.sum(),
-                staleCacheRetries.sum());
+                staleCacheRetries.sum(),
+                turnsClaimed.sum());
     }
 }

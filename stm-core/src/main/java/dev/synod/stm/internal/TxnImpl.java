@@ -29,6 +29,8 @@ final class TxnImpl implements Txn {
     final TxnId id = TxnId.random();
     final Map<IdentityBase<?>, Entry<?>> entries = new LinkedHashMap<>();
     final List<CommitGuard> guards = new ArrayList<>(0);
+    /** A turn on contended refs taken by an earlier attempt (see Engine), used by the commit; or null. */
+    dev.synod.stm.spi.Coordinator.Claim claim;
     /** Stamp of the version read, per coordinator ref (the read-atomic check). */
     private final Map<String, Long> readAt = new java.util.HashMap<>();
     /** Least stamp a ref must be read at, demanded by a co-written ref already read. */
@@ -69,6 +71,26 @@ final class TxnImpl implements Txn {
         if (!guards.contains(guard)) {
             guards.add(guard);
         }
+    }
+
+    /**
+     * The distributed refs whose changes by others make this attempt fail, sorted: those it wrote,
+     * ensured, or (serializable) read; empty if it wrote no distributed ref.
+     */
+    List<String> contendedNames() {
+        List<String> names = new ArrayList<>();
+        boolean writes = false;
+        for (Entry<?> e : entries.values()) {
+            if (e instanceof Entry.Dist<?> d && (d.changes() || d.ensured || (serializable() && d.read))) {
+                names.add(d.ref.name);
+                writes |= d.changes();
+            }
+        }
+        if (!writes) {
+            return List.of();
+        }
+        names.sort(null);
+        return names;
     }
 
     boolean serializable() {

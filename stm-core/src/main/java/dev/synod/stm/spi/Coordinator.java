@@ -128,6 +128,51 @@ public interface Coordinator extends AutoCloseable {
         return commit(request);
     }
 
+    /**
+     * A turn on contended cells, from {@link #claim}: while it is held, this coordinator's commits
+     * that write those cells go first and other clients' commits that write them wait (each for at
+     * most a lease, so a claim whose holder stalls cannot block anyone for long). Pass it to {@link
+     * #commit(CommitRequest, long, Claim)}: a commit that applies releases it in the same request.
+     */
+    interface Claim extends AutoCloseable {
+        /** The cells claimed, sorted. */
+        List<String> names();
+
+        /** Whether the claim still stands (not released by a commit or {@link #close}, not lost). */
+        boolean held();
+
+        /** Releases the claim if it still stands, without waiting for the service. Idempotent. */
+        @Override
+        void close();
+    }
+
+    /**
+     * Takes a turn on the given cells for a caller that keeps losing races on them (DESIGN 7:
+     * progress for a transaction that keeps losing): queues behind earlier claims of the same
+     * cells, in name order so that two claimers cannot wait for each other, and returns once this
+     * claim is first in line on every cell (or the claims ahead of it outlived their lease). The
+     * default, for a coordinator without claims, returns {@code null}: the caller carries on with
+     * plain retries.
+     *
+     * @param names validated names of opened cells
+     * @param deadlineNanos as for {@link #commit(CommitRequest, long)}: waiting ends with {@code
+     *     dev.synod.stm.TransactionTimeoutException} once {@link System#nanoTime()} passes it
+     * @return the claim (close it when done), or {@code null} if this coordinator has none
+     */
+    default Claim claim(List<String> names, long deadlineNanos) {
+        return null;
+    }
+
+    /**
+     * As {@link #commit(CommitRequest, long)} under a claim from {@link #claim} (or {@code null}):
+     * the commit does not wait for its own claim, and if it applies the claim is released with it,
+     * in the same request. A claim lost meanwhile (its holder's session ended) makes the commit a
+     * conflict, to be retried. The default ignores the claim.
+     */
+    default CommitResult commit(CommitRequest request, long deadlineNanos, Claim claim) {
+        return commit(request, deadlineNanos);
+    }
+
     /** Registers a listener for changes of opened cells. Closing the handle unregisters it. */
     AutoCloseable subscribe(ChangeListener listener);
 

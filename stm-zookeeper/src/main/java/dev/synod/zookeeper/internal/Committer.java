@@ -59,6 +59,7 @@ final class Committer {
     private final ReadPoint readPoint;
     private final PendingCommits pending;
     private final WatchWorker worker;
+    private final Claims claims;
     private final int maxCellSize;
     private final int maxRequestSize;
     private final AtomicLong unknownOutcomes = new AtomicLong();
@@ -70,6 +71,7 @@ final class Committer {
             ReadPoint readPoint,
             PendingCommits pending,
             WatchWorker worker,
+            Claims claims,
             int maxCellSize,
             int maxRequestSize) {
         this.connection = connection;
@@ -78,6 +80,7 @@ final class Committer {
         this.readPoint = readPoint;
         this.pending = pending;
         this.worker = worker;
+        this.claims = claims;
         this.maxCellSize = maxCellSize;
         this.maxRequestSize = maxRequestSize;
     }
@@ -93,6 +96,18 @@ final class Committer {
 
     /** As {@link #commit(CommitRequest)}, waiting for a connection no longer than the deadline. */
     CommitResult commit(CommitRequest request, long deadlineNanos) {
+        return commit(request, deadlineNanos, null);
+    }
+
+    /** A claim node deleted by a commit, as the meaning of its op. */
+    private record ClaimNode(String name, String path) {}
+
+    /**
+     * As {@link #commit(CommitRequest, long)} under {@code claim} (or null): waits first while
+     * another client has the turn on a written cell (see {@link Claims}); a claim still held is
+     * released by the same request (one {@code delete} per claimed cell in the multi).
+     */
+    CommitResult commit(CommitRequest request, long deadlineNanos, ZkCoordinator.ZkClaim claim) {
         List<Op> ops = new ArrayList<>();
         List<Object> meaning = new ArrayList<>(); // per op: a CommitGuard or a cell name
         long size = PER_REQUEST_OVERHEAD;
@@ -121,11 +136,36 @@ final class Committer {
         if (size > maxRequestSize) {
             throw new ValueTooLargeException(String.join(", ", written), size, maxRequestSize);
         }
+        boolean claimed = claim != null && claim.held();
+        if (claimed) {
+            for (Map.Entry<String, String> n : claim.nodes.entrySet()) {
+                String path = paths.pathOf(n.getKey()) + "/" + n.getValue();
+                ops.add(Op.delete(path, -1));
+                meaning.add(new ClaimNode(n.getKey(), path));
+            }
+        }
+        try {
+            claims.awaitTurn(
+                    written, claimed ? claim.nodes : Map.of(), deadlineNanos, "committing writes to " + written);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new dev.synod.stm.StmInterruptedException(
+                    "interrupted while waiting for another client's turn on " + written + "; nothing was applied");
+        }
         ZooKeeper zk = connection.handle(() -> "committing writes to " + written, deadlineNanos);
         PendingCommits.Pending inFlight = pending.beginCommit(written);
         try {
             Reply reply = send(zk, request, ops, meaning, inFlight);
-            return interpret(request, meaning, reply, written);
+            CommitResult result = interpret(request, meaning, reply, written);
+            if (claimed && result instanceof CommitResult.Committed) {
+                claim.gone(); // deleted by this commit
+            } else if (claimed) {
+                int failed = failedOp(reply, meaning.size());
+                if (failed >= 0 && meaning.get(failed) instanceof ClaimNode) {
+                    claim.gone(); // ended with its session
+                }
+            }
+            return result;
         } finally {
             pending.end(inFlight);
             // a reply without a barrier (no outcome), none at all, or a failure applying it did not
@@ -142,7 +182,8 @@ final class Committer {
         long known = readPoint.maxKnown();
         if (request.checks().isEmpty()
                 && request.guards().isEmpty()
-                && request.writes().size() == 1) {
+                && request.writes().size() == 1
+                && ops.size() == 1) {
             CommitRequest.Write w = request.writes().get(0);
             zk.setData(
                     paths.pathOf(w.name()),
@@ -337,6 +378,10 @@ final class Committer {
     }
 
     private CommitResult conflictOrFailure(Object what, Code code, Set<String> written) {
+        if (what instanceof ClaimNode c && code == Code.NONODE) {
+            // the claim ended with its session: the commit did not apply; retried without it
+            return new CommitResult.Conflict(Set.of(c.name()), null);
+        }
         if (code == Code.BADVERSION || code == Code.NONODE) {
             return what instanceof CommitGuard g
                     ? new CommitResult.Conflict(Set.of(), g)
@@ -348,7 +393,9 @@ final class Committer {
                     + " lost (" + code + ") while committing writes to " + written
                     + "; the commit may or may not have applied");
         }
-        String subject = what instanceof CommitGuard g ? g.description() + " (" + g.path() + ")" : "'" + what + "'";
+        String subject = what instanceof CommitGuard g
+                ? g.description() + " (" + g.path() + ")"
+                : what instanceof ClaimNode c ? "the claim " + c.path() : "'" + what + "'";
         throw new CoordinationException("ZooKeeper at " + connection.connectString() + " rejected a commit of "
                 + written + " at " + subject + ": " + code);
     }

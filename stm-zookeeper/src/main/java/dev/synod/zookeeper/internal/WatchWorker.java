@@ -74,6 +74,7 @@ final class WatchWorker implements Watcher {
     private final ReadPoint readPoint;
     private final PendingCommits pending;
     private final CellReader reader;
+    private final Claims claims;
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
 
@@ -108,8 +109,10 @@ final class WatchWorker implements Watcher {
             ReadPoint readPoint,
             PendingCommits pending,
             CellReader reader,
+            Claims claims,
             String threadName) {
         this.connection = connection;
+        this.claims = claims;
         this.paths = paths;
         this.cache = cache;
         this.readPoint = readPoint;
@@ -216,6 +219,10 @@ final class WatchWorker implements Watcher {
         if (closed) {
             return;
         }
+        if (event.getType() == Watcher.Event.EventType.NodeChildrenChanged) {
+            claimsChanged(event.getPath());
+            return; // a cell's only children are claims: nothing for the cache or the read point
+        }
         synchronized (handoff) {
             if (event.getType() == Watcher.Event.EventType.NodeDataChanged) {
                 String name = paths.nameOf(event.getPath());
@@ -225,6 +232,34 @@ final class WatchWorker implements Watcher {
                 }
             }
             handOff(event);
+        }
+    }
+
+    /**
+     * On the event thread: the claims on a cell changed; reads them (asynchronously, in order with
+     * the session's other requests) into {@link Claims}. If the read fails, the claims known stay
+     * as they were: each is honoured for its lease at most.
+     */
+    private void claimsChanged(String path) {
+        String name = paths.nameOf(path);
+        ZooKeeper zk = watchedHandle;
+        if (name == null || zk == null || !cache.isOpen(name)) {
+            return;
+        }
+        try {
+            zk.getChildren(
+                    path,
+                    false,
+                    (rc, p, ctx, children) -> {
+                        if (rc == KeeperException.Code.OK.intValue()) {
+                            claims.learnt(name, children);
+                        } else if (rc == KeeperException.Code.NONODE.intValue()) {
+                            claims.forget(name);
+                        }
+                    },
+                    null);
+        } catch (RuntimeException e) {
+            LOG.debug("{}: could not read the claims on {}", paths.cellsRoot(), path, e);
         }
     }
 

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
+import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooKeeper;
 
@@ -34,6 +35,7 @@ import org.apache.zookeeper.ZooKeeper;
  * see {@link Committer}) and for reads (under Curator's retry policy: reads are idempotent).
  */
 public final class ZkCoordinator implements Coordinator {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ZkCoordinator.class);
     /** ZooKeeper's default {@code jute.maxbuffer}: 1 MiB minus one byte. */
     public static final int DEFAULT_JUTE_MAXBUFFER = 0xfffff;
 
@@ -58,6 +60,7 @@ public final class ZkCoordinator implements Coordinator {
     private final CellCache cache;
     private final ReadPoint readPoint = new ReadPoint();
     private final PendingCommits pending = new PendingCommits();
+    private final Claims claims = new Claims();
     private final CellReader reader;
     private final Committer committer;
     private final WatchWorker worker;
@@ -83,8 +86,10 @@ public final class ZkCoordinator implements Coordinator {
         int id = INSTANCES.incrementAndGet();
         this.cache = new CellCache("synod-zk-notify-" + id);
         this.reader = new CellReader(paths, jute - CELL_SIZE_MARGIN, cache::sizeOf);
-        this.worker = new WatchWorker(connection, paths, cache, readPoint, pending, reader, "synod-zk-cache-" + id);
-        this.committer = new Committer(connection, paths, cache, readPoint, pending, worker, maxCellSize, jute - 512);
+        this.worker =
+                new WatchWorker(connection, paths, cache, readPoint, pending, reader, claims, "synod-zk-cache-" + id);
+        this.committer =
+                new Committer(connection, paths, cache, readPoint, pending, worker, claims, maxCellSize, jute - 512);
         this.stateListener = (c, state) -> {
             if (state == ConnectionState.SUSPENDED || state == ConnectionState.LOST) {
                 readPoint.markStale();
@@ -297,12 +302,14 @@ public final class ZkCoordinator implements Coordinator {
         String path = paths.pathOf(name);
         connection.curatorCall("deleting '" + name + "' (" + path + ")", () -> {
             try {
-                connection.curator().delete().forPath(path);
+                // with the claims on it, if any (the only children a cell has)
+                connection.curator().delete().deletingChildrenIfNeeded().forPath(path);
             } catch (KeeperException.NoNodeException e) {
                 // already gone
             }
             return null;
         });
+        claims.forget(name);
         cache.markDeleted(name, 0);
         reader.forget(name);
     }
@@ -424,6 +431,135 @@ public final class ZkCoordinator implements Coordinator {
     public CommitResult commit(CommitRequest request, long deadlineNanos) {
         ensureOpen();
         return committer.commit(request, deadlineNanos);
+    }
+
+    @Override
+    public CommitResult commit(CommitRequest request, long deadlineNanos, Claim claim) {
+        ensureOpen();
+        ZkClaim mine = null;
+        if (claim != null) {
+            if (!(claim instanceof ZkClaim z) || z.owner != this) {
+                throw new IllegalArgumentException("a claim of another coordinator: " + claim);
+            }
+            mine = z;
+        }
+        return committer.commit(request, deadlineNanos, mine);
+    }
+
+    /**
+     * Creates an ephemeral sequential child of each cell's znode (name order), then waits for its
+     * turn on each: three requests per cell (a create, a read of the children, and the cache worker's read on
+     * the notification of it) and no write when the
+     * commit that uses it releases it. See {@link Claims} for the lease.
+     */
+    @Override
+    public Claim claim(List<String> names, long deadlineNanos) {
+        ensureOpen();
+        List<String> sorted = names.stream().distinct().sorted().toList();
+        ZkClaim claim = new ZkClaim(this);
+        boolean taken = false;
+        try {
+            for (String name : sorted) {
+                if (ZkConnection.passed(deadlineNanos)) {
+                    throw connection.deadlinePassed("claiming a turn on '" + name + "'", null);
+                }
+                String cell = paths.pathOf(name);
+                String created = connection.curatorCall("claiming a turn on '" + name + "'", () -> {
+                    try {
+                        return connection
+                                .curator()
+                                .create()
+                                .withProtection()
+                                .withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
+                                .forPath(cell + "/" + CLAIM_PREFIX);
+                    } catch (KeeperException.NoNodeException e) {
+                        throw noSuchRef(name);
+                    }
+                });
+                String child = created.substring(created.lastIndexOf('/') + 1);
+                claim.nodes.put(name, child);
+                claims.added(name, child);
+                List<String> children = connection.curatorCall(
+                        "reading the claims on '" + name + "'",
+                        () -> connection.curator().getChildren().forPath(cell));
+                claims.learnt(name, children);
+                claims.awaitTurn(List.of(name), claim.nodes, deadlineNanos, "claiming a turn on '" + name + "'");
+            }
+            taken = true;
+            return claim;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StmInterruptedException("interrupted while waiting for a turn on " + sorted);
+        } finally {
+            if (!taken) {
+                claim.close();
+            }
+        }
+    }
+
+    /** Prefix of a claim node's name (Curator's protection prefix comes first). */
+    static final String CLAIM_PREFIX = "claim-";
+
+    /** A claim: one child node per cell, released by the commit that uses it or by {@link #close}. */
+    static final class ZkClaim implements Claim {
+        final ZkCoordinator owner;
+        /** Cell name to this claim's child node on it. */
+        final java.util.Map<String, String> nodes = new java.util.TreeMap<>();
+
+        private volatile boolean held = true;
+
+        ZkClaim(ZkCoordinator owner) {
+            this.owner = owner;
+        }
+
+        @Override
+        public List<String> names() {
+            return List.copyOf(nodes.keySet());
+        }
+
+        @Override
+        public boolean held() {
+            return held;
+        }
+
+        /** Deleted by a commit that applied, or found gone (the session ended). */
+        void gone() {
+            held = false;
+            owner.claims.removed(nodes);
+        }
+
+        @Override
+        public void close() {
+            if (!held) {
+                return;
+            }
+            held = false;
+            owner.claims.removed(nodes);
+            for (java.util.Map.Entry<String, String> n : nodes.entrySet()) {
+                String path = owner.paths.pathOf(n.getKey()) + "/" + n.getValue();
+                try {
+                    // retried by Curator until it is done or the session ends (which deletes it too)
+                    owner.connection
+                            .curator()
+                            .delete()
+                            .guaranteed()
+                            .inBackground()
+                            .forPath(path);
+                } catch (Exception e) {
+                    LOG.debug("could not release claim {}; it ends with the session", path, e);
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "claim" + nodes;
+        }
+    }
+
+    /** The claims known on a cell, in order: for tests. */
+    List<String> claimsOn(String name) {
+        return claims.on(name);
     }
 
     @Override

@@ -1,0 +1,155 @@
+package dev.synod.zookeeper;
+
+import static dev.synod.zookeeper.StmFixture.LONG;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.synod.stm.Atom;
+import dev.synod.stm.Ref;
+import dev.synod.stm.TxnOptions;
+import dev.synod.zookeeper.StmFixture.Client;
+import dev.synod.zookeeper.testing.RequestCounter;
+import dev.synod.zookeeper.testing.ZkHarness;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * DESIGN 7: an update that keeps losing makes progress. A swap whose function is slow never wins a
+ * plain compare-and-set race against clients that swap quickly (its value is stale by the time it
+ * is written); after a few losses it claims a turn, the fast clients hold back, and it commits.
+ */
+class SlowUpdateProgressTest {
+    @RegisterExtension
+    static final ZkHarness zk = ZkHarness.perClass();
+
+    @Test
+    void aSlowSwapFinishesAgainstClientsSwappingFast() throws Exception {
+        StmFixture fx = new StmFixture(zk);
+        List<Atom<Long>> fast = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Client c = fx.client();
+            fast.add(i == 0 ? c.stm().atom("hot", LONG, 0L) : c.stm().atom("hot", LONG));
+        }
+        ZooKeeperStm slowStm = zk.track(ZooKeeperStm.builder()
+                .client(zk.client(new RequestCounter()))
+                .namespace(fx.namespace)
+                .defaultOptions(TxnOptions.defaults().withMaxRetries(60).withTimeout(Duration.ofSeconds(60)))
+                .build());
+        Atom<Long> slow = slowStm.atom("hot", LONG);
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        long slowResult;
+        long[] fastSwaps = new long[3];
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                Atom<Long> atom = fast.get(i);
+                int index = i;
+                running.add(pool.submit(() -> {
+                    while (!stop.get()) {
+                        atom.swap(x -> x + 1);
+                        fastSwaps[index]++;
+                    }
+                    return null;
+                }));
+            }
+            StmFixture.await(() -> fast.get(0).get() > 100); // the race is on
+            slowResult = slow.swap(x -> {
+                try {
+                    Thread.sleep(40); // a slow function: the fast clients commit many times meanwhile
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return x + 1_000_000;
+            });
+            stop.set(true);
+            for (Future<?> f : running) {
+                f.get();
+            }
+        } finally {
+            stop.set(true);
+            pool.shutdownNow();
+        }
+        assertThat(slowResult).isGreaterThan(1_000_000L);
+        assertThat(slowStm.metrics().turnsClaimed()).as("it claimed a turn").isGreaterThanOrEqualTo(1);
+        assertThat(slowStm.metrics().atomConflicts()).as("losses before it did").isGreaterThanOrEqualTo(8);
+        long expected = 1_000_000L + fastSwaps[0] + fastSwaps[1] + fastSwaps[2];
+        StmFixture.await(() -> fast.get(0).get() == expected);
+        StmFixture.await(() -> slow.get() == expected); // its cache, too, catches up
+    }
+
+    @Test
+    void aSlowTransactionOverTwoRefsFinishesAgainstFastOnes() throws Exception {
+        StmFixture fx = new StmFixture(zk);
+        List<Client> clients = new ArrayList<>();
+        List<Ref<Long>> left = new ArrayList<>();
+        List<Ref<Long>> right = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Client c = fx.client();
+            clients.add(c);
+            left.add(i == 0 ? c.stm().ref("left", LONG, 0L) : c.stm().ref("left", LONG));
+            right.add(i == 0 ? c.stm().ref("right", LONG, 0L) : c.stm().ref("right", LONG));
+        }
+        ZooKeeperStm slowStm = zk.track(ZooKeeperStm.builder()
+                .client(zk.client(new RequestCounter()))
+                .namespace(fx.namespace)
+                .defaultOptions(TxnOptions.defaults().withMaxRetries(60).withTimeout(Duration.ofSeconds(60)))
+                .build());
+        Ref<Long> slowLeft = slowStm.ref("left", LONG);
+        Ref<Long> slowRight = slowStm.ref("right", LONG);
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        long[] fastCommits = new long[3];
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                int index = i;
+                Client c = clients.get(i);
+                // each fast client increments one ref, or both
+                running.add(pool.submit(() -> {
+                    while (!stop.get()) {
+                        c.stm().run(txn -> {
+                            if (index != 1) {
+                                left.get(index).alter(x -> x + 1);
+                            }
+                            if (index != 0) {
+                                right.get(index).alter(x -> x + 1);
+                            }
+                        });
+                        fastCommits[index]++;
+                    }
+                    return null;
+                }));
+            }
+            StmFixture.await(() -> left.get(0).get() > 100 && right.get(1).get() > 100); // the race is on
+            slowStm.run(txn -> {
+                long l = slowLeft.get();
+                long r = slowRight.get();
+                Thread.sleep(40); // a slow body: the fast clients commit many times meanwhile
+                slowLeft.set(l + 1_000_000);
+                slowRight.set(r + 1_000_000);
+            });
+            stop.set(true);
+            for (Future<?> f : running) {
+                f.get();
+            }
+        } finally {
+            stop.set(true);
+            pool.shutdownNow();
+        }
+        assertThat(slowStm.metrics().turnsClaimed()).as("it claimed a turn").isGreaterThanOrEqualTo(1);
+        assertThat(slowStm.metrics().retries())
+                .as("attempts lost before it did")
+                .isGreaterThanOrEqualTo(8);
+        long expectedLeft = 1_000_000L + fastCommits[0] + fastCommits[2];
+        long expectedRight = 1_000_000L + fastCommits[1] + fastCommits[2];
+        StmFixture.await(() -> left.get(0).get() == expectedLeft && right.get(0).get() == expectedRight);
+        StmFixture.await(() -> slowLeft.get() == expectedLeft); // its cache, too, catches up
+    }
+}

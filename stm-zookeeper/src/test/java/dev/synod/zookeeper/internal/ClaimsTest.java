@@ -1,0 +1,157 @@
+package dev.synod.zookeeper.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.synod.stm.spi.CommitResult;
+import dev.synod.stm.spi.Coordinator;
+import dev.synod.stm.spi.Versioned;
+import dev.synod.zookeeper.internal.CoordinatorFixture.Client;
+import dev.synod.zookeeper.testing.ZkHarness;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * DESIGN 7, progress for an update that keeps losing: a claim gives its holder the turn on the
+ * cells it names; other clients (separate sessions) hold back their commits of those cells until
+ * the holder commits, its claim ends with its session, or its lease runs out.
+ */
+class ClaimsTest {
+    @RegisterExtension
+    static final ZkHarness zk = ZkHarness.perClass();
+
+    private static final long NO_DEADLINE = ZkConnection.NO_DEADLINE;
+
+    @Test
+    void otherClientsHoldBackUntilTheClaimantCommitsAndItsCommitReleasesTheClaimInOneRequest() throws Exception {
+        CoordinatorFixture fx = new CoordinatorFixture(zk);
+        Client a = fx.client();
+        Client b = fx.client();
+        a.coordinator().open("x", CoordinatorFixture.bytes("0"));
+        b.coordinator().open("x", null);
+
+        a.requests().reset();
+        Coordinator.Claim claim = a.coordinator().claim(List.of("x"), NO_DEADLINE);
+        // its own read of the claims, and its cache worker's on the notification of its claim
+        CoordinatorFixture.await(() -> a.requests().get("getChildren") >= 2);
+        Thread.sleep(100);
+        assertThat(a.requests().snapshot())
+                .as("a claim costs one create and two reads of the claims")
+                .isEqualTo(Map.of("create", 1L, "getChildren", 2L));
+        assertThat(claim.held()).isTrue();
+        assertThat(claim.names()).containsExactly("x");
+        CoordinatorFixture.await(() -> b.coordinator().claimsOn("x").size() == 1);
+
+        Versioned seenByB = b.coordinator().current("x");
+        CompletableFuture<CommitResult> held =
+                CompletableFuture.supplyAsync(() -> b.coordinator().commit(CoordinatorFixture.writes(seenByB)));
+        Thread.sleep(300); // well within the lease
+        assertThat(held).as("b's commit waits for a's turn").isNotDone();
+
+        a.requests().reset();
+        CommitResult mine =
+                a.coordinator().commit(CoordinatorFixture.writes(a.coordinator().current("x")), NO_DEADLINE, claim);
+        assertThat(mine).isInstanceOf(CommitResult.Committed.class);
+        // one write, and its cache worker's read of the claims on the notification of the release
+        CoordinatorFixture.await(() -> a.requests().get("getChildren") >= 1);
+        Thread.sleep(100);
+        assertThat(a.requests().snapshot())
+                .as("the commit and the release of the claim: one write request")
+                .isEqualTo(Map.of("multi", 1L, "getChildren", 1L));
+        assertThat(claim.held()).isFalse();
+        assertThat(a.coordinator().claimsOn("x")).isEmpty();
+
+        assertThat(held.get(10, TimeUnit.SECONDS))
+                .as("b goes after a, on the version a replaced")
+                .isInstanceOf(CommitResult.Conflict.class);
+        CoordinatorFixture.await(() -> b.coordinator().claimsOn("x").isEmpty());
+        assertThat(a.curator().getChildren().forPath(new CellPaths(fx.namespace).pathOf("x")))
+                .isEmpty();
+        claim.close(); // released already: nothing to do
+    }
+
+    @Test
+    void aClaimThatIsNeverUsedHoldsOthersBackForItsLeaseAtMost() throws Exception {
+        CoordinatorFixture fx = new CoordinatorFixture(zk);
+        Client a = fx.client();
+        Client b = fx.client();
+        a.coordinator().open("stalled", CoordinatorFixture.bytes("0"));
+        b.coordinator().open("stalled", null);
+        Coordinator.Claim claim = a.coordinator().claim(List.of("stalled"), NO_DEADLINE);
+        CoordinatorFixture.await(() -> !b.coordinator().claimsOn("stalled").isEmpty());
+        long start = System.nanoTime();
+        CommitResult result =
+                b.coordinator().commit(CoordinatorFixture.writes(b.coordinator().current("stalled")));
+        long waited = System.nanoTime() - start;
+        assertThat(result).isInstanceOf(CommitResult.Committed.class);
+        assertThat(waited)
+                .as("held back, but not for ever")
+                .isBetween(Claims.LEASE_NANOS / 2, Claims.LEASE_NANOS + TimeUnit.SECONDS.toNanos(8));
+        // the claim stood meanwhile: a commit under it, on the current version, releases it
+        CommitResult late = a.coordinator()
+                .commit(
+                        CoordinatorFixture.writes(
+                                a.coordinator().fetch(List.of("stalled")).get(0)),
+                        NO_DEADLINE,
+                        claim);
+        assertThat(late).isInstanceOf(CommitResult.Committed.class);
+        assertThat(claim.held()).isFalse();
+    }
+
+    @Test
+    void claimsQueueInOrderAndAClaimEndsWithItsSession() throws Exception {
+        CoordinatorFixture fx = new CoordinatorFixture(zk);
+        Client a = fx.client();
+        Client b = fx.client();
+        Client c = fx.client();
+        a.coordinator().open("q", CoordinatorFixture.bytes("0"));
+        b.coordinator().open("q", null);
+        c.coordinator().open("q", null);
+        Coordinator.Claim first = a.coordinator().claim(List.of("q"), NO_DEADLINE);
+        CoordinatorFixture.await(() -> b.coordinator().claimsOn("q").size() == 1);
+        CompletableFuture<Coordinator.Claim> second =
+                CompletableFuture.supplyAsync(() -> b.coordinator().claim(List.of("q"), NO_DEADLINE));
+        CoordinatorFixture.await(() -> c.coordinator().claimsOn("q").size() == 2);
+        Thread.sleep(200);
+        assertThat(second).as("b queues behind a").isNotDone();
+
+        zk.expireSession(a.curator()); // a's claim ends with a's session
+        Coordinator.Claim bs = second.get(10, TimeUnit.SECONDS);
+        assertThat(bs.held()).isTrue();
+        CoordinatorFixture.await(() -> c.coordinator().claimsOn("q").size() == 1);
+
+        // a's old claim is gone: its commit under it is a conflict and the claim is lost
+        CoordinatorFixture.await(() -> a.curator().getZookeeperClient().isConnected());
+        CommitResult underLost = a.coordinator()
+                .commit(
+                        CoordinatorFixture.writes(
+                                a.coordinator().fetch(List.of("q")).get(0)),
+                        NO_DEADLINE,
+                        first);
+        assertThat(underLost).isInstanceOf(CommitResult.Conflict.class);
+        assertThat(first.held()).isFalse();
+
+        bs.close(); // released without a commit
+        CoordinatorFixture.await(() -> c.coordinator().claimsOn("q").isEmpty());
+        assertThat(c.coordinator()
+                        .commit(CoordinatorFixture.writes(c.coordinator().current("q"))))
+                .isInstanceOf(CommitResult.Committed.class);
+    }
+
+    @Test
+    void aCellWithAClaimOnItCanBeDeleted() throws Exception {
+        CoordinatorFixture fx = new CoordinatorFixture(zk);
+        Client a = fx.client();
+        Client b = fx.client();
+        a.coordinator().open("doomed", CoordinatorFixture.bytes("0"));
+        b.coordinator().open("doomed", null);
+        Coordinator.Claim claim = a.coordinator().claim(List.of("doomed"), NO_DEADLINE);
+        b.coordinator().delete("doomed");
+        assertThat(a.curator().checkExists().forPath(new CellPaths(fx.namespace).pathOf("doomed")))
+                .isNull();
+        claim.close();
+    }
+}
