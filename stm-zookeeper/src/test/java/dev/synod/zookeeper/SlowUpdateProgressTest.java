@@ -152,4 +152,37 @@ class SlowUpdateProgressTest {
         StmFixture.await(() -> left.get(0).get() == expectedLeft && right.get(0).get() == expectedRight);
         StmFixture.await(() -> slowLeft.get() == expectedLeft); // its cache, too, catches up
     }
+
+    @Test
+    void aCommitWaitingForAnotherClientsTurnHoldsNoLocalRefLock() throws Exception {
+        StmFixture fx = new StmFixture(zk);
+        Client a = fx.client();
+        Ref<Long> shared = a.stm().ref("shared", LONG, 0L);
+        dev.synod.stm.LocalRef<Long> local = a.stm().localRef(0L);
+        // another client (its own session) takes a turn on the shared ref and does not use it
+        dev.synod.zookeeper.internal.ZkCoordinator other = zk.track(
+                new dev.synod.zookeeper.internal.ZkCoordinator(zk.client(new RequestCounter()), true, fx.namespace));
+        other.open("shared", null);
+        dev.synod.stm.spi.Coordinator.Claim turn = other.claim(List.of("shared"), Long.MAX_VALUE);
+        Thread.sleep(200); // a learns of it from the notification
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> writer = pool.submit(() -> a.stm().run(txn -> {
+                local.set(1L);
+                shared.set(1L); // its commit waits for the other client's turn (1 s at most)
+            }));
+            Thread.sleep(200);
+            Future<Long> reader = pool.submit(() -> a.stm().atomically(txn -> local.get()));
+            assertThat(reader.get(10, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+            assertThat(writer)
+                    .as("the reader did not wait for the writer's turn")
+                    .isNotDone();
+            writer.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+            turn.close();
+        }
+        assertThat(local.get()).isEqualTo(1L);
+        StmFixture.await(() -> shared.get() == 1L);
+    }
 }

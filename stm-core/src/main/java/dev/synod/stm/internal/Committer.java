@@ -82,6 +82,10 @@ final class Committer {
         while (true) {
             long stamp = txn.readPoint;
             try {
+                if (sendsCommit && coordinator.turnsClaimed()) {
+                    // before the local locks: none is held while another client has its turn
+                    coordinator.awaitTurn(writtenNames(), txn.claim, txn.deadlineNanos);
+                }
                 lockLocals();
                 if (!sendsCommit) {
                     checkDistReadsAgainstCache();
@@ -158,6 +162,16 @@ final class Committer {
         } catch (StmClosedException | CoordinationException e) {
             // committed: the caller must hear so
         }
+    }
+
+    private List<String> writtenNames() {
+        List<String> names = new ArrayList<>();
+        for (Entry.Dist<?> e : dist) {
+            if (e.changes()) {
+                names.add(e.ref.name);
+            }
+        }
+        return names;
     }
 
     private static boolean anyChanges(List<? extends Entry<?>> entries) {

@@ -173,6 +173,24 @@ public interface Coordinator extends AutoCloseable {
         return commit(request, deadlineNanos);
     }
 
+    /**
+     * Whether this coordinator knows of any claimed turn at all; when it does not, {@link
+     * #awaitTurn} would return at once. A memory read.
+     */
+    default boolean turnsClaimed() {
+        return false;
+    }
+
+    /**
+     * Waits while another client has the turn on one of {@code names} (see {@link #claim}); the
+     * caller's own {@code claim} (or null) does not make it wait. {@link #commit} waits the same
+     * way by itself; the engine calls this first, before it locks local refs, so that no local
+     * lock is held while it waits. The default returns at once.
+     *
+     * @throws dev.synod.stm.TransactionTimeoutException if {@code deadlineNanos} passes first
+     */
+    default void awaitTurn(java.util.Collection<String> names, Claim claim, long deadlineNanos) {}
+
     /** Registers a listener for changes of opened cells. Closing the handle unregisters it. */
     AutoCloseable subscribe(ChangeListener listener);
 

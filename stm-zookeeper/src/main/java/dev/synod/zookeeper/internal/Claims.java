@@ -4,6 +4,7 @@ import dev.synod.stm.TransactionTimeoutException;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,51 +16,70 @@ import java.util.concurrent.TimeUnit;
  * Coordinator.claim}). Learnt from the children-changed notifications of the persistent watch each
  * opened cell already has (a cell has no other children), and from this client's own claims.
  *
- * <p>A claim is in force for {@link #LEASE_NANOS} from when this client first saw it: a holder
- * that stalls (a long pause, a lost notification) delays others by a lease at most, and a claim
- * never blocks anyone for ever. Claims are ordered by their sequence number; the first one in
- * force on a cell has the turn.
+ * <p>Claims are ordered by their sequence number. The first one in force on a cell has the turn,
+ * for a lease that starts when this client first finds it first in line: a holder that stalls (a
+ * long pause, a lost notification) delays others by a lease at most, after which its claim is no
+ * longer in force here, even if its node is still listed. Claims are advisory: version checks
+ * still decide every commit, so a claim missed or honoured too long costs time, never safety.
  */
 final class Claims {
-    /** How long a claim is honoured after it is first seen. */
-    static final long LEASE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How long the claim first in line is honoured; settable for tests. */
+    static volatile long leaseNanos = TimeUnit.SECONDS.toNanos(1);
 
     /** Sequence order: the 10-digit suffix ZooKeeper appends, then the whole name. */
     static final Comparator<String> ORDER = Comparator.comparing(
                     (String child) -> child.substring(Math.max(0, child.length() - 10)))
             .thenComparing(Comparator.naturalOrder());
 
+    /** Lease state of a claim not yet first in line. */
+    private static final long QUEUED = 0;
+    /** Lease state of a claim whose lease ran out. */
+    private static final long RAN_OUT = Long.MIN_VALUE;
+
     private final Object lock = new Object();
-    /** Cell name to its claims (child node name to when first seen, {@code System.nanoTime}). */
-    private final Map<String, TreeMap<String, Long>> byCell = new HashMap<>();
+    /** Cell name to its claims: child node name to its lease end ({@code System.nanoTime}), or a state above. */
+    private final Map<String, TreeMap<String, long[]>> byCell = new HashMap<>();
+    /** Cell name to the children version of the last list applied: older reads are ignored. */
+    private final Map<String, Integer> cversions = new HashMap<>();
     /** Whether any claim is known: the common case (none) costs a commit one volatile read. */
     private volatile boolean any;
 
-    /** The children of a cell, as read after a children-changed notification or a claim. */
-    void learnt(String name, List<String> children) {
+    /** Whether any claim is known at all. */
+    boolean any() {
+        return any;
+    }
+
+    /**
+     * The children of a cell read at children version {@code cversion} (replies can be applied
+     * out of order: an older list than one applied already is ignored).
+     */
+    void learnt(String name, List<String> children, int cversion) {
         synchronized (lock) {
-            TreeMap<String, Long> old = byCell.get(name);
+            Integer last = cversions.get(name);
+            if (last != null && cversion < last) {
+                return;
+            }
+            cversions.put(name, cversion);
+            TreeMap<String, long[]> old = byCell.get(name);
             if (children.isEmpty()) {
                 byCell.remove(name);
             } else {
-                long now = System.nanoTime();
-                TreeMap<String, Long> fresh = new TreeMap<>(ORDER);
+                TreeMap<String, long[]> fresh = new TreeMap<>(ORDER);
                 for (String child : children) {
-                    Long seen = old == null ? null : old.get(child);
-                    fresh.put(child, seen == null ? now : seen);
+                    long[] state = old == null ? null : old.get(child);
+                    fresh.put(child, state == null ? new long[] {QUEUED} : state);
                 }
                 byCell.put(name, fresh);
             }
-            any = !byCell.isEmpty();
-            lock.notifyAll();
+            changed();
         }
     }
 
     /** This client created claim {@code child} on cell {@code name}. */
     void added(String name, String child) {
         synchronized (lock) {
-            byCell.computeIfAbsent(name, k -> new TreeMap<>(ORDER)).putIfAbsent(child, System.nanoTime());
-            any = true;
+            byCell.computeIfAbsent(name, k -> new TreeMap<>(ORDER)).putIfAbsent(child, new long[] {QUEUED});
+            changed();
         }
     }
 
@@ -67,7 +87,7 @@ final class Claims {
     void removed(Map<String, String> claims) {
         synchronized (lock) {
             for (Map.Entry<String, String> c : claims.entrySet()) {
-                TreeMap<String, Long> m = byCell.get(c.getKey());
+                TreeMap<String, long[]> m = byCell.get(c.getKey());
                 if (m != null) {
                     m.remove(c.getValue());
                     if (m.isEmpty()) {
@@ -75,25 +95,79 @@ final class Claims {
                     }
                 }
             }
-            any = !byCell.isEmpty();
-            lock.notifyAll();
+            changed();
         }
     }
 
-    /** Forgets the claims of a cell (deleted, or no longer watched). */
+    /** Forgets the claims of a cell (deleted). */
     void forget(String name) {
         synchronized (lock) {
-            if (byCell.remove(name) != null) {
-                any = !byCell.isEmpty();
-                lock.notifyAll();
-            }
+            byCell.remove(name);
+            cversions.remove(name);
+            changed();
         }
     }
 
     /**
-     * Waits until none of {@code names} has a claim in force ahead of {@code mine} (this caller's
-     * own claims, cell name to child; empty for a caller without a claim, who waits for every
-     * claim in force).
+     * Forgets every claim: the session changed, so notifications may have been missed; claims
+     * still there are learnt again from the next change of their cell.
+     */
+    void clear() {
+        synchronized (lock) {
+            byCell.clear();
+            cversions.clear();
+            changed();
+        }
+    }
+
+    private void changed() {
+        any = !byCell.isEmpty();
+        lock.notifyAll();
+    }
+
+    /**
+     * Whether this client's claim {@code child} on {@code name} ran out of lease here (false while
+     * it is queued or in force, or if this client does not know it any more).
+     */
+    boolean ranOut(String name, String child) {
+        synchronized (lock) {
+            TreeMap<String, long[]> m = byCell.get(name);
+            if (m == null || !m.containsKey(child)) {
+                return false;
+            }
+            head(m, System.nanoTime());
+            return m.get(child)[0] == RAN_OUT;
+        }
+    }
+
+    /**
+     * The first claim in force on a cell, starting its lease if it just got first in line and
+     * marking the ones whose lease ran out; null if none. Caller holds {@code lock}.
+     */
+    private static Map.Entry<String, long[]> head(TreeMap<String, long[]> m, long now) {
+        Iterator<Map.Entry<String, long[]>> it = m.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<String, long[]> e = it.next();
+            long[] state = e.getValue();
+            if (state[0] == RAN_OUT) {
+                continue;
+            }
+            if (state[0] == QUEUED) {
+                long end = now + leaseNanos;
+                state[0] = end == QUEUED || end == RAN_OUT ? end + 1 : end;
+            }
+            if (state[0] - now > 0) {
+                return e;
+            }
+            state[0] = RAN_OUT;
+        }
+        return null;
+    }
+
+    /**
+     * Waits until no cell of {@code names} has a claim in force ahead of {@code mine} (this
+     * caller's own claims, cell name to child; empty for a caller without a claim, who waits for
+     * every claim in force).
      *
      * @param what the action waiting, for the timeout's message
      * @throws TransactionTimeoutException if {@code deadlineNanos} passes first
@@ -108,30 +182,23 @@ final class Claims {
             while (true) {
                 long now = System.nanoTime();
                 long wakeAt = 0;
-                boolean blocked = false;
                 String blocker = null;
                 for (String name : names) {
-                    TreeMap<String, Long> m = byCell.get(name);
+                    TreeMap<String, long[]> m = byCell.get(name);
                     if (m == null) {
                         continue;
                     }
-                    String own = mine.get(name);
-                    for (Map.Entry<String, Long> c : m.entrySet()) {
-                        if (c.getKey().equals(own)) {
-                            break; // first in line among the claims in force
-                        }
-                        long expires = c.getValue() + LEASE_NANOS;
-                        if (expires - now > 0) {
-                            if (!blocked || expires - wakeAt < 0) {
-                                wakeAt = expires;
-                            }
-                            blocked = true;
-                            blocker = name;
-                            break;
-                        }
+                    Map.Entry<String, long[]> head = head(m, now);
+                    if (head == null || head.getKey().equals(mine.get(name))) {
+                        continue;
                     }
+                    long end = head.getValue()[0];
+                    if (blocker == null || end - wakeAt < 0) {
+                        wakeAt = end;
+                    }
+                    blocker = name;
                 }
-                if (!blocked) {
+                if (blocker == null) {
                     return;
                 }
                 boolean bounded = deadlineNanos != ZkConnection.NO_DEADLINE;
@@ -148,7 +215,7 @@ final class Claims {
     /** The claims known on a cell, in order: for tests. */
     List<String> on(String name) {
         synchronized (lock) {
-            TreeMap<String, Long> m = byCell.get(name);
+            TreeMap<String, long[]> m = byCell.get(name);
             return m == null ? List.of() : List.copyOf(m.keySet());
         }
     }

@@ -27,8 +27,8 @@ import org.apache.zookeeper.data.Stat;
 
 /**
  * Sends a {@link CommitRequest} as exactly one request: one {@code multi} of {@code check}s and
- * {@code setData}s (guards first, then checks, then writes), or a single {@code setData} when the
- * request is one write alone. The multi is sent once on the raw handle, never inside Curator's
+ * {@code setData}s (the deletes of a claim used, then guards, then checks, then writes), or a
+ * single {@code setData} when the request is one write alone. The multi is sent once on the raw handle, never inside Curator's
  * retry loop: a lost reply gives {@link CommitOutcomeUnknownException}, and the engine resolves
  * the outcome by reading the cells back.
  *
@@ -109,8 +109,19 @@ final class Committer {
      */
     CommitResult commit(CommitRequest request, long deadlineNanos, ZkCoordinator.ZkClaim claim) {
         List<Op> ops = new ArrayList<>();
-        List<Object> meaning = new ArrayList<>(); // per op: a CommitGuard or a cell name
+        List<Object> meaning = new ArrayList<>(); // per op: a CommitGuard, a ClaimNode or a cell name
         long size = PER_REQUEST_OVERHEAD;
+        // A claim's deletes come first: a claim that ended with its session is then the failure
+        // reported (a multi reports its first failing op), not a lost race behind it.
+        boolean claimed = claim != null && claim.standing();
+        if (claimed) {
+            for (Map.Entry<String, String> n : claim.nodes.entrySet()) {
+                String path = paths.pathOf(n.getKey()) + "/" + n.getValue();
+                ops.add(Op.delete(path, -1));
+                meaning.add(new ClaimNode(n.getKey(), path));
+                size += utf8Length(path) + PER_OP_OVERHEAD;
+            }
+        }
         for (CommitGuard g : request.guards()) {
             ops.add(Op.check(g.path(), (int) g.version()));
             meaning.add(g);
@@ -136,17 +147,11 @@ final class Committer {
         if (size > maxRequestSize) {
             throw new ValueTooLargeException(String.join(", ", written), size, maxRequestSize);
         }
-        boolean claimed = claim != null && claim.held();
-        if (claimed) {
-            for (Map.Entry<String, String> n : claim.nodes.entrySet()) {
-                String path = paths.pathOf(n.getKey()) + "/" + n.getValue();
-                ops.add(Op.delete(path, -1));
-                meaning.add(new ClaimNode(n.getKey(), path));
-            }
-        }
         try {
-            claims.awaitTurn(
-                    written, claimed ? claim.nodes : Map.of(), deadlineNanos, "committing writes to " + written);
+            if (claims.any()) {
+                claims.awaitTurn(
+                        written, claimed ? claim.nodes : Map.of(), deadlineNanos, "committing writes to " + written);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new dev.synod.stm.StmInterruptedException(
@@ -348,7 +353,7 @@ final class Committer {
             CommitRequest.Write w = request.writes().get(0);
             written.put(w.name(), new Versioned(w.name(), w.data(), stat.getVersion(), stat.getMzxid()));
         } else if (results != null) {
-            int offset = request.guards().size() + request.checks().size();
+            int offset = results.size() - request.writes().size(); // claims, guards and checks first
             for (int i = 0; i < request.writes().size(); i++) {
                 CommitRequest.Write w = request.writes().get(i);
                 Stat s = ((OpResult.SetDataResult) results.get(offset + i)).getStat();

@@ -250,9 +250,9 @@ final class WatchWorker implements Watcher {
             zk.getChildren(
                     path,
                     false,
-                    (rc, p, ctx, children) -> {
+                    (rc, p, ctx, children, stat) -> {
                         if (rc == KeeperException.Code.OK.intValue()) {
-                            claims.learnt(name, children);
+                            claims.learnt(name, children, stat.getCversion());
                         } else if (rc == KeeperException.Code.NONODE.intValue()) {
                             claims.forget(name);
                         }
@@ -588,6 +588,7 @@ final class WatchWorker implements Watcher {
 
     /** Makes every opened cell current (sync, then one read), then un-freezes the read point. */
     private void refresh() {
+        claims.clear(); // notifications of claims may have been missed; the next change brings them back
         long generation = readPoint.refreshStarting();
         List<String> names = cache.openedNames();
         CellReader.Result result = readInto(names, true);

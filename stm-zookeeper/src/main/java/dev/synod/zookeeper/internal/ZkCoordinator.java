@@ -479,10 +479,13 @@ public final class ZkCoordinator implements Coordinator {
                 String child = created.substring(created.lastIndexOf('/') + 1);
                 claim.nodes.put(name, child);
                 claims.added(name, child);
-                List<String> children = connection.curatorCall(
-                        "reading the claims on '" + name + "'",
-                        () -> connection.curator().getChildren().forPath(cell));
-                claims.learnt(name, children);
+                org.apache.zookeeper.data.Stat stat = new org.apache.zookeeper.data.Stat();
+                List<String> children = connection.curatorCall("reading the claims on '" + name + "'", () -> connection
+                        .curator()
+                        .getChildren()
+                        .storingStatIn(stat)
+                        .forPath(cell));
+                claims.learnt(name, children, stat.getCversion());
                 claims.awaitTurn(List.of(name), claim.nodes, deadlineNanos, "claiming a turn on '" + name + "'");
             }
             taken = true;
@@ -497,6 +500,25 @@ public final class ZkCoordinator implements Coordinator {
         }
     }
 
+    @Override
+    public boolean turnsClaimed() {
+        return claims.any();
+    }
+
+    @Override
+    public void awaitTurn(java.util.Collection<String> names, Claim claim, long deadlineNanos) {
+        ensureOpen();
+        java.util.Map<String, String> mine =
+                claim instanceof ZkClaim z && z.owner == this && z.standing() ? z.nodes : java.util.Map.of();
+        try {
+            claims.awaitTurn(names, mine, deadlineNanos, "a commit of " + names);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StmInterruptedException(
+                    "interrupted while waiting for another client's turn on " + names + "; nothing was applied");
+        }
+    }
+
     /** Prefix of a claim node's name (Curator's protection prefix comes first). */
     static final String CLAIM_PREFIX = "claim-";
 
@@ -506,7 +528,7 @@ public final class ZkCoordinator implements Coordinator {
         /** Cell name to this claim's child node on it. */
         final java.util.Map<String, String> nodes = new java.util.TreeMap<>();
 
-        private volatile boolean held = true;
+        private volatile boolean standing = true;
 
         ZkClaim(ZkCoordinator owner) {
             this.owner = owner;
@@ -517,23 +539,37 @@ public final class ZkCoordinator implements Coordinator {
             return List.copyOf(nodes.keySet());
         }
 
+        /** Its nodes are there as far as this client knows (not deleted by a commit or close). */
+        boolean standing() {
+            return standing;
+        }
+
+        /** Standing, and no lease of it ran out: others still hold back for it. */
         @Override
         public boolean held() {
-            return held;
+            if (!standing) {
+                return false;
+            }
+            for (java.util.Map.Entry<String, String> n : nodes.entrySet()) {
+                if (owner.claims.ranOut(n.getKey(), n.getValue())) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /** Deleted by a commit that applied, or found gone (the session ended). */
         void gone() {
-            held = false;
+            standing = false;
             owner.claims.removed(nodes);
         }
 
         @Override
         public void close() {
-            if (!held) {
+            if (!standing) {
                 return;
             }
-            held = false;
+            standing = false;
             owner.claims.removed(nodes);
             for (java.util.Map.Entry<String, String> n : nodes.entrySet()) {
                 String path = owner.paths.pathOf(n.getKey()) + "/" + n.getValue();

@@ -24,6 +24,18 @@ class ClaimsTest {
     static final ZkHarness zk = ZkHarness.perClass();
 
     private static final long NO_DEADLINE = ZkConnection.NO_DEADLINE;
+    private static final long DEFAULT_LEASE = Claims.leaseNanos;
+
+    /** A lease long enough that a slow machine never runs it out where a test relies on it. */
+    @org.junit.jupiter.api.BeforeEach
+    void longLease() {
+        Claims.leaseNanos = TimeUnit.SECONDS.toNanos(5);
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void defaultLease() {
+        Claims.leaseNanos = DEFAULT_LEASE;
+    }
 
     @Test
     void otherClientsHoldBackUntilTheClaimantCommitsAndItsCommitReleasesTheClaimInOneRequest() throws Exception {
@@ -80,6 +92,7 @@ class ClaimsTest {
         Client b = fx.client();
         a.coordinator().open("stalled", CoordinatorFixture.bytes("0"));
         b.coordinator().open("stalled", null);
+        Claims.leaseNanos = TimeUnit.SECONDS.toNanos(1);
         Coordinator.Claim claim = a.coordinator().claim(List.of("stalled"), NO_DEADLINE);
         CoordinatorFixture.await(() -> !b.coordinator().claimsOn("stalled").isEmpty());
         long start = System.nanoTime();
@@ -89,7 +102,8 @@ class ClaimsTest {
         assertThat(result).isInstanceOf(CommitResult.Committed.class);
         assertThat(waited)
                 .as("held back, but not for ever")
-                .isBetween(Claims.LEASE_NANOS / 2, Claims.LEASE_NANOS + TimeUnit.SECONDS.toNanos(8));
+                .isBetween(TimeUnit.MILLISECONDS.toNanos(900), TimeUnit.SECONDS.toNanos(9));
+        assertThat(claim.held()).as("its lease ran out here too").isFalse();
         // the claim stood meanwhile: a commit under it, on the current version, releases it
         CommitResult late = a.coordinator()
                 .commit(
@@ -123,22 +137,61 @@ class ClaimsTest {
         assertThat(bs.held()).isTrue();
         CoordinatorFixture.await(() -> c.coordinator().claimsOn("q").size() == 1);
 
-        // a's old claim is gone: its commit under it is a conflict and the claim is lost
+        // a's old claim is gone: its commit under it is a conflict and the claim is lost, even when
+        // the commit would have lost its race too (the claim's delete comes first in the multi)
         CoordinatorFixture.await(() -> a.curator().getZookeeperClient().isConnected());
-        CommitResult underLost = a.coordinator()
-                .commit(
-                        CoordinatorFixture.writes(
-                                a.coordinator().fetch(List.of("q")).get(0)),
-                        NO_DEADLINE,
-                        first);
+        Versioned before = a.coordinator().fetch(List.of("q")).get(0);
+        assertThat(b.coordinator()
+                        .commit(
+                                CoordinatorFixture.writes(
+                                        b.coordinator().fetch(List.of("q")).get(0)),
+                                NO_DEADLINE,
+                                bs))
+                .isInstanceOf(CommitResult.Committed.class);
+        assertThat(first.held()).as("not known lost yet").isTrue();
+        CommitResult underLost = a.coordinator().commit(CoordinatorFixture.writes(before), NO_DEADLINE, first);
         assertThat(underLost).isInstanceOf(CommitResult.Conflict.class);
         assertThat(first.held()).isFalse();
 
-        bs.close(); // released without a commit
         CoordinatorFixture.await(() -> c.coordinator().claimsOn("q").isEmpty());
-        assertThat(c.coordinator()
-                        .commit(CoordinatorFixture.writes(c.coordinator().current("q"))))
+        Coordinator.Claim unused = c.coordinator().claim(List.of("q"), NO_DEADLINE);
+        unused.close(); // released without a commit
+        CoordinatorFixture.await(() -> b.coordinator().claimsOn("q").isEmpty());
+        assertThat(b.coordinator()
+                        .commit(CoordinatorFixture.writes(b.coordinator().current("q"))))
                 .isInstanceOf(CommitResult.Committed.class);
+    }
+
+    @Test
+    void aQueuedClaimsLeaseStartsWhenItGetsTheTurn() throws Exception {
+        CoordinatorFixture fx = new CoordinatorFixture(zk);
+        Client a = fx.client();
+        Client b = fx.client();
+        Client c = fx.client();
+        a.coordinator().open("line", CoordinatorFixture.bytes("0"));
+        b.coordinator().open("line", null);
+        c.coordinator().open("line", null);
+        Claims.leaseNanos = TimeUnit.SECONDS.toNanos(2);
+        Coordinator.Claim stalled = a.coordinator().claim(List.of("line"), NO_DEADLINE); // never used
+        CoordinatorFixture.await(() -> b.coordinator().claimsOn("line").size() == 1);
+        long start = System.nanoTime();
+        Coordinator.Claim queued = b.coordinator().claim(List.of("line"), NO_DEADLINE);
+        assertThat(System.nanoTime() - start)
+                .as("b waited for a's lease")
+                .isGreaterThan(TimeUnit.MILLISECONDS.toNanos(1500));
+        assertThat(queued.held())
+                .as("b's own lease starts now, not when it queued")
+                .isTrue();
+        CoordinatorFixture.await(() -> c.coordinator().claimsOn("line").size() == 2);
+        CompletableFuture<CommitResult> held = CompletableFuture.supplyAsync(() ->
+                c.coordinator().commit(CoordinatorFixture.writes(c.coordinator().current("line"))));
+        Thread.sleep(500);
+        assertThat(held).as("c holds back for b, a's lease having run out").isNotDone();
+        assertThat(b.coordinator()
+                        .commit(CoordinatorFixture.writes(b.coordinator().current("line")), NO_DEADLINE, queued))
+                .isInstanceOf(CommitResult.Committed.class);
+        assertThat(held.get(10, TimeUnit.SECONDS)).isInstanceOf(CommitResult.Conflict.class);
+        stalled.close();
     }
 
     @Test
