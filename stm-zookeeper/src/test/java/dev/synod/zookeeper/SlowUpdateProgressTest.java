@@ -36,11 +36,7 @@ class SlowUpdateProgressTest {
             Client c = fx.client();
             fast.add(i == 0 ? c.stm().atom("hot", LONG, 0L) : c.stm().atom("hot", LONG));
         }
-        ZooKeeperStm slowStm = zk.track(ZooKeeperStm.builder()
-                .client(zk.client(new RequestCounter()))
-                .namespace(fx.namespace)
-                .defaultOptions(TxnOptions.defaults().withMaxRetries(60).withTimeout(Duration.ofSeconds(60)))
-                .build());
+        ZooKeeperStm slowStm = slowClient(fx);
         Atom<Long> slow = slowStm.atom("hot", LONG);
         AtomicBoolean stop = new AtomicBoolean();
         ExecutorService pool = Executors.newFixedThreadPool(3);
@@ -96,11 +92,7 @@ class SlowUpdateProgressTest {
             left.add(i == 0 ? c.stm().ref("left", LONG, 0L) : c.stm().ref("left", LONG));
             right.add(i == 0 ? c.stm().ref("right", LONG, 0L) : c.stm().ref("right", LONG));
         }
-        ZooKeeperStm slowStm = zk.track(ZooKeeperStm.builder()
-                .client(zk.client(new RequestCounter()))
-                .namespace(fx.namespace)
-                .defaultOptions(TxnOptions.defaults().withMaxRetries(60).withTimeout(Duration.ofSeconds(60)))
-                .build());
+        ZooKeeperStm slowStm = slowClient(fx);
         Ref<Long> slowLeft = slowStm.ref("left", LONG);
         Ref<Long> slowRight = slowStm.ref("right", LONG);
         AtomicBoolean stop = new AtomicBoolean();
@@ -184,5 +176,14 @@ class SlowUpdateProgressTest {
         }
         assertThat(local.get()).isEqualTo(1L);
         StmFixture.await(() -> shared.get() == 1L);
+    }
+
+    /** A client of its own session that gives up after 60 lost races (the default is 10,000). */
+    private static ZooKeeperStm slowClient(StmFixture fx) throws InterruptedException {
+        return zk.track(ZooKeeperStm.builder()
+                .client(zk.client(new RequestCounter()))
+                .namespace(fx.namespace)
+                .defaultOptions(TxnOptions.defaults().withMaxRetries(60).withTimeout(Duration.ofSeconds(60)))
+                .build());
     }
 }

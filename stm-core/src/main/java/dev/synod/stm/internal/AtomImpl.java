@@ -174,14 +174,25 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
     public T swap(UnaryOperator<T> fn) {
         Objects.requireNonNull(fn, "fn");
         engine.ensureOpen();
+        return update(v -> {
+            T next = TxnImpl.nonNull(fn.apply(v), this);
+            validate(next);
+            return next;
+        });
+    }
+
+    /**
+     * Writes {@code compute(current value)} conditionally on the version it was computed from,
+     * again on the fresh value after each lost race (with the pauses and the turn of a loser).
+     */
+    private T update(UnaryOperator<T> compute) {
         TxnOptions options = engine.defaultOptions();
         long deadline = System.nanoTime() + options.timeout().toNanos();
         Decoded<T> current = latest();
         Coordinator.Claim claim = null;
         try {
             for (int attempt = 0; ; attempt++) {
-                T next = TxnImpl.nonNull(fn.apply(current.value()), this);
-                validate(next);
+                T next = compute.apply(current.value());
                 if (write(current, next, deadline, claim)) {
                     return next;
                 }
@@ -224,25 +235,9 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
         Objects.requireNonNull(value, "atom values must not be null (use Optional or an empty collection)");
         engine.ensureOpen();
         validate(value);
-        TxnOptions options = engine.defaultOptions();
-        long deadline = System.nanoTime() + options.timeout().toNanos();
-        Decoded<T> current = latest();
         // Conditional on the version seen, so that the id history stays exact; a conflict only
         // means we retry with the fresh version: the value written is the same.
-        Coordinator.Claim claim = null;
-        try {
-            for (int attempt = 0; ; attempt++) {
-                if (write(current, value, deadline, claim)) {
-                    return value;
-                }
-                boolean paused = backOff(attempt, options, deadline, claim);
-                Coordinator.Claim before = claim;
-                claim = claimIfLosing(attempt, claim, options, deadline);
-                current = retryState(paused || claim != before, current, deadline);
-            }
-        } finally {
-            release(claim);
-        }
+        return update(v -> value);
     }
 
     @Override
