@@ -91,6 +91,26 @@ final class Json {
         }
     }
 
+    /**
+     * Whether a number is whole and fits a 64-bit integer, decided on its exponent before any
+     * digit is expanded ({@code 1e999999999} is answered at once).
+     */
+    static boolean fitsLong(java.math.BigDecimal number) {
+        java.math.BigDecimal d = number.stripTrailingZeros();
+        if (d.signum() == 0) {
+            return true;
+        }
+        if (d.scale() > 0 || d.precision() - d.scale() > 19) {
+            return false;
+        }
+        try {
+            d.longValueExact();
+            return true;
+        } catch (ArithmeticException e) {
+            return false;
+        }
+    }
+
     static String hex(long zxid) {
         return "0x" + Long.toHexString(zxid);
     }

@@ -97,15 +97,7 @@ final class ResetCommand implements Callable<Integer> {
         }
         BigDecimal d = now.decimalValue().stripTrailingZeros();
         if (old.isIntegralNumber()) {
-            boolean fits = d.signum() == 0 || d.precision() - d.scale() <= 19;
-            if (fits) {
-                try {
-                    d.longValueExact();
-                } catch (ArithmeticException e) {
-                    fits = false;
-                }
-            }
-            if (!fits) {
+            if (!Json.fitsLong(d)) { // whole already (checkSameKind)
                 throw new Failure(
                         Failure.USAGE,
                         abbreviated(now) + " is past the range of a 64-bit integer: clients that read atom '" + name

@@ -99,7 +99,7 @@ final class SwapCommand implements Callable<Integer> {
                                 + ") into a decimal; add a whole number");
             }
             BigInteger sum = v.bigIntegerValue().add(n.toBigIntegerExact());
-            if (sum.bitLength() >= 64) {
+            if (!Json.fitsLong(new BigDecimal(sum))) {
                 throw new Failure(
                         Failure.USAGE,
                         "--add " + n.toPlainString() + " would take atom '" + name + "' (" + Json.compact(v)

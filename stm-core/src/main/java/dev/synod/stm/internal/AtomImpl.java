@@ -202,32 +202,13 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
                 current = retryState(paused || claim != before, current, deadline);
             }
         } finally {
-            release(claim);
+            Engine.releaseTurn(claim);
         }
     }
 
-    /**
-     * After {@link Engine#claimAfter} losses in a row, a turn on the atom (DESIGN 7: progress for an
-     * update that keeps losing, such as one whose function is slow against fast ones): other
-     * clients' updates of it hold back until this one commits, or for the coordinator's lease at
-     * most. Returns the claim to use next (the one held, a new one, or null).
-     */
+    /** A turn on the atom after losing too often in a row (see {@link Engine#claimIfLosing}). */
     private Coordinator.Claim claimIfLosing(int attempt, Coordinator.Claim claim, TxnOptions options, long deadline) {
-        if (attempt + 1 < Engine.claimAfter(options) || (claim != null && claim.held())) {
-            return claim;
-        }
-        release(claim); // lost with its session: take a new one
-        Coordinator.Claim fresh = engine.coordinator().claim(List.of(name), deadline);
-        if (fresh != null) {
-            engine.counters().turnsClaimed.increment();
-        }
-        return fresh;
-    }
-
-    private static void release(Coordinator.Claim claim) {
-        if (claim != null) {
-            claim.close();
-        }
+        return engine.claimIfLosing(attempt, claim, options, deadline, () -> List.of(name));
     }
 
     @Override
@@ -270,7 +251,7 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
                 current = fetch(false, deadline);
             }
         } finally {
-            release(claim);
+            Engine.releaseTurn(claim);
         }
     }
 
@@ -288,9 +269,7 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
                     List.of());
             CommitResult result;
             try {
-                result = claim == null
-                        ? engine.coordinator().commit(request, deadline)
-                        : engine.coordinator().commit(request, deadline, claim);
+                result = engine.coordinator().commit(request, deadline, claim);
             } catch (CommitOutcomeUnknownException e) {
                 // until resolved, the staged version may be current: never delete it unresolved
                 unknown = true;

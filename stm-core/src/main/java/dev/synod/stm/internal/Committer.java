@@ -100,9 +100,7 @@ final class Committer {
                     CommitResult result;
                     CommitRequest request = buildRequest();
                     try {
-                        result = txn.claim == null
-                                ? coordinator.commit(request, txn.deadlineNanos)
-                                : coordinator.commit(request, txn.deadlineNanos, txn.claim);
+                        result = coordinator.commit(request, txn.deadlineNanos, txn.claim);
                     } catch (CommitOutcomeUnknownException unknown) {
                         result = resolveKeepingStaged(unknown);
                     }

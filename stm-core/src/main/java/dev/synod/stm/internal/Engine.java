@@ -449,21 +449,19 @@ public final class Engine implements Stm {
                     CURRENT.remove();
                 }
                 if (localWatches != null) {
-                    if (claim != null) {
-                        claim.close(); // a local-only commit did not release it
-                        claim = null;
-                    }
+                    // before the watches, which may start transactions on the same refs: a
+                    // local-only commit did not release it
+                    releaseTurn(claim);
+                    claim = null;
                     // outside the transaction: a watch that runs one starts a transaction of its own
                     localWatches.run();
                     return result;
                 }
                 pauseBeforeRetry(txn, attempt + 1, deadline, claim != null && claim.held());
-                claim = claimIfLosing(txn, attempt, claim, deadline);
+                claim = claimIfLosing(attempt, claim, options, deadline, txn::contendedNames);
             }
         } finally {
-            if (claim != null) {
-                claim.close();
-            }
+            releaseTurn(claim);
         }
     }
 
@@ -482,29 +480,40 @@ public final class Engine implements Stm {
     }
 
     /**
-     * DESIGN 7, progress for a transaction that keeps losing (a long one against short ones, say):
-     * after {@link #claimAfter} failed attempts in a row, a turn on the refs the last attempt
-     * wrote, ensured or read, taken in name order, so that other clients' commits writing them
-     * hold back until this transaction commits (or for the coordinator's lease at most). Returns
-     * the claim to use next: the one still held, a new one, or null (nothing written, or a
-     * coordinator without claims).
+     * DESIGN 7, progress for an update that keeps losing (a long transaction against short ones, a
+     * swap whose function is slow against fast ones): after {@link #claimAfter} failed attempts in
+     * a row, a turn on {@code names} (for a transaction, the refs its last attempt wrote, ensured
+     * or read; taken in name order), so that other clients' commits writing them hold back until
+     * this update commits (or for the coordinator's lease at most). Returns the claim to use next:
+     * the one still held, a new one (the old one ran out or was lost with its session), or null
+     * (nothing to claim, or a coordinator without turns).
      */
-    private Coordinator.Claim claimIfLosing(TxnImpl failed, int attempt, Coordinator.Claim claim, long deadline) {
-        if (attempt + 1 < claimAfter(failed.options) || (claim != null && claim.held())) {
+    Coordinator.Claim claimIfLosing(
+            int attempt,
+            Coordinator.Claim claim,
+            TxnOptions options,
+            long deadline,
+            java.util.function.Supplier<List<String>> names) {
+        if (attempt + 1 < claimAfter(options) || (claim != null && claim.held())) {
             return claim;
         }
-        List<String> names = failed.contendedNames();
-        if (names.isEmpty()) {
+        List<String> wanted = names.get();
+        if (wanted.isEmpty()) {
             return claim;
         }
-        if (claim != null) {
-            claim.close(); // lost with its session
-        }
-        Coordinator.Claim fresh = coordinator.claim(names, deadline);
+        releaseTurn(claim);
+        Coordinator.Claim fresh = coordinator.claim(wanted, deadline);
         if (fresh != null) {
             metrics.turnsClaimed.increment();
         }
         return fresh;
+    }
+
+    /** Releases a turn (null: none). */
+    static void releaseTurn(Coordinator.Claim claim) {
+        if (claim != null) {
+            claim.close();
+        }
     }
 
     private static <R> R callBody(TxnFunction<R> body, TxnImpl txn) {

@@ -1,5 +1,6 @@
 package dev.synod.zookeeper.internal;
 
+import dev.synod.stm.StmInterruptedException;
 import dev.synod.stm.TransactionTimeoutException;
 import java.util.Collection;
 import java.util.Comparator;
@@ -14,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * The claims this client knows of, per cell: the children of the cell's znode, each an ephemeral
  * sequential node of a client that kept losing races on the cell and asked for a turn (see {@code
  * Coordinator.claim}). Learnt from the children-changed notifications of the persistent watch each
- * opened cell already has (a cell has no other children), and from this client's own claims.
+ * opened cell already has (a cell has no other children), and from the read that follows a claim.
  *
  * <p>Claims are ordered by their sequence number. The first one in force on a cell has the turn,
  * for a lease that starts when this client first finds it first in line: a holder that stalls (a
@@ -71,14 +72,6 @@ final class Claims {
                 }
                 byCell.put(name, fresh);
             }
-            changed();
-        }
-    }
-
-    /** This client created claim {@code child} on cell {@code name}. */
-    void added(String name, String child) {
-        synchronized (lock) {
-            byCell.computeIfAbsent(name, k -> new TreeMap<>(ORDER)).putIfAbsent(child, new long[] {QUEUED});
             changed();
         }
     }
@@ -169,15 +162,25 @@ final class Claims {
      * caller's own claims, cell name to child; empty for a caller without a claim, who waits for
      * every claim in force).
      *
-     * @param what the action waiting, for the timeout's message
+     * @param what the action waiting, for the messages
      * @throws TransactionTimeoutException if {@code deadlineNanos} passes first
-     * @throws InterruptedException if interrupted while waiting
+     * @throws StmInterruptedException if interrupted while waiting (the flag is set again)
      */
-    void awaitTurn(Collection<String> names, Map<String, String> mine, long deadlineNanos, String what)
-            throws InterruptedException {
+    void awaitTurn(Collection<String> names, Map<String, String> mine, long deadlineNanos, String what) {
         if (!any) {
             return;
         }
+        try {
+            waitForTurn(names, mine, deadlineNanos, what);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StmInterruptedException(
+                    "interrupted while waiting for another client's turn (" + what + "); nothing was applied");
+        }
+    }
+
+    private void waitForTurn(Collection<String> names, Map<String, String> mine, long deadlineNanos, String what)
+            throws InterruptedException {
         synchronized (lock) {
             while (true) {
                 long now = System.nanoTime();

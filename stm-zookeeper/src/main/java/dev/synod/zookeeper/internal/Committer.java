@@ -28,8 +28,8 @@ import org.apache.zookeeper.data.Stat;
 /**
  * Sends a {@link CommitRequest} as exactly one request: one {@code multi} of {@code check}s and
  * {@code setData}s (the deletes of a claim used, then guards, then checks, then writes), or a
- * single {@code setData} when the request is one write alone. The multi is sent once on the raw handle, never inside Curator's
- * retry loop: a lost reply gives {@link CommitOutcomeUnknownException}, and the engine resolves
+ * single {@code setData} when the request is one write alone. The multi is sent once on the raw
+ * handle, never inside Curator's retry loop: a lost reply gives {@link CommitOutcomeUnknownException}, and the engine resolves
  * the outcome by reading the cells back.
  *
  * <p>A conflict on an opened cell (its version moved on) is followed at once, from the event
@@ -147,15 +147,8 @@ final class Committer {
         if (size > maxRequestSize) {
             throw new ValueTooLargeException(String.join(", ", written), size, maxRequestSize);
         }
-        try {
-            if (claims.any()) {
-                claims.awaitTurn(
-                        written, claimed ? claim.nodes : Map.of(), deadlineNanos, "committing writes to " + written);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new dev.synod.stm.StmInterruptedException(
-                    "interrupted while waiting for another client's turn on " + written + "; nothing was applied");
+        if (claims.any()) { // the message is built only then
+            claims.awaitTurn(written, claimed ? claim.nodes : Map.of(), deadlineNanos, "a commit of " + written);
         }
         ZooKeeper zk = connection.handle(() -> "committing writes to " + written, deadlineNanos);
         PendingCommits.Pending inFlight = pending.beginCommit(written);

@@ -436,21 +436,25 @@ public final class ZkCoordinator implements Coordinator {
     @Override
     public CommitResult commit(CommitRequest request, long deadlineNanos, Claim claim) {
         ensureOpen();
-        ZkClaim mine = null;
-        if (claim != null) {
-            if (!(claim instanceof ZkClaim z) || z.owner != this) {
-                throw new IllegalArgumentException("a claim of another coordinator: " + claim);
-            }
-            mine = z;
+        return committer.commit(request, deadlineNanos, own(claim));
+    }
+
+    /** {@code claim} as one of this coordinator's, or null for null. */
+    private ZkClaim own(Claim claim) {
+        if (claim == null) {
+            return null;
         }
-        return committer.commit(request, deadlineNanos, mine);
+        if (!(claim instanceof ZkClaim z) || z.owner != this) {
+            throw new IllegalArgumentException("a claim of another coordinator: " + claim);
+        }
+        return z;
     }
 
     /**
      * Creates an ephemeral sequential child of each cell's znode (name order), then waits for its
-     * turn on each: three requests per cell (a create, a read of the children, and the cache worker's read on
-     * the notification of it) and no write when the
-     * commit that uses it releases it. See {@link Claims} for the lease.
+     * turn on each: per cell a create and a read of the children (and the cache worker's read on
+     * the notification of the create), and no write when the commit that uses it releases it. See
+     * {@link Claims} for the lease.
      */
     @Override
     public Claim claim(List<String> names, long deadlineNanos) {
@@ -478,7 +482,6 @@ public final class ZkCoordinator implements Coordinator {
                 });
                 String child = created.substring(created.lastIndexOf('/') + 1);
                 claim.nodes.put(name, child);
-                claims.added(name, child);
                 org.apache.zookeeper.data.Stat stat = new org.apache.zookeeper.data.Stat();
                 List<String> children = connection.curatorCall("reading the claims on '" + name + "'", () -> connection
                         .curator()
@@ -490,9 +493,6 @@ public final class ZkCoordinator implements Coordinator {
             }
             taken = true;
             return claim;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StmInterruptedException("interrupted while waiting for a turn on " + sorted);
         } finally {
             if (!taken) {
                 claim.close();
@@ -508,15 +508,12 @@ public final class ZkCoordinator implements Coordinator {
     @Override
     public void awaitTurn(java.util.Collection<String> names, Claim claim, long deadlineNanos) {
         ensureOpen();
-        java.util.Map<String, String> mine =
-                claim instanceof ZkClaim z && z.owner == this && z.standing() ? z.nodes : java.util.Map.of();
-        try {
-            claims.awaitTurn(names, mine, deadlineNanos, "a commit of " + names);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StmInterruptedException(
-                    "interrupted while waiting for another client's turn on " + names + "; nothing was applied");
-        }
+        ZkClaim mine = own(claim);
+        claims.awaitTurn(
+                names,
+                mine != null && mine.standing() ? mine.nodes : java.util.Map.of(),
+                deadlineNanos,
+                "a commit of " + names);
     }
 
     /** Prefix of a claim node's name (Curator's protection prefix comes first). */
