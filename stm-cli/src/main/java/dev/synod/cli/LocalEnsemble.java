@@ -3,6 +3,9 @@ package dev.synod.cli;
 import java.io.Closeable;
 import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,15 +67,20 @@ final class LocalEnsemble implements Closeable {
             if (servers == 1) {
                 // in a directory of its own: ZooKeeper writes its configuration file beside it
                 File dir = dataDir == null ? new File(root, "server-1") : dataDir;
-                TestingServer server = new TestingServer(spec(port, dir, 1, tickMillis, fsync), false);
+                TestingServer server =
+                        new TestingServer(spec(port == 0 ? -1 : port, -1, -1, dir, 1, tickMillis, fsync), false);
                 ensemble.single = server;
                 server.start();
                 ensemble.connectString = "127.0.0.1:" + server.getPort();
             } else {
+                // Every port of the ensemble is chosen here, all at once: left to ZooKeeper's test
+                // classes, each port is picked on its own and two of them may be the same one.
+                List<Integer> free = freePorts(port == 0 ? 3 * servers : 2 * servers, port, servers);
                 List<InstanceSpec> specs = new ArrayList<>();
                 for (int i = 0; i < servers; i++) {
                     File dir = new File(root, "server-" + (i + 1));
-                    specs.add(spec(port == 0 ? 0 : port + i, dir, i + 1, tickMillis, fsync));
+                    int clientPort = port == 0 ? free.get(2 * servers + i) : port + i;
+                    specs.add(spec(clientPort, free.get(2 * i), free.get(2 * i + 1), dir, i + 1, tickMillis, fsync));
                 }
                 TestingCluster cluster = new TestingCluster(specs);
                 ensemble.cluster = cluster;
@@ -92,16 +100,52 @@ final class LocalEnsemble implements Closeable {
         }
     }
 
-    private static InstanceSpec spec(int port, File dataDir, int serverId, int tickMillis, boolean fsync) {
+    /**
+     * Returns {@code count} distinct ports, free a moment ago, none of them one of the {@code
+     * taken} client ports starting at {@code first} (none when {@code first} is 0). The sockets are
+     * all open together while their ports are chosen, so no port is handed out twice.
+     */
+    static List<Integer> freePorts(int count, int first, int taken) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            List<Integer> ports = new ArrayList<>();
+            while (ports.size() < count) {
+                if (sockets.size() > count + 1000) {
+                    throw new IOException("no " + count + " free ports outside " + first + "-" + (first + taken - 1));
+                }
+                ServerSocket socket = new ServerSocket();
+                sockets.add(socket);
+                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                int p = socket.getLocalPort();
+                if (first == 0 || p < first || p >= first + taken) {
+                    ports.add(p);
+                }
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+
+    /** Ports -1: a free one, chosen by ZooKeeper's test classes; tick -1: ZooKeeper's default. */
+    private static InstanceSpec spec(
+            int clientPort,
+            int electionPort,
+            int quorumPort,
+            File dataDir,
+            int serverId,
+            int tickMillis,
+            boolean fsync) {
         if (dataDir != null && !dataDir.isDirectory() && !dataDir.mkdirs()) {
             throw new Failure(Failure.USAGE, "cannot create data directory " + dataDir);
         }
-        // port -1: a free port (election and quorum ports are always free ones); tick -1: ZooKeeper's default
         return new InstanceSpec(
                 dataDir,
-                port == 0 ? -1 : port,
-                -1,
-                -1,
+                clientPort,
+                electionPort,
+                quorumPort,
                 false, // a temporary directory is deleted by close(), as a whole
                 serverId,
                 tickMillis,
