@@ -14,7 +14,8 @@ import java.util.function.UnaryOperator;
  * <p><b>Progress.</b> An update that keeps losing compare-and-set races (one whose function is
  * slow against fast ones, say) claims a turn after 16 losses in a row (or half of {@code
  * maxRetries}, if fewer): on a coordinator that supports turns (ZooKeeper does), other clients'
- * changes of the atom then hold back until it commits, for one second at most. {@link
+ * changes of the atom then hold back until it commits, for twice as long as its attempts take at
+ * most (one second at least, ten seconds at most). {@link
  * StmMetrics#turnsClaimed()} counts the turns taken.
  *
  * <h2>Faults, for every changing method</h2>

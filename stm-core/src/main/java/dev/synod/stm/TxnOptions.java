@@ -18,8 +18,9 @@ import java.util.Objects;
  *     RetryLimitExceededException} (>= 0). A transaction that keeps failing claims a turn after
  *     16 failed attempts in a row (or half of {@code maxRetries}, if fewer) on the refs it wrote,
  *     ensured or read: on a coordinator that supports turns (ZooKeeper does), other clients'
- *     commits writing those refs hold back until it commits, for one second at most, so a long
- *     transaction makes progress against short ones
+ *     commits writing those refs hold back until it commits, for twice as long as its attempts
+ *     take at most (one second at least, ten seconds at most), so a long transaction makes
+ *     progress against short ones
  * @param backoff pause between retries
  * @param timeout how long the transaction may keep trying, retries and their pauses included, and
  *     wait for a commit of a local ref in progress or for a connection to the coordinator before

@@ -81,6 +81,62 @@ class SlowUpdateProgressTest {
     }
 
     @Test
+    void aSwapSlowerThanTheLeastLeaseFinishesToo() throws Exception {
+        StmFixture fx = new StmFixture(zk);
+        List<Atom<Long>> fast = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Client c = fx.client();
+            fast.add(i == 0 ? c.stm().atom("slower", LONG, 0L) : c.stm().atom("slower", LONG));
+        }
+        // gives up after 8 lost races, so it claims after 4 (half): 1.3 s each
+        ZooKeeperStm slowStm = zk.track(ZooKeeperStm.builder()
+                .client(zk.client(new RequestCounter()))
+                .namespace(fx.namespace)
+                .defaultOptions(TxnOptions.defaults().withMaxRetries(8).withTimeout(Duration.ofSeconds(60)))
+                .build());
+        Atom<Long> slow = slowStm.atom("slower", LONG);
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        long slowResult;
+        long[] fastSwaps = new long[3];
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                Atom<Long> atom = fast.get(i);
+                int index = i;
+                running.add(pool.submit(() -> {
+                    while (!stop.get()) {
+                        atom.swap(x -> x + 1);
+                        fastSwaps[index]++;
+                    }
+                    return null;
+                }));
+            }
+            StmFixture.await(() -> fast.get(0).get() > 100);
+            // longer than a turn lasts for a fast holder (1 s): its turn must last longer
+            slowResult = slow.swap(x -> {
+                try {
+                    Thread.sleep(1300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return x + 1_000_000;
+            });
+            stop.set(true);
+            for (Future<?> f : running) {
+                f.get();
+            }
+        } finally {
+            stop.set(true);
+            pool.shutdownNow();
+        }
+        assertThat(slowResult).isGreaterThan(1_000_000L);
+        assertThat(slowStm.metrics().turnsClaimed()).as("it claimed a turn").isGreaterThanOrEqualTo(1);
+        long expected = 1_000_000L + fastSwaps[0] + fastSwaps[1] + fastSwaps[2];
+        StmFixture.await(() -> fast.get(0).get() == expected);
+    }
+
+    @Test
     void aSlowTransactionOverTwoRefsFinishesAgainstFastOnes() throws Exception {
         StmFixture fx = new StmFixture(zk);
         List<Client> clients = new ArrayList<>();
@@ -155,7 +211,7 @@ class SlowUpdateProgressTest {
         dev.synod.zookeeper.internal.ZkCoordinator other = zk.track(
                 new dev.synod.zookeeper.internal.ZkCoordinator(zk.client(new RequestCounter()), true, fx.namespace));
         other.open("shared", null);
-        dev.synod.stm.spi.Coordinator.Claim turn = other.claim(List.of("shared"), Long.MAX_VALUE);
+        dev.synod.stm.spi.Coordinator.Claim turn = other.claim(List.of("shared"), 0, Long.MAX_VALUE);
         Thread.sleep(200); // a learns of it from the notification
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {

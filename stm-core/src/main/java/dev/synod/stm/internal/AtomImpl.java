@@ -191,14 +191,17 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
         Decoded<T> current = latest();
         Coordinator.Claim claim = null;
         try {
+            long longestAttempt = 0;
             for (int attempt = 0; ; attempt++) {
+                long started = System.nanoTime();
                 T next = compute.apply(current.value());
                 if (write(current, next, deadline, claim)) {
                     return next;
                 }
+                longestAttempt = Math.max(longestAttempt, System.nanoTime() - started);
                 boolean paused = backOff(attempt, options, deadline, claim);
                 Coordinator.Claim before = claim;
-                claim = claimIfLosing(attempt, claim, options, deadline);
+                claim = claimIfLosing(attempt, claim, options, deadline, longestAttempt);
                 current = retryState(paused || claim != before, current, deadline);
             }
         } finally {
@@ -207,8 +210,9 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
     }
 
     /** A turn on the atom after losing too often in a row (see {@link Engine#claimIfLosing}). */
-    private Coordinator.Claim claimIfLosing(int attempt, Coordinator.Claim claim, TxnOptions options, long deadline) {
-        return engine.claimIfLosing(attempt, claim, options, deadline, () -> List.of(name));
+    private Coordinator.Claim claimIfLosing(
+            int attempt, Coordinator.Claim claim, TxnOptions options, long deadline, long attemptNanos) {
+        return engine.claimIfLosing(attempt, claim, options, deadline, attemptNanos, () -> List.of(name));
     }
 
     @Override
@@ -236,16 +240,19 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
         }
         Coordinator.Claim claim = null;
         try {
+            long longestAttempt = 0;
             for (int attempt = 0; ; attempt++) {
                 if (!current.value().equals(expected)) {
                     return false;
                 }
+                long started = System.nanoTime();
                 validate(value);
                 if (write(current, value, deadline, claim)) {
                     return true;
                 }
+                longestAttempt = Math.max(longestAttempt, System.nanoTime() - started);
                 backOff(attempt, options, deadline, claim);
-                claim = claimIfLosing(attempt, claim, options, deadline);
+                claim = claimIfLosing(attempt, claim, options, deadline, longestAttempt);
                 // Deciding false needs the latest committed value, not merely a newer cached one;
                 // this server ordered our lost write after the winner's, so a read from it has it.
                 current = fetch(false, deadline);

@@ -429,8 +429,10 @@ public final class Engine implements Stm {
         long deadline = System.nanoTime() + options.timeout().toNanos();
         Coordinator.Claim claim = null;
         try {
+            long longestAttempt = 0;
             for (int attempt = 0; ; attempt++) {
                 ensureOpen();
+                long started = System.nanoTime();
                 TxnImpl txn = new TxnImpl(this, options, attempt, deadline);
                 txn.claim = claim;
                 CURRENT.set(txn);
@@ -457,8 +459,9 @@ public final class Engine implements Stm {
                     localWatches.run();
                     return result;
                 }
+                longestAttempt = Math.max(longestAttempt, System.nanoTime() - started);
                 pauseBeforeRetry(txn, attempt + 1, deadline, claim != null && claim.held());
-                claim = claimIfLosing(attempt, claim, options, deadline, txn::contendedNames);
+                claim = claimIfLosing(attempt, claim, options, deadline, longestAttempt, txn::contendedNames);
             }
         } finally {
             releaseTurn(claim);
@@ -484,7 +487,8 @@ public final class Engine implements Stm {
      * swap whose function is slow against fast ones): after {@link #claimAfter} failed attempts in
      * a row, a turn on {@code names} (for a transaction, the refs its last attempt wrote, ensured
      * or read; taken in name order), so that other clients' commits writing them hold back until
-     * this update commits (or for the coordinator's lease at most). Returns the claim to use next:
+     * this update commits (or for the coordinator's lease at most, which it sizes from {@code
+     * attemptNanos}, the longest attempt lost so far). Returns the claim to use next:
      * the one still held, a new one (the old one ran out or was lost with its session), or null
      * (nothing to claim, or a coordinator without turns).
      */
@@ -493,6 +497,7 @@ public final class Engine implements Stm {
             Coordinator.Claim claim,
             TxnOptions options,
             long deadline,
+            long attemptNanos,
             java.util.function.Supplier<List<String>> names) {
         if (attempt + 1 < claimAfter(options) || (claim != null && claim.held())) {
             return claim;
@@ -502,7 +507,7 @@ public final class Engine implements Stm {
             return claim;
         }
         releaseTurn(claim);
-        Coordinator.Claim fresh = coordinator.claim(wanted, deadline);
+        Coordinator.Claim fresh = coordinator.claim(wanted, attemptNanos, deadline);
         if (fresh != null) {
             metrics.turnsClaimed.increment();
         }

@@ -155,11 +155,14 @@ public interface Coordinator extends AutoCloseable {
      * plain retries.
      *
      * @param names validated names of opened cells
+     * @param attemptNanos how long one attempt of the caller takes (the longest of the attempts it
+     *     lost): a coordinator that honours a claim for a lease makes the lease about twice that,
+     *     within limits of its own, so that an attempt slower than the usual lease still gets its turn
      * @param deadlineNanos as for {@link #commit(CommitRequest, long)}: waiting ends with {@code
      *     dev.synod.stm.TransactionTimeoutException} once {@link System#nanoTime()} passes it
      * @return the claim (close it when done), or {@code null} if this coordinator has none
      */
-    default Claim claim(List<String> names, long deadlineNanos) {
+    default Claim claim(List<String> names, long attemptNanos, long deadlineNanos) {
         return null;
     }
 

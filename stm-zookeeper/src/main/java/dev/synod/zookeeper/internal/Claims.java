@@ -18,19 +18,65 @@ import java.util.concurrent.TimeUnit;
  * opened cell already has (a cell has no other children), and from the read that follows a claim.
  *
  * <p>Claims are ordered by their sequence number. The first one in force on a cell has the turn,
- * for a lease that starts when this client first finds it first in line: a holder that stalls (a
+ * for a lease that starts when this client first finds it first in line and lasts as long as the
+ * claim's name asks (twice its holder's attempt, within bounds: see {@link #nameFor}): a holder that stalls (a
  * long pause, a lost notification) delays others by a lease at most, after which its claim is no
  * longer in force here, even if its node is still listed. Claims are advisory: version checks
  * still decide every commit, so a claim missed or honoured too long costs time, never safety.
  */
 final class Claims {
-    /** How long the claim first in line is honoured; settable for tests. */
+    /** How long the claim first in line is honoured at least; settable for tests. */
     static volatile long leaseNanos = TimeUnit.SECONDS.toNanos(1);
+
+    /**
+     * How long a claim is honoured at most, whatever lease its name asks for: a claimant whose
+     * attempts take longer than half of this is not helped by its turn.
+     */
+    static final long MAX_LEASE_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    /** Prefix of a claim node's name (Curator's protection prefix comes before it). */
+    static final String PREFIX = "claim-";
 
     /** Sequence order: the 10-digit suffix ZooKeeper appends, then the whole name. */
     static final Comparator<String> ORDER = Comparator.comparing(
                     (String child) -> child.substring(Math.max(0, child.length() - 10)))
             .thenComparing(Comparator.naturalOrder());
+
+    /**
+     * The name (before ZooKeeper's sequence number) of a claim whose holder's attempts take {@code
+     * attemptNanos}: it asks for a lease of twice that, in milliseconds, between {@link #leaseNanos}
+     * and {@link #MAX_LEASE_NANOS}. For example {@code claim-3000-}.
+     */
+    static String nameFor(long attemptNanos) {
+        long wanted = attemptNanos > MAX_LEASE_NANOS / 2 ? MAX_LEASE_NANOS : 2 * Math.max(0, attemptNanos);
+        return PREFIX + TimeUnit.NANOSECONDS.toMillis(bounded(wanted)) + "-";
+    }
+
+    /**
+     * The lease honoured for claim node {@code child}: the one its name asks for, between {@link
+     * #leaseNanos} and {@link #MAX_LEASE_NANOS}; {@link #leaseNanos} for a name that asks for none
+     * (written before leases were named) or that cannot be read.
+     */
+    static long leaseOf(String child) {
+        int at = child.lastIndexOf(PREFIX);
+        int end = child.length() - 11; // the dash before ZooKeeper's 10-digit sequence number
+        if (at < 0 || end <= at + PREFIX.length() || end - at - PREFIX.length() > 9 || child.charAt(end) != '-') {
+            return leaseNanos;
+        }
+        long millis = 0;
+        for (int i = at + PREFIX.length(); i < end; i++) {
+            char c = child.charAt(i);
+            if (c < '0' || c > '9') {
+                return leaseNanos;
+            }
+            millis = millis * 10 + (c - '0');
+        }
+        return bounded(TimeUnit.MILLISECONDS.toNanos(millis));
+    }
+
+    private static long bounded(long lease) {
+        return Math.min(MAX_LEASE_NANOS, Math.max(leaseNanos, lease));
+    }
 
     /** Lease state of a claim not yet first in line. */
     private static final long QUEUED = 0;
@@ -38,7 +84,10 @@ final class Claims {
     private static final long RAN_OUT = Long.MIN_VALUE;
 
     private final Object lock = new Object();
-    /** Cell name to its claims: child node name to its lease end ({@code System.nanoTime}), or a state above. */
+    /**
+     * Cell name to its claims: child node name to {lease end ({@code System.nanoTime}) or a state
+     * above, length of its lease}.
+     */
     private final Map<String, TreeMap<String, long[]>> byCell = new HashMap<>();
     /** Cell name to the children version of the last list applied: older reads are ignored. */
     private final Map<String, Integer> cversions = new HashMap<>();
@@ -68,7 +117,7 @@ final class Claims {
                 TreeMap<String, long[]> fresh = new TreeMap<>(ORDER);
                 for (String child : children) {
                     long[] state = old == null ? null : old.get(child);
-                    fresh.put(child, state == null ? new long[] {QUEUED} : state);
+                    fresh.put(child, state == null ? new long[] {QUEUED, leaseOf(child)} : state);
                 }
                 byCell.put(name, fresh);
             }
@@ -146,7 +195,7 @@ final class Claims {
                 continue;
             }
             if (state[0] == QUEUED) {
-                long end = now + leaseNanos;
+                long end = now + state[1];
                 state[0] = end == QUEUED || end == RAN_OUT ? end + 1 : end;
             }
             if (state[0] - now > 0) {

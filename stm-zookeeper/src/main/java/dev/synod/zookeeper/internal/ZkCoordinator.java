@@ -454,10 +454,10 @@ public final class ZkCoordinator implements Coordinator {
      * Creates an ephemeral sequential child of each cell's znode (name order), then waits for its
      * turn on each: per cell a create and a read of the children (and the cache worker's read on
      * the notification of the create), and no write when the commit that uses it releases it. See
-     * {@link Claims} for the lease.
+     * {@link Claims} for the lease, which the node's name asks for.
      */
     @Override
-    public Claim claim(List<String> names, long deadlineNanos) {
+    public Claim claim(List<String> names, long attemptNanos, long deadlineNanos) {
         ensureOpen();
         List<String> sorted = names.stream().distinct().sorted().toList();
         ZkClaim claim = new ZkClaim(this);
@@ -475,7 +475,7 @@ public final class ZkCoordinator implements Coordinator {
                                 .create()
                                 .withProtection()
                                 .withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
-                                .forPath(cell + "/" + CLAIM_PREFIX);
+                                .forPath(cell + "/" + Claims.nameFor(attemptNanos));
                     } catch (KeeperException.NoNodeException e) {
                         throw noSuchRef(name);
                     }
@@ -515,9 +515,6 @@ public final class ZkCoordinator implements Coordinator {
                 deadlineNanos,
                 "a commit of " + names);
     }
-
-    /** Prefix of a claim node's name (Curator's protection prefix comes first). */
-    static final String CLAIM_PREFIX = "claim-";
 
     /** A claim: one child node per cell, released by the commit that uses it or by {@link #close}. */
     static final class ZkClaim implements Claim {

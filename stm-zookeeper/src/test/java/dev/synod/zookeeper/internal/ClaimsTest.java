@@ -46,7 +46,7 @@ class ClaimsTest {
         b.coordinator().open("x", null);
 
         a.requests().reset();
-        Coordinator.Claim claim = a.coordinator().claim(List.of("x"), NO_DEADLINE);
+        Coordinator.Claim claim = a.coordinator().claim(List.of("x"), 0, NO_DEADLINE);
         // its own read of the claims, and its cache worker's on the notification of its claim
         CoordinatorFixture.await(() -> a.requests().get("getChildren") >= 2);
         Thread.sleep(100);
@@ -93,7 +93,7 @@ class ClaimsTest {
         a.coordinator().open("stalled", CoordinatorFixture.bytes("0"));
         b.coordinator().open("stalled", null);
         Claims.leaseNanos = TimeUnit.SECONDS.toNanos(1);
-        Coordinator.Claim claim = a.coordinator().claim(List.of("stalled"), NO_DEADLINE);
+        Coordinator.Claim claim = a.coordinator().claim(List.of("stalled"), 0, NO_DEADLINE);
         CoordinatorFixture.await(() -> !b.coordinator().claimsOn("stalled").isEmpty());
         long start = System.nanoTime();
         CommitResult result =
@@ -116,6 +116,60 @@ class ClaimsTest {
     }
 
     @Test
+    void aClaimAsksForTwiceItsHoldersAttemptWithinBounds() {
+        Claims.leaseNanos = TimeUnit.SECONDS.toNanos(1);
+        assertThat(Claims.nameFor(0)).isEqualTo("claim-1000-");
+        assertThat(Claims.nameFor(TimeUnit.MILLISECONDS.toNanos(300))).isEqualTo("claim-1000-");
+        assertThat(Claims.nameFor(TimeUnit.MILLISECONDS.toNanos(1500))).isEqualTo("claim-3000-");
+        assertThat(Claims.nameFor(TimeUnit.HOURS.toNanos(1))).isEqualTo("claim-10000-");
+        assertThat(Claims.nameFor(Long.MAX_VALUE)).isEqualTo("claim-10000-");
+        // as ZooKeeper names them, after Curator's protection prefix
+        String protection = "_c_0f4e9c6a-8d1b-4a77-9f0e-2b6d1c3a5e7f-";
+        assertThat(Claims.leaseOf(protection + "claim-3000-0000000004")).isEqualTo(TimeUnit.SECONDS.toNanos(3));
+        assertThat(Claims.leaseOf(protection + "claim-0000000004"))
+                .as("a claim named before leases were")
+                .isEqualTo(TimeUnit.SECONDS.toNanos(1));
+        assertThat(Claims.leaseOf(protection + "claim-10-0000000004"))
+                .as("never shorter than the least lease")
+                .isEqualTo(TimeUnit.SECONDS.toNanos(1));
+        assertThat(Claims.leaseOf(protection + "claim-999999999-0000000004"))
+                .as("never longer than the greatest")
+                .isEqualTo(Claims.MAX_LEASE_NANOS);
+        for (String odd : List.of(
+                "claim-12a4-0000000004",
+                "claim--0000000004",
+                "claim-1234567890-0000000004",
+                "claim-3000_0000000004",
+                "somebody-else",
+                "")) {
+            assertThat(Claims.leaseOf(odd)).as(odd).isEqualTo(TimeUnit.SECONDS.toNanos(1));
+        }
+    }
+
+    @Test
+    void aClaimOfASlowHolderHoldsOthersBackForTwiceItsAttempt() throws Exception {
+        CoordinatorFixture fx = new CoordinatorFixture(zk);
+        Client a = fx.client();
+        Client b = fx.client();
+        a.coordinator().open("slow", CoordinatorFixture.bytes("0"));
+        b.coordinator().open("slow", null);
+        Claims.leaseNanos = TimeUnit.SECONDS.toNanos(1);
+        // a's attempts take 1.5 s: its turn lasts 3 s, where a claim of a fast holder lasts 1 s
+        Coordinator.Claim claim =
+                a.coordinator().claim(List.of("slow"), TimeUnit.MILLISECONDS.toNanos(1500), NO_DEADLINE);
+        CoordinatorFixture.await(() -> !b.coordinator().claimsOn("slow").isEmpty());
+        long start = System.nanoTime();
+        CommitResult result =
+                b.coordinator().commit(CoordinatorFixture.writes(b.coordinator().current("slow")));
+        long waited = System.nanoTime() - start;
+        assertThat(result).isInstanceOf(CommitResult.Committed.class);
+        assertThat(waited)
+                .as("held back for the lease the claim asked for")
+                .isBetween(TimeUnit.MILLISECONDS.toNanos(2800), TimeUnit.SECONDS.toNanos(12));
+        claim.close();
+    }
+
+    @Test
     void claimsQueueInOrderAndAClaimEndsWithItsSession() throws Exception {
         CoordinatorFixture fx = new CoordinatorFixture(zk);
         Client a = fx.client();
@@ -124,10 +178,10 @@ class ClaimsTest {
         a.coordinator().open("q", CoordinatorFixture.bytes("0"));
         b.coordinator().open("q", null);
         c.coordinator().open("q", null);
-        Coordinator.Claim first = a.coordinator().claim(List.of("q"), NO_DEADLINE);
+        Coordinator.Claim first = a.coordinator().claim(List.of("q"), 0, NO_DEADLINE);
         CoordinatorFixture.await(() -> b.coordinator().claimsOn("q").size() == 1);
         CompletableFuture<Coordinator.Claim> second =
-                CompletableFuture.supplyAsync(() -> b.coordinator().claim(List.of("q"), NO_DEADLINE));
+                CompletableFuture.supplyAsync(() -> b.coordinator().claim(List.of("q"), 0, NO_DEADLINE));
         CoordinatorFixture.await(() -> c.coordinator().claimsOn("q").size() == 2);
         Thread.sleep(200);
         assertThat(second).as("b queues behind a").isNotDone();
@@ -154,7 +208,7 @@ class ClaimsTest {
         assertThat(first.held()).isFalse();
 
         CoordinatorFixture.await(() -> c.coordinator().claimsOn("q").isEmpty());
-        Coordinator.Claim unused = c.coordinator().claim(List.of("q"), NO_DEADLINE);
+        Coordinator.Claim unused = c.coordinator().claim(List.of("q"), 0, NO_DEADLINE);
         unused.close(); // released without a commit
         CoordinatorFixture.await(() -> b.coordinator().claimsOn("q").isEmpty());
         assertThat(b.coordinator()
@@ -172,10 +226,10 @@ class ClaimsTest {
         b.coordinator().open("line", null);
         c.coordinator().open("line", null);
         Claims.leaseNanos = TimeUnit.SECONDS.toNanos(2);
-        Coordinator.Claim stalled = a.coordinator().claim(List.of("line"), NO_DEADLINE); // never used
+        Coordinator.Claim stalled = a.coordinator().claim(List.of("line"), 0, NO_DEADLINE); // never used
         CoordinatorFixture.await(() -> b.coordinator().claimsOn("line").size() == 1);
         long start = System.nanoTime();
-        Coordinator.Claim queued = b.coordinator().claim(List.of("line"), NO_DEADLINE);
+        Coordinator.Claim queued = b.coordinator().claim(List.of("line"), 0, NO_DEADLINE);
         assertThat(System.nanoTime() - start)
                 .as("b waited for a's lease")
                 .isGreaterThan(TimeUnit.MILLISECONDS.toNanos(1500));
@@ -201,7 +255,7 @@ class ClaimsTest {
         Client b = fx.client();
         a.coordinator().open("doomed", CoordinatorFixture.bytes("0"));
         b.coordinator().open("doomed", null);
-        Coordinator.Claim claim = a.coordinator().claim(List.of("doomed"), NO_DEADLINE);
+        Coordinator.Claim claim = a.coordinator().claim(List.of("doomed"), 0, NO_DEADLINE);
         b.coordinator().delete("doomed");
         assertThat(a.curator().checkExists().forPath(new CellPaths(fx.namespace).pathOf("doomed")))
                 .isNull();
