@@ -31,13 +31,38 @@ class SlowUpdateProgressTest {
     @Test
     void aSlowSwapFinishesAgainstClientsSwappingFast() throws Exception {
         StmFixture fx = new StmFixture(zk);
+        ZooKeeperStm slowStm = slowClient(fx);
+        // a 40 ms function: the fast clients commit many times meanwhile
+        slowSwapAgainstFastOnes(fx, "hot", slowStm, 40);
+        assertThat(slowStm.metrics().atomConflicts()).as("losses before it did").isGreaterThanOrEqualTo(8);
+    }
+
+    @Test
+    void aSwapSlowerThanTheLeastLeaseFinishesToo() throws Exception {
+        StmFixture fx = new StmFixture(zk);
+        // gives up after 8 lost races, so it claims after 4 (half)
+        ZooKeeperStm slowStm = zk.track(ZooKeeperStm.builder()
+                .client(zk.client(new RequestCounter()))
+                .namespace(fx.namespace)
+                .defaultOptions(TxnOptions.defaults().withMaxRetries(8).withTimeout(Duration.ofSeconds(60)))
+                .build());
+        // longer than a turn lasts for a fast holder (1 s): its turn must last longer
+        slowSwapAgainstFastOnes(fx, "slower", slowStm, 1300);
+    }
+
+    /**
+     * Three clients swap {@code name} as fast as they can while {@code slowStm} swaps it once
+     * with a function taking {@code millis}: that swap must finish, under a turn, and no swap may
+     * be lost.
+     */
+    private static void slowSwapAgainstFastOnes(StmFixture fx, String name, ZooKeeperStm slowStm, long millis)
+            throws Exception {
         List<Atom<Long>> fast = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             Client c = fx.client();
-            fast.add(i == 0 ? c.stm().atom("hot", LONG, 0L) : c.stm().atom("hot", LONG));
+            fast.add(i == 0 ? c.stm().atom(name, LONG, 0L) : c.stm().atom(name, LONG));
         }
-        ZooKeeperStm slowStm = slowClient(fx);
-        Atom<Long> slow = slowStm.atom("hot", LONG);
+        Atom<Long> slow = slowStm.atom(name, LONG);
         AtomicBoolean stop = new AtomicBoolean();
         ExecutorService pool = Executors.newFixedThreadPool(3);
         long slowResult;
@@ -58,7 +83,7 @@ class SlowUpdateProgressTest {
             StmFixture.await(() -> fast.get(0).get() > 100); // the race is on
             slowResult = slow.swap(x -> {
                 try {
-                    Thread.sleep(40); // a slow function: the fast clients commit many times meanwhile
+                    Thread.sleep(millis);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -74,66 +99,9 @@ class SlowUpdateProgressTest {
         }
         assertThat(slowResult).isGreaterThan(1_000_000L);
         assertThat(slowStm.metrics().turnsClaimed()).as("it claimed a turn").isGreaterThanOrEqualTo(1);
-        assertThat(slowStm.metrics().atomConflicts()).as("losses before it did").isGreaterThanOrEqualTo(8);
         long expected = 1_000_000L + fastSwaps[0] + fastSwaps[1] + fastSwaps[2];
         StmFixture.await(() -> fast.get(0).get() == expected);
         StmFixture.await(() -> slow.get() == expected); // its cache, too, catches up
-    }
-
-    @Test
-    void aSwapSlowerThanTheLeastLeaseFinishesToo() throws Exception {
-        StmFixture fx = new StmFixture(zk);
-        List<Atom<Long>> fast = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            Client c = fx.client();
-            fast.add(i == 0 ? c.stm().atom("slower", LONG, 0L) : c.stm().atom("slower", LONG));
-        }
-        // gives up after 8 lost races, so it claims after 4 (half): 1.3 s each
-        ZooKeeperStm slowStm = zk.track(ZooKeeperStm.builder()
-                .client(zk.client(new RequestCounter()))
-                .namespace(fx.namespace)
-                .defaultOptions(TxnOptions.defaults().withMaxRetries(8).withTimeout(Duration.ofSeconds(60)))
-                .build());
-        Atom<Long> slow = slowStm.atom("slower", LONG);
-        AtomicBoolean stop = new AtomicBoolean();
-        ExecutorService pool = Executors.newFixedThreadPool(3);
-        long slowResult;
-        long[] fastSwaps = new long[3];
-        try {
-            List<Future<?>> running = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                Atom<Long> atom = fast.get(i);
-                int index = i;
-                running.add(pool.submit(() -> {
-                    while (!stop.get()) {
-                        atom.swap(x -> x + 1);
-                        fastSwaps[index]++;
-                    }
-                    return null;
-                }));
-            }
-            StmFixture.await(() -> fast.get(0).get() > 100);
-            // longer than a turn lasts for a fast holder (1 s): its turn must last longer
-            slowResult = slow.swap(x -> {
-                try {
-                    Thread.sleep(1300);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return x + 1_000_000;
-            });
-            stop.set(true);
-            for (Future<?> f : running) {
-                f.get();
-            }
-        } finally {
-            stop.set(true);
-            pool.shutdownNow();
-        }
-        assertThat(slowResult).isGreaterThan(1_000_000L);
-        assertThat(slowStm.metrics().turnsClaimed()).as("it claimed a turn").isGreaterThanOrEqualTo(1);
-        long expected = 1_000_000L + fastSwaps[0] + fastSwaps[1] + fastSwaps[2];
-        StmFixture.await(() -> fast.get(0).get() == expected);
     }
 
     @Test

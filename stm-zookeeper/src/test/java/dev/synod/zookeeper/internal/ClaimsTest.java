@@ -87,20 +87,11 @@ class ClaimsTest {
 
     @Test
     void aClaimThatIsNeverUsedHoldsOthersBackForItsLeaseAtMost() throws Exception {
-        CoordinatorFixture fx = new CoordinatorFixture(zk);
-        Client a = fx.client();
-        Client b = fx.client();
-        a.coordinator().open("stalled", CoordinatorFixture.bytes("0"));
-        b.coordinator().open("stalled", null);
         Claims.leaseNanos = TimeUnit.SECONDS.toNanos(1);
-        Coordinator.Claim claim = a.coordinator().claim(List.of("stalled"), 0, NO_DEADLINE);
-        CoordinatorFixture.await(() -> !b.coordinator().claimsOn("stalled").isEmpty());
-        long start = System.nanoTime();
-        CommitResult result =
-                b.coordinator().commit(CoordinatorFixture.writes(b.coordinator().current("stalled")));
-        long waited = System.nanoTime() - start;
-        assertThat(result).isInstanceOf(CommitResult.Committed.class);
-        assertThat(waited)
+        Stalled s = stalledClaim("stalled", 0);
+        Client a = s.holder();
+        Coordinator.Claim claim = s.claim();
+        assertThat(s.waited())
                 .as("held back, but not for ever")
                 .isBetween(TimeUnit.MILLISECONDS.toNanos(900), TimeUnit.SECONDS.toNanos(9));
         assertThat(claim.held()).as("its lease ran out here too").isFalse();
@@ -148,25 +139,36 @@ class ClaimsTest {
 
     @Test
     void aClaimOfASlowHolderHoldsOthersBackForTwiceItsAttempt() throws Exception {
+        Claims.leaseNanos = TimeUnit.SECONDS.toNanos(1);
+        // attempts of 1.5 s: the turn lasts 3 s, where a claim of a fast holder lasts 1 s
+        Stalled s = stalledClaim("slow", TimeUnit.MILLISECONDS.toNanos(1500));
+        assertThat(s.waited())
+                .as("held back for the lease the claim asked for")
+                .isBetween(TimeUnit.MILLISECONDS.toNanos(2800), TimeUnit.SECONDS.toNanos(12));
+        s.claim().close();
+    }
+
+    /** A claim never used, and how long another client's commit waited for it. */
+    private record Stalled(Client holder, Coordinator.Claim claim, long waited) {}
+
+    /**
+     * One client claims {@code name} (its attempts taking {@code attemptNanos}) and does nothing;
+     * another, once it knows of the claim, commits a write of {@code name}, which must apply.
+     */
+    private static Stalled stalledClaim(String name, long attemptNanos) throws InterruptedException {
         CoordinatorFixture fx = new CoordinatorFixture(zk);
         Client a = fx.client();
         Client b = fx.client();
-        a.coordinator().open("slow", CoordinatorFixture.bytes("0"));
-        b.coordinator().open("slow", null);
-        Claims.leaseNanos = TimeUnit.SECONDS.toNanos(1);
-        // a's attempts take 1.5 s: its turn lasts 3 s, where a claim of a fast holder lasts 1 s
-        Coordinator.Claim claim =
-                a.coordinator().claim(List.of("slow"), TimeUnit.MILLISECONDS.toNanos(1500), NO_DEADLINE);
-        CoordinatorFixture.await(() -> !b.coordinator().claimsOn("slow").isEmpty());
+        a.coordinator().open(name, CoordinatorFixture.bytes("0"));
+        b.coordinator().open(name, null);
+        Coordinator.Claim claim = a.coordinator().claim(List.of(name), attemptNanos, NO_DEADLINE);
+        CoordinatorFixture.await(() -> !b.coordinator().claimsOn(name).isEmpty());
         long start = System.nanoTime();
         CommitResult result =
-                b.coordinator().commit(CoordinatorFixture.writes(b.coordinator().current("slow")));
+                b.coordinator().commit(CoordinatorFixture.writes(b.coordinator().current(name)));
         long waited = System.nanoTime() - start;
         assertThat(result).isInstanceOf(CommitResult.Committed.class);
-        assertThat(waited)
-                .as("held back for the lease the claim asked for")
-                .isBetween(TimeUnit.MILLISECONDS.toNanos(2800), TimeUnit.SECONDS.toNanos(12));
-        claim.close();
+        return new Stalled(a, claim, waited);
     }
 
     @Test
