@@ -156,9 +156,24 @@ final class Scenarios implements AutoCloseable {
         return () -> atom.swap(x -> x + 1);
     }
 
+    /** As {@link #synodSwap}, all threads on one shared Synod client. */
+    Runner.Op synodSwapShared(String atomName) {
+        Atom<Long> atom = sharedStm().atom(atomName, LONG, 0L);
+        return () -> atom.swap(x -> x + 1);
+    }
+
     /** Curator: DistributedAtomicLong.increment on one shared counter, each thread its own client. */
     Runner.Op curatorIncrement(String path) throws Exception {
-        DistributedAtomicLong counter = new DistributedAtomicLong(curator(), path, new RetryNTimes(1_000, 1));
+        return curatorIncrement(path, curator());
+    }
+
+    /** As {@link #curatorIncrement(String)}, all threads on one shared Curator client. */
+    Runner.Op curatorIncrementShared(String path) throws Exception {
+        return curatorIncrement(path, sharedCurator());
+    }
+
+    private static Runner.Op curatorIncrement(String path, CuratorFramework client) {
+        DistributedAtomicLong counter = new DistributedAtomicLong(client, path, new RetryNTimes(1_000, 1));
         return () -> {
             AtomicValue<Long> v = counter.increment();
             if (!v.succeeded()) {

@@ -137,11 +137,11 @@ public final class SynodBenchmark {
 
     /**
      * The rows a full run reports per thread count (none skipped with {@code only}): with one
-     * thread 5 Synod/baseline pairs and 2 single rows, with more 8 pairs and 2 single rows (see
+     * thread 5 Synod/baseline pairs and 2 single rows, with more 9 pairs and 2 single rows (see
      * {@code runAll}).
      */
     public static int rowsPerThreadCount(int threads) {
-        return threads > 1 ? 18 : 12;
+        return threads > 1 ? 20 : 12;
     }
 
     private boolean skipped(String scenario) {
@@ -210,6 +210,15 @@ public final class SynodBenchmark {
                     s -> s.curatorIncrement("/dal/" + counter),
                     "Synod atom swap",
                     s -> s.synodSwap("atom-" + counter));
+            if (threads > 1) {
+                compare(
+                        "counter +1 (shared), one client",
+                        threads,
+                        "Curator DistributedAtomicLong",
+                        s -> s.curatorIncrementShared("/dal/shared-" + counter),
+                        "Synod atom swap",
+                        s -> s.synodSwapShared("atom-shared-" + counter));
+            }
             compare(
                     "counter +1 (shared)",
                     threads,

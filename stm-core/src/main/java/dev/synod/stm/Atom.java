@@ -16,7 +16,10 @@ import java.util.function.UnaryOperator;
  * maxRetries}, if fewer): on a coordinator that supports turns (ZooKeeper does), other clients'
  * changes of the atom then hold back until it commits, for twice as long as its attempts take at
  * most (one second at least, ten seconds at most). {@link
- * StmMetrics#turnsClaimed()} counts the turns taken.
+ * StmMetrics#turnsClaimed()} counts the turns taken. Threads of one {@code Stm} changing the same
+ * atom take turns in the order they arrive, each starting from the value the one before it wrote:
+ * they never lose races to each other, only to other clients (waiting for them counts towards the
+ * timeout; an interrupt while waiting is {@link StmInterruptedException}, nothing applied).
  *
  * <h2>Faults, for every changing method</h2>
  * The limits are the Stm's {@linkplain Stm#defaultOptions() default options}: {@link

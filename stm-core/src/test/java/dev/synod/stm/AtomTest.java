@@ -81,4 +81,45 @@ class AtomTest {
             assertThatThrownBy(() -> b.atom("gone", LONG)).isInstanceOf(NoSuchRefException.class);
         }
     }
+
+    @Test
+    void aThreadWaitingForAnotherThreadsUpdateTimesOutOrIsInterruptedWithNothingApplied() throws Exception {
+        TxnOptions shortWait = TxnOptions.defaults().withTimeout(java.time.Duration.ofMillis(300));
+        try (Stm stm = Stm.create(new InMemoryCoordinator(), shortWait)) {
+            Atom<Long> atom = stm.atom("busy", LONG, 0L);
+            java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            Thread slow = new Thread(() -> atom.swap(x -> {
+                inside.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return x + 1;
+            }));
+            slow.start();
+            inside.await();
+            assertThatThrownBy(() -> atom.swap(x -> x + 100))
+                    .isInstanceOf(TransactionTimeoutException.class)
+                    .hasMessageContaining("atom 'busy'")
+                    .hasMessageContaining("other threads of this client");
+            assertThatThrownBy(() -> atom.compareAndSet(0L, 5L)).isInstanceOf(TransactionTimeoutException.class);
+            Thread.currentThread().interrupt();
+            try {
+                assertThatThrownBy(() -> atom.reset(7L))
+                        .isInstanceOf(StmInterruptedException.class)
+                        .hasMessageContaining("nothing was applied");
+                assertThat(Thread.currentThread().isInterrupted())
+                        .as("the flag is set again")
+                        .isTrue();
+            } finally {
+                Thread.interrupted();
+            }
+            release.countDown();
+            slow.join();
+            assertThat(atom.get()).as("only the slow swap applied").isEqualTo(1L);
+            assertThat(atom.swap(x -> x + 1)).as("the atom is free again").isEqualTo(2L);
+        }
+    }
 }

@@ -48,4 +48,35 @@ class AtomContentionTest {
         }
         assertThat(atoms.get(0).get()).isEqualTo(8_000L);
     }
+
+    @Test
+    void threadsOfOneClientTakeTurnsInsteadOfRacingEachOther() throws Exception {
+        StmFixture fx = new StmFixture(zk);
+        Client c = fx.client();
+        Atom<Long> atom = c.stm().atom("local-hits", LONG, 0L);
+        c.requests().reset();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < 250; i++) {
+                        atom.swap(x -> x + 1);
+                    }
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(atom.get()).isEqualTo(2_000L);
+        assertThat(c.stm().metrics().atomConflicts())
+                .as("no thread lost a race to another thread of its client")
+                .isZero();
+        assertThat(c.requests().snapshot())
+                .as("one write per swap, and nothing else: each starts from the state the last one wrote")
+                .isEqualTo(java.util.Map.of("setData", 2_000L));
+    }
 }

@@ -39,6 +39,14 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
     private final VersionedStateContainer<T> container;
     private volatile Decoded<T> decoded;
 
+    /**
+     * Held by the thread updating this atom in this client, so that threads of one client take
+     * turns (in arrival order) instead of racing each other: each starts from the state the one
+     * before it wrote, and only other clients' writes make it lose.
+     */
+    private final java.util.concurrent.locks.ReentrantLock updating =
+            new java.util.concurrent.locks.ReentrantLock(true);
+
     /** Writer ids of the last few versions are kept (without values) to resolve unknown outcomes. */
     static final int ID_HISTORY = 8;
 
@@ -188,9 +196,10 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
     private T update(UnaryOperator<T> compute) {
         TxnOptions options = engine.defaultOptions();
         long deadline = System.nanoTime() + options.timeout().toNanos();
-        Decoded<T> current = latest();
+        enter(options, deadline);
         Coordinator.Claim claim = null;
         try {
+            Decoded<T> current = latest();
             long longestAttempt = 0;
             for (int attempt = 0; ; attempt++) {
                 long started = System.nanoTime();
@@ -206,6 +215,27 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
             }
         } finally {
             Engine.releaseTurn(claim);
+            updating.unlock();
+        }
+    }
+
+    /**
+     * Waits for the other threads of this client updating this atom (see {@link #updating}).
+     *
+     * @throws TransactionTimeoutException if {@code deadline} passes first (nothing was applied)
+     * @throws StmInterruptedException if interrupted first (nothing was applied; the flag is set)
+     */
+    private void enter(TxnOptions options, long deadline) {
+        try {
+            if (!updating.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                throw new TransactionTimeoutException("atom '" + name + "' could not be updated within "
+                        + options.timeout() + ": other threads of this client kept updating it");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StmInterruptedException(
+                    "interrupted while waiting for another thread's update of atom '" + name + "'; nothing was applied",
+                    e);
         }
     }
 
@@ -232,14 +262,15 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
         engine.ensureOpen();
         TxnOptions options = engine.defaultOptions();
         long deadline = System.nanoTime() + options.timeout().toNanos();
-        Decoded<T> current = latest();
-        if (!current.value().equals(expected)) {
-            // The cache may trail, and the server we read from may trail the leader: decide on the
-            // latest committed value.
-            current = fetch(true, deadline);
-        }
+        enter(options, deadline);
         Coordinator.Claim claim = null;
         try {
+            Decoded<T> current = latest();
+            if (!current.value().equals(expected)) {
+                // The cache may trail, and the server we read from may trail the leader: decide on
+                // the latest committed value.
+                current = fetch(true, deadline);
+            }
             long longestAttempt = 0;
             for (int attempt = 0; ; attempt++) {
                 if (!current.value().equals(expected)) {
@@ -259,6 +290,7 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
             }
         } finally {
             Engine.releaseTurn(claim);
+            updating.unlock();
         }
     }
 
