@@ -283,6 +283,61 @@ final class ZkConnection {
     }
 
     /**
+     * Waits for {@code result}, which a Curator call in the background (retried by Curator under
+     * its policy) completes: no longer than until {@code deadlineNanos}, and noticing a closed
+     * client and an interrupt within 100 ms. When the wait ends first, {@code result} is cancelled,
+     * so that the call's callback, finding it so, can undo what the call did.
+     *
+     * @throws TransactionTimeoutException if the deadline passes first
+     * @throws StmInterruptedException if interrupted first (the flag is set again)
+     * @throws StmClosedException if the client is closed first
+     * @throws CoordinationException if the call failed
+     */
+    <T> T awaitBackground(String action, long deadlineNanos, CompletableFuture<T> result) {
+        while (true) {
+            long wait = TimeUnit.MILLISECONDS.toNanos(100);
+            if (deadlineNanos != NO_DEADLINE) {
+                wait = Math.min(wait, Math.max(0, deadlineNanos - System.nanoTime()));
+            }
+            try {
+                result.get(wait, TimeUnit.NANOSECONDS);
+                return outcome(action, result);
+            } catch (ExecutionException e) {
+                return outcome(action, result);
+            } catch (TimeoutException e) {
+                if (passed(deadlineNanos) && result.cancel(false)) {
+                    throw new TransactionTimeoutException(
+                            "the transaction's timeout passed while waiting for ZooKeeper at " + connectString() + " ("
+                                    + action + "); client state: " + stateDescription());
+                }
+                if (client.getState() == CuratorFrameworkState.STOPPED && result.cancel(false)) {
+                    checkClientOpen();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                if (result.cancel(false)) {
+                    throw new StmInterruptedException("interrupted while " + action + " on ZooKeeper at "
+                            + connectString() + "; nothing was applied");
+                }
+                return outcome(action, result); // it came meanwhile: that stands
+            }
+        }
+    }
+
+    /** The outcome of a completed background call, its failure as {@link #awaitBackground} throws it. */
+    private <T> T outcome(String action, CompletableFuture<T> done) {
+        try {
+            return done.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            checkClientOpen();
+            throw failure(action, e.getCause() instanceof Exception x ? x : e);
+        }
+    }
+
+    /**
      * A failure of a Curator call: one the retry policy retries (connection loss and the like) seen
      * with the interrupt flag set is what Curator's retry loop rethrows when interrupted, and becomes {@link
      * StmInterruptedException}; anything else is {@link #failure}.

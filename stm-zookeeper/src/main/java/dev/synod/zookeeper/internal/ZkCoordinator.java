@@ -468,27 +468,10 @@ public final class ZkCoordinator implements Coordinator {
                     throw connection.deadlinePassed("claiming a turn on '" + name + "'", null);
                 }
                 String cell = paths.pathOf(name);
-                String created = connection.curatorCall("claiming a turn on '" + name + "'", () -> {
-                    try {
-                        return connection
-                                .curator()
-                                .create()
-                                .withProtection()
-                                .withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
-                                .forPath(cell + "/" + Claims.nameFor(attemptNanos));
-                    } catch (KeeperException.NoNodeException e) {
-                        throw noSuchRef(name);
-                    }
-                });
+                String created = createClaimNode(name, cell, attemptNanos, deadlineNanos);
                 String child = created.substring(created.lastIndexOf('/') + 1);
                 claim.nodes.put(name, child);
-                org.apache.zookeeper.data.Stat stat = new org.apache.zookeeper.data.Stat();
-                List<String> children = connection.curatorCall("reading the claims on '" + name + "'", () -> connection
-                        .curator()
-                        .getChildren()
-                        .storingStatIn(stat)
-                        .forPath(cell));
-                claims.learnt(name, children, stat.getCversion());
+                readClaims(name, cell, deadlineNanos);
                 claims.awaitTurn(List.of(name), claim.nodes, deadlineNanos, "claiming a turn on '" + name + "'");
             }
             taken = true;
@@ -497,6 +480,80 @@ public final class ZkCoordinator implements Coordinator {
             if (!taken) {
                 claim.close();
             }
+        }
+    }
+
+    /**
+     * Creates the claim node of {@code name} (Curator retries the create, finding its node again
+     * after a lost reply), waiting no longer than the deadline; a node created after the wait ended
+     * (deadline, interrupt) is deleted at once, so that no claim is left behind with nobody to use it.
+     */
+    private String createClaimNode(String name, String cell, long attemptNanos, long deadlineNanos) {
+        String action = "claiming a turn on '" + name + "'";
+        java.util.concurrent.CompletableFuture<String> created = new java.util.concurrent.CompletableFuture<>();
+        try {
+            connection
+                    .curator()
+                    .create()
+                    .withProtection()
+                    .withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
+                    .inBackground((client, event) -> {
+                        KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
+                        if (code == KeeperException.Code.OK) {
+                            if (!created.complete(event.getName())) {
+                                LOG.debug("{}: gave up waiting; deleting the claim created since", action);
+                                deleteClaimNode(event.getName());
+                            }
+                        } else {
+                            created.completeExceptionally(
+                                    code == KeeperException.Code.NONODE
+                                            ? noSuchRef(name)
+                                            : KeeperException.create(code, event.getPath()));
+                        }
+                    })
+                    .forPath(cell + "/" + Claims.nameFor(attemptNanos));
+        } catch (Exception e) {
+            throw connection.failure(action, e);
+        }
+        return connection.awaitBackground(action, deadlineNanos, created);
+    }
+
+    /** Reads the claims on a cell (its children) into {@link #claims}, waiting no longer than the deadline. */
+    private void readClaims(String name, String cell, long deadlineNanos) {
+        java.util.concurrent.CompletableFuture<List<String>> children = new java.util.concurrent.CompletableFuture<>();
+        int[] cversion = new int[1];
+        try {
+            connection
+                    .curator()
+                    .getChildren()
+                    .inBackground((client, event) -> {
+                        KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
+                        if (code == KeeperException.Code.OK && event.getStat() == null) {
+                            children.completeExceptionally(new IllegalStateException("no children version"));
+                        } else if (code == KeeperException.Code.OK) {
+                            cversion[0] = event.getStat().getCversion(); // published by the completion
+                            children.complete(event.getChildren());
+                        } else {
+                            children.completeExceptionally(
+                                    code == KeeperException.Code.NONODE
+                                            ? noSuchRef(name)
+                                            : KeeperException.create(code, event.getPath()));
+                        }
+                    })
+                    .forPath(cell);
+        } catch (Exception e) {
+            throw connection.failure("reading the claims on '" + name + "'", e);
+        }
+        List<String> read = connection.awaitBackground("reading the claims on '" + name + "'", deadlineNanos, children);
+        claims.learnt(name, read, cversion[0]);
+    }
+
+    /** Deletes a claim node in the background (retried by Curator until done or the session ends, which deletes it too). */
+    void deleteClaimNode(String path) {
+        try {
+            connection.curator().delete().guaranteed().inBackground().forPath(path);
+        } catch (Exception e) {
+            LOG.debug("could not release claim {}; it ends with the session", path, e);
         }
     }
 
@@ -566,18 +623,7 @@ public final class ZkCoordinator implements Coordinator {
             standing = false;
             owner.claims.removed(nodes);
             for (java.util.Map.Entry<String, String> n : nodes.entrySet()) {
-                String path = owner.paths.pathOf(n.getKey()) + "/" + n.getValue();
-                try {
-                    // retried by Curator until it is done or the session ends (which deletes it too)
-                    owner.connection
-                            .curator()
-                            .delete()
-                            .guaranteed()
-                            .inBackground()
-                            .forPath(path);
-                } catch (Exception e) {
-                    LOG.debug("could not release claim {}; it ends with the session", path, e);
-                }
+                owner.deleteClaimNode(owner.paths.pathOf(n.getKey()) + "/" + n.getValue());
             }
         }
 

@@ -172,6 +172,106 @@ class ClaimsTest {
     }
 
     @Test
+    void aClaimGivesUpAtItsDeadlineAndLeavesNoClaimBehind() throws Exception {
+        CoordinatorFixture fx = new CoordinatorFixture(zk);
+        Client observer = fx.client();
+        CutOff a = claimCutOff(fx, observer, "cut");
+        long start = System.nanoTime();
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> a.coordinator().claim(List.of("cut"), 0, System.nanoTime() + TimeUnit.SECONDS.toNanos(1)))
+                .isInstanceOf(dev.synod.stm.TransactionTimeoutException.class)
+                .hasMessageContaining("claiming a turn on 'cut'");
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+                .as("the caller's deadline, not the 10 s connection timeout and the retry policy")
+                .isLessThan(6_000);
+        a.reconnectAndExpectNoClaimOn("cut", observer);
+    }
+
+    @Test
+    void anInterruptedClaimStopsAndLeavesNoClaimBehind() throws Exception {
+        CoordinatorFixture fx = new CoordinatorFixture(zk);
+        Client observer = fx.client();
+        CutOff a = claimCutOff(fx, observer, "stopped");
+        Thread caller = Thread.currentThread();
+        Thread interrupter = new Thread(() -> {
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                return;
+            }
+            caller.interrupt();
+        });
+        interrupter.start();
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> a.coordinator().claim(List.of("stopped"), 0, NO_DEADLINE))
+                    .isInstanceOf(dev.synod.stm.StmInterruptedException.class)
+                    .hasMessageContaining("claiming a turn on 'stopped'");
+            assertThat(Thread.currentThread().isInterrupted())
+                    .as("the flag is set again")
+                    .isTrue();
+        } finally {
+            Thread.interrupted();
+            interrupter.join();
+        }
+        a.reconnectAndExpectNoClaimOn("stopped", observer);
+    }
+
+    /** A client whose claim's create reached the server and whose connection was then cut off. */
+    private record CutOff(
+            dev.synod.zookeeper.testing.TcpProxy proxy,
+            org.apache.curator.framework.CuratorFramework curator,
+            ZkCoordinator coordinator,
+            String namespace) {
+
+        /**
+         * Lets it reconnect: the create that went through is found again and deleted, since
+         * nobody waits for it any more.
+         */
+        void reconnectAndExpectNoClaimOn(String name, Client observer) throws Exception {
+            assertThat(proxy.drops()).as("the reply was cut off").isPositive();
+            // the create applied: another client sees the claim
+            CoordinatorFixture.await(
+                    () -> !observer.coordinator().claimsOn(name).isEmpty());
+            proxy.refuseConnections(false);
+            assertThat(curator.blockUntilConnected(30, TimeUnit.SECONDS)).isTrue();
+            String cell = new CellPaths(namespace).pathOf(name);
+            CoordinatorFixture.await(() -> {
+                try {
+                    return observer.curator().getChildren().forPath(cell).isEmpty();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+    }
+
+    /**
+     * A client through a proxy (10 s connection timeout, a retry policy of a few seconds) with
+     * {@code name} open, set so that the next reply it gets (the one to a claim's create) is lost
+     * and the server cannot be reached again until {@link CutOff#reconnectAndExpectNoClaimOn}.
+     */
+    private static CutOff claimCutOff(CoordinatorFixture fx, Client observer, String name) throws Exception {
+        observer.coordinator().open(name, CoordinatorFixture.bytes("0"));
+        dev.synod.zookeeper.testing.TcpProxy proxy =
+                zk.track(new dev.synod.zookeeper.testing.TcpProxy(zk.server().getPort(), 1));
+        org.apache.curator.framework.CuratorFramework curator =
+                org.apache.curator.framework.CuratorFrameworkFactory.newClient(
+                        proxy.connectString(),
+                        60_000,
+                        10_000,
+                        new org.apache.curator.retry.ExponentialBackoffRetry(100, 5));
+        curator.start();
+        zk.track(curator);
+        assertThat(curator.blockUntilConnected(10, TimeUnit.SECONDS)).isTrue();
+        ZkCoordinator a = zk.track(new ZkCoordinator(curator, false, fx.namespace));
+        a.open(name, null);
+        proxy.refuseConnections(true);
+        proxy.dropOnNextReply(60);
+        return new CutOff(proxy, curator, a, fx.namespace);
+    }
+
+    @Test
     void claimsQueueInOrderAndAClaimEndsWithItsSession() throws Exception {
         CoordinatorFixture fx = new CoordinatorFixture(zk);
         Client a = fx.client();
