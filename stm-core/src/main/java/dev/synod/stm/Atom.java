@@ -19,7 +19,9 @@ import java.util.function.UnaryOperator;
  * StmMetrics#turnsClaimed()} counts the turns taken. Threads of one {@code Stm} changing the same
  * atom take turns in the order they arrive, each starting from the value the one before it wrote:
  * they never lose races to each other, only to other clients (waiting for them counts towards the
- * timeout; an interrupt while waiting is {@link StmInterruptedException}, nothing applied).
+ * timeout; an interrupt while waiting is {@link StmInterruptedException}, nothing applied). So an
+ * update function must not wait for another thread's update of the same atom, nor two functions
+ * update each other's atoms from two threads: those wait until the timeout.
  *
  * <h2>Faults, for every changing method</h2>
  * The limits are the Stm's {@linkplain Stm#defaultOptions() default options}: {@link

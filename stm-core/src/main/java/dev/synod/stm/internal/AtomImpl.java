@@ -39,13 +39,8 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
     private final VersionedStateContainer<T> container;
     private volatile Decoded<T> decoded;
 
-    /**
-     * Held by the thread updating this atom in this client, so that threads of one client take
-     * turns (in arrival order) instead of racing each other: each starts from the state the one
-     * before it wrote, and only other clients' writes make it lose.
-     */
-    private final java.util.concurrent.locks.ReentrantLock updating =
-            new java.util.concurrent.locks.ReentrantLock(true);
+    /** Threads of this client updating this atom take turns. */
+    private final AtomGate gate;
 
     /** Writer ids of the last few versions are kept (without values) to resolve unknown outcomes. */
     static final int ID_HISTORY = 8;
@@ -58,6 +53,7 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
         super(engine, name);
         this.codec = codec;
         this.container = container;
+        this.gate = new AtomGate(name);
     }
 
     boolean isExternal() {
@@ -196,7 +192,7 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
     private T update(UnaryOperator<T> compute) {
         TxnOptions options = engine.defaultOptions();
         long deadline = System.nanoTime() + options.timeout().toNanos();
-        enter(options, deadline);
+        gate.enter(options, deadline);
         Coordinator.Claim claim = null;
         try {
             Decoded<T> current = latest();
@@ -204,39 +200,36 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
             for (int attempt = 0; ; attempt++) {
                 long started = System.nanoTime();
                 T next = compute.apply(current.value());
+                long waited = awaitTurn(claim, deadline);
                 if (write(current, next, deadline, claim)) {
                     return next;
                 }
-                longestAttempt = Math.max(longestAttempt, System.nanoTime() - started);
+                longestAttempt = Math.max(longestAttempt, System.nanoTime() - started - waited);
                 boolean paused = backOff(attempt, options, deadline, claim);
                 Coordinator.Claim before = claim;
                 claim = claimIfLosing(attempt, claim, options, deadline, longestAttempt);
                 current = retryState(paused || claim != before, current, deadline);
             }
         } finally {
-            Engine.releaseTurn(claim);
-            updating.unlock();
+            try {
+                Engine.releaseTurn(claim);
+            } finally {
+                gate.exit();
+            }
         }
     }
 
     /**
-     * Waits for the other threads of this client updating this atom (see {@link #updating}).
-     *
-     * @throws TransactionTimeoutException if {@code deadline} passes first (nothing was applied)
-     * @throws StmInterruptedException if interrupted first (nothing was applied; the flag is set)
+     * Waits while another client has its turn on this atom (the commit would wait anyway); returns
+     * how long, which is not this update's own time when it sizes a claim of its own.
      */
-    private void enter(TxnOptions options, long deadline) {
-        try {
-            if (!updating.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                throw new TransactionTimeoutException("atom '" + name + "' could not be updated within "
-                        + options.timeout() + ": other threads of this client kept updating it");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StmInterruptedException(
-                    "interrupted while waiting for another thread's update of atom '" + name + "'; nothing was applied",
-                    e);
+    private long awaitTurn(Coordinator.Claim claim, long deadline) {
+        if (!engine.coordinator().turnsClaimed()) {
+            return 0;
         }
+        long start = System.nanoTime();
+        engine.coordinator().awaitTurn(List.of(name), claim, deadline);
+        return System.nanoTime() - start;
     }
 
     /** A turn on the atom after losing too often in a row (see {@link Engine#claimIfLosing}). */
@@ -262,7 +255,7 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
         engine.ensureOpen();
         TxnOptions options = engine.defaultOptions();
         long deadline = System.nanoTime() + options.timeout().toNanos();
-        enter(options, deadline);
+        gate.enter(options, deadline);
         Coordinator.Claim claim = null;
         try {
             Decoded<T> current = latest();
@@ -278,10 +271,11 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
                 }
                 long started = System.nanoTime();
                 validate(value);
+                long waited = awaitTurn(claim, deadline);
                 if (write(current, value, deadline, claim)) {
                     return true;
                 }
-                longestAttempt = Math.max(longestAttempt, System.nanoTime() - started);
+                longestAttempt = Math.max(longestAttempt, System.nanoTime() - started - waited);
                 backOff(attempt, options, deadline, claim);
                 claim = claimIfLosing(attempt, claim, options, deadline, longestAttempt);
                 // Deciding false needs the latest committed value, not merely a newer cached one;
@@ -289,8 +283,11 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
                 current = fetch(false, deadline);
             }
         } finally {
-            Engine.releaseTurn(claim);
-            updating.unlock();
+            try {
+                Engine.releaseTurn(claim);
+            } finally {
+                gate.exit();
+            }
         }
     }
 

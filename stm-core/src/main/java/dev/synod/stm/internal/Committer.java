@@ -84,7 +84,9 @@ final class Committer {
             try {
                 if (sendsCommit && coordinator.turnsClaimed()) {
                     // before the local locks: none is held while another client has its turn
+                    long waitStart = System.nanoTime();
                     coordinator.awaitTurn(writtenNames(), txn.claim, txn.deadlineNanos);
+                    txn.turnWaitNanos += System.nanoTime() - waitStart;
                 }
                 lockLocals();
                 if (!sendsCommit) {

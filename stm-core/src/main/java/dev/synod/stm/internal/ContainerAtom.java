@@ -38,10 +38,13 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
     private static final byte CLAIMED = 1;
 
     private final StateContainer<T> container;
+    /** Threads of this client updating this atom take turns. */
+    private final AtomGate gate;
 
     ContainerAtom(Engine engine, String name, StateContainer<T> container) {
         super(engine, name);
         this.container = container;
+        this.gate = new AtomGate(name);
     }
 
     StateContainer<T> container() {
@@ -130,8 +133,19 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
     private T update(UnaryOperator<T> fn, java.util.function.Predicate<T> proceed) {
         engine.ensureOpen();
         TxnOptions options = engine.defaultOptions();
-        long lease = options.timeout().toMillis();
         long deadline = System.nanoTime() + options.timeout().toNanos();
+        gate.enter(options, deadline);
+        try {
+            return updateAlone(fn, proceed, options, deadline);
+        } finally {
+            gate.exit();
+        }
+    }
+
+    /** {@link #update}, once no other thread of this client is updating this atom. */
+    private T updateAlone(
+            UnaryOperator<T> fn, java.util.function.Predicate<T> proceed, TxnOptions options, long deadline) {
+        long lease = options.timeout().toMillis();
         Claim seen = parse(engine.coordinator().current(name));
         for (int attempt = 0; ; attempt++) {
             if (seen.claimed() && System.currentTimeMillis() - seen.sinceMillis() < lease) {

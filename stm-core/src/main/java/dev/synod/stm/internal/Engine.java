@@ -459,7 +459,7 @@ public final class Engine implements Stm {
                     localWatches.run();
                     return result;
                 }
-                longestAttempt = Math.max(longestAttempt, System.nanoTime() - started);
+                longestAttempt = Math.max(longestAttempt, System.nanoTime() - started - txn.turnWaitNanos);
                 pauseBeforeRetry(txn, attempt + 1, deadline, claim != null && claim.held());
                 claim = claimIfLosing(attempt, claim, options, deadline, longestAttempt, txn::contendedNames);
             }

@@ -31,6 +31,8 @@ final class TxnImpl implements Txn {
     final List<CommitGuard> guards = new ArrayList<>(0);
     /** A turn on contended refs taken by an earlier attempt (see Engine), used by the commit; or null. */
     dev.synod.stm.spi.Coordinator.Claim claim;
+    /** Time this attempt spent waiting for other clients' turns: not its own (see Engine.claimIfLosing). */
+    long turnWaitNanos;
     /** Stamp of the version read, per coordinator ref (the read-atomic check). */
     private final Map<String, Long> readAt = new java.util.HashMap<>();
     /** Least stamp a ref must be read at, demanded by a co-written ref already read. */

@@ -50,6 +50,30 @@ class ContainerAtomTest {
     }
 
     @Test
+    void threadsOfOneClientTakeTurnsInsteadOfRacingForTheClaim() throws Exception {
+        MapStateContainer<Long> store = new MapStateContainer<>();
+        try (Stm stm = Stm.create(new InMemoryCoordinator(), TxnOptions.defaults())) {
+            Atom<Long> atom = stm.atom("local", store, 0L);
+            List<Thread> threads = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                threads.add(new Thread(() -> {
+                    for (int n = 0; n < 300; n++) {
+                        atom.swap(x -> x + 1);
+                    }
+                }));
+            }
+            threads.forEach(Thread::start);
+            for (Thread t : threads) {
+                t.join();
+            }
+            assertThat(atom.get()).isEqualTo(1_200L);
+            assertThat(stm.metrics().atomConflicts())
+                    .as("no thread found the claim of another thread of its client")
+                    .isZero();
+        }
+    }
+
+    @Test
     void compareAndSetResetValidatorsAndWatches() throws Exception {
         InMemoryCoordinator shared = new InMemoryCoordinator();
         MapStateContainer<String> store = new MapStateContainer<>();

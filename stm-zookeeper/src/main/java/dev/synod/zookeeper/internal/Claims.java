@@ -60,7 +60,7 @@ final class Claims {
     static long leaseOf(String child) {
         int at = child.lastIndexOf(PREFIX);
         int end = child.length() - 11; // the dash before ZooKeeper's 10-digit sequence number
-        if (at < 0 || end <= at + PREFIX.length() || end - at - PREFIX.length() > 9 || child.charAt(end) != '-') {
+        if (at < 0 || end <= at + PREFIX.length() || child.charAt(end) != '-') {
             return leaseNanos;
         }
         long millis = 0;
@@ -69,7 +69,7 @@ final class Claims {
             if (c < '0' || c > '9') {
                 return leaseNanos;
             }
-            millis = millis * 10 + (c - '0');
+            millis = Math.min(millis * 10 + (c - '0'), Integer.MAX_VALUE); // longer than any bound
         }
         return bounded(TimeUnit.MILLISECONDS.toNanos(millis));
     }

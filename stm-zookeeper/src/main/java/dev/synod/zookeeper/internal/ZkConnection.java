@@ -286,14 +286,17 @@ final class ZkConnection {
      * Waits for {@code result}, which a Curator call in the background (retried by Curator under
      * its policy) completes: no longer than until {@code deadlineNanos}, and noticing a closed
      * client and an interrupt within 100 ms. When the wait ends first, {@code result} is cancelled,
-     * so that the call's callback, finding it so, can undo what the call did.
+     * so that the call's callback, finding it so, can undo what the call did. Should the callback
+     * never come (a failure Curator only logs), the wait ends after the connection timeout and two
+     * request timeouts, as a failure.
      *
      * @throws TransactionTimeoutException if the deadline passes first
      * @throws StmInterruptedException if interrupted first (the flag is set again)
      * @throws StmClosedException if the client is closed first
-     * @throws CoordinationException if the call failed
+     * @throws CoordinationException if the call failed, or never answered
      */
     <T> T awaitBackground(String action, long deadlineNanos, CompletableFuture<T> result) {
+        long giveUp = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(connectionTimeoutMs() + 2 * requestTimeoutMs());
         while (true) {
             long wait = TimeUnit.MILLISECONDS.toNanos(100);
             if (deadlineNanos != NO_DEADLINE) {
@@ -312,6 +315,10 @@ final class ZkConnection {
                 }
                 if (client.getState() == CuratorFrameworkState.STOPPED && result.cancel(false)) {
                     checkClientOpen();
+                }
+                if (System.nanoTime() - giveUp > 0 && result.cancel(false)) {
+                    throw new CoordinationException("ZooKeeper at " + connectString() + " gave no answer while "
+                            + action + "; client state: " + stateDescription());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

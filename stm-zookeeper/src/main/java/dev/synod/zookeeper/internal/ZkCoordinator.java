@@ -497,7 +497,7 @@ public final class ZkCoordinator implements Coordinator {
                     .create()
                     .withProtection()
                     .withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
-                    .inBackground((client, event) -> {
+                    .inBackground(completing(created, (client, event) -> {
                         KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
                         if (code == KeeperException.Code.OK) {
                             if (!created.complete(event.getName())) {
@@ -505,12 +505,9 @@ public final class ZkCoordinator implements Coordinator {
                                 deleteClaimNode(event.getName());
                             }
                         } else {
-                            created.completeExceptionally(
-                                    code == KeeperException.Code.NONODE
-                                            ? noSuchRef(name)
-                                            : KeeperException.create(code, event.getPath()));
+                            created.completeExceptionally(failed(name, code, event.getPath()));
                         }
-                    })
+                    }))
                     .forPath(cell + "/" + Claims.nameFor(attemptNanos));
         } catch (Exception e) {
             throw connection.failure(action, e);
@@ -526,7 +523,7 @@ public final class ZkCoordinator implements Coordinator {
             connection
                     .curator()
                     .getChildren()
-                    .inBackground((client, event) -> {
+                    .inBackground(completing(children, (client, event) -> {
                         KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
                         if (code == KeeperException.Code.OK && event.getStat() == null) {
                             children.completeExceptionally(new IllegalStateException("no children version"));
@@ -534,18 +531,38 @@ public final class ZkCoordinator implements Coordinator {
                             cversion[0] = event.getStat().getCversion(); // published by the completion
                             children.complete(event.getChildren());
                         } else {
-                            children.completeExceptionally(
-                                    code == KeeperException.Code.NONODE
-                                            ? noSuchRef(name)
-                                            : KeeperException.create(code, event.getPath()));
+                            children.completeExceptionally(failed(name, code, event.getPath()));
                         }
-                    })
+                    }))
                     .forPath(cell);
         } catch (Exception e) {
             throw connection.failure("reading the claims on '" + name + "'", e);
         }
         List<String> read = connection.awaitBackground("reading the claims on '" + name + "'", deadlineNanos, children);
         claims.learnt(name, read, cversion[0]);
+    }
+
+    /** {@code body}, a failure of which completes {@code result} (a callback that throws is only logged by Curator). */
+    private static org.apache.curator.framework.api.BackgroundCallback completing(
+            java.util.concurrent.CompletableFuture<?> result,
+            org.apache.curator.framework.api.BackgroundCallback body) {
+        return (client, event) -> {
+            try {
+                body.processResult(client, event);
+            } catch (Exception | Error e) {
+                result.completeExceptionally(e);
+            }
+        };
+    }
+
+    /** The failure of a background call on cell {@code name} (a code of null: one ZooKeeper does not define). */
+    private RuntimeException failed(String name, KeeperException.Code code, String path) {
+        if (code == KeeperException.Code.NONODE) {
+            return noSuchRef(name);
+        }
+        return connection.failure(
+                "a request on '" + name + "'",
+                code == null ? new IllegalStateException("unknown result code") : KeeperException.create(code, path));
     }
 
     /** Deletes a claim node in the background (retried by Curator until done or the session ends, which deletes it too). */
