@@ -23,21 +23,13 @@ class ContainerAtomTest {
         MapStateContainer<Long> store = new MapStateContainer<>();
         List<Stm> clients = new ArrayList<>();
         try {
-            List<Thread> threads = new ArrayList<>();
+            List<Atom<Long>> atoms = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 Stm client = Stm.create(shared, TxnOptions.defaults());
                 clients.add(client);
-                Atom<Long> atom = client.atom("counter", store, 0L);
-                threads.add(new Thread(() -> {
-                    for (int n = 0; n < 300; n++) {
-                        atom.swap(x -> x + 1);
-                    }
-                }));
+                atoms.add(client.atom("counter", store, 0L));
             }
-            threads.forEach(Thread::start);
-            for (Thread t : threads) {
-                t.join();
-            }
+            swapInThreads(atoms, 300);
             assertThat(clients.get(0).atom("counter", store, 0L).get()).isEqualTo(1_200L);
             // each update: one claim and one settle
             assertThat(clients.stream()
@@ -54,18 +46,7 @@ class ContainerAtomTest {
         MapStateContainer<Long> store = new MapStateContainer<>();
         try (Stm stm = Stm.create(new InMemoryCoordinator(), TxnOptions.defaults())) {
             Atom<Long> atom = stm.atom("local", store, 0L);
-            List<Thread> threads = new ArrayList<>();
-            for (int i = 0; i < 4; i++) {
-                threads.add(new Thread(() -> {
-                    for (int n = 0; n < 300; n++) {
-                        atom.swap(x -> x + 1);
-                    }
-                }));
-            }
-            threads.forEach(Thread::start);
-            for (Thread t : threads) {
-                t.join();
-            }
+            swapInThreads(List.of(atom, atom, atom, atom), 300);
             assertThat(atom.get()).isEqualTo(1_200L);
             assertThat(stm.metrics().atomConflicts())
                     .as("no thread found the claim of another thread of its client")
@@ -152,6 +133,22 @@ class ContainerAtomTest {
             assertThat(fetches.get())
                     .as("the commits' replies say what was written")
                     .isZero();
+        }
+    }
+
+    /** One thread per atom given, each swapping +1 {@code each} times; returns when all are done. */
+    private static void swapInThreads(List<Atom<Long>> atoms, int each) throws InterruptedException {
+        List<Thread> threads = new ArrayList<>();
+        for (Atom<Long> atom : atoms) {
+            threads.add(new Thread(() -> {
+                for (int n = 0; n < each; n++) {
+                    atom.swap(x -> x + 1);
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        for (Thread t : threads) {
+            t.join();
         }
     }
 }
