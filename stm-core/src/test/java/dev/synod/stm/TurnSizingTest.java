@@ -17,11 +17,11 @@ import org.junit.jupiter.api.Test;
  * A claim asks for a lease sized by how long the claimant's own attempts take: time spent waiting
  * for other clients' turns is not its own, and counting it would make every claim after a long one
  * longer still. The coordinator here stands in for a busy cluster: another client always seems to
- * have a turn for 200 ms before each commit, and the first commits lose.
+ * have a turn for 500 ms before each commit, and the first commits lose.
  */
 class TurnSizingTest {
     private static final Codec<Long> LONG = Codec.json(Long.class);
-    private static final long TURN_WAIT_MS = 200;
+    private static final long TURN_WAIT_MS = 500;
 
     @Test
     void anAtomUpdateSizesItsClaimWithoutTheTimeItWaitedForOthers() {
