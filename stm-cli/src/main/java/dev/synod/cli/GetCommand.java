@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "get",
         mixinStandardHelpOptions = true,
-        description = "Show a ref or atom: value (JSON), version, mzxid, writer and the history of earlier values.")
+        description = "Show a ref or atom: value (JSON), version, mzxid, writer, the history of earlier values and"
+                + " the turns claimed on it.")
 final class GetCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -55,7 +56,9 @@ final class GetCommand implements Callable<Integer> {
                 .put("version", cell.stat().getVersion())
                 .put("mzxid", cell.stat().getMzxid())
                 .put("external", view.external())
-                .put("writer", view.writer());
+                .put("writer", view.writer())
+                // the cell's children are the turns claimed on it (see the stm-zookeeper README)
+                .put("turns", cell.stat().getNumChildren());
         o.set("value", Json.value(view, view.value()));
         ArrayNode history = o.putArray("history");
         for (RecordView.HistoryEntry h : view.history()) {
@@ -74,6 +77,12 @@ final class GetCommand implements Callable<Integer> {
         out.printf("version  %d%n", o.get("version").asInt());
         out.printf("mzxid    %s%n", Json.hex(o.get("mzxid").asLong()));
         out.printf("writer   %s%n", o.get("writer").asText());
+        int turns = o.get("turns").asInt();
+        if (turns > 0) {
+            out.printf(
+                    "turns    %d claimed (a client that kept losing asked for a turn: other commits of this %s wait)%n",
+                    turns, o.get("kind").asText());
+        }
         ArrayNode history = (ArrayNode) o.get("history");
         if (history.isEmpty()) {
             out.printf("history  none%n");

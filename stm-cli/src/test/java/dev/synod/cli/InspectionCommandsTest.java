@@ -124,5 +124,19 @@ class InspectionCommandsTest extends CliTestSupport {
         assertThat(o.get("kind").asText()).isEqualTo("atom");
         assertThat(o.get("value").asLong()).isEqualTo(42);
         assertThat(o.get("version").asInt()).isEqualTo(1);
+        assertThat(o.get("turns").asInt()).isZero();
+        assertThat(synodHere("get", "hits", "--namespace", ns).out()).doesNotContain("turns");
+
+        // a client that kept losing claims a turn: a child of the cell's znode
+        rawClient()
+                .create()
+                .withMode(org.apache.zookeeper.CreateMode.EPHEMERAL_SEQUENTIAL)
+                .forPath(ns + "/cells/hits/claim-1000-");
+        JsonNode claimed = JSON.readTree(
+                synodHere("get", "hits", "--namespace", ns, "--json").out());
+        assertThat(claimed.get("turns").asInt()).isEqualTo(1);
+        assertThat(synodHere("get", "hits", "--namespace", ns).out())
+                .contains(
+                        "turns    1 claimed (a client that kept losing asked for a turn: other commits of this atom wait)");
     }
 }
