@@ -80,7 +80,8 @@ final class GetCommand implements Callable<Integer> {
         int turns = o.get("turns").asInt();
         if (turns > 0) {
             out.printf(
-                    "turns    %d claimed (a client that kept losing asked for a turn: other commits of this %s wait)%n",
+                    "turns    %d claimed (clients that kept losing asked for a turn: other commits of this %s wait,"
+                            + " for a few seconds at most)%n",
                     turns, o.get("kind").asText());
         }
         ArrayNode history = (ArrayNode) o.get("history");
