@@ -136,7 +136,7 @@ class InspectionCommandsTest extends CliTestSupport {
                 synodHere("get", "hits", "--namespace", ns, "--json").out());
         assertThat(claimed.get("turns").asInt()).isEqualTo(1);
         assertThat(synodHere("get", "hits", "--namespace", ns).out())
-                .contains(
-                        "turns    1 claimed (a client that kept losing asked for a turn: other commits of this atom wait)");
+                .contains("turns    1 claimed (clients that kept losing asked for a turn: other commits of this atom"
+                        + " wait, for a few seconds at most)");
     }
 }
