@@ -200,7 +200,7 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
             for (int attempt = 0; ; attempt++) {
                 long started = System.nanoTime();
                 T next = compute.apply(current.value());
-                long waited = awaitTurn(claim, deadline);
+                long waited = engine.awaitTurn(List.of(name), claim, deadline); // the commit would wait too
                 if (write(current, next, deadline, claim)) {
                     return next;
                 }
@@ -217,19 +217,6 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
                 gate.exit();
             }
         }
-    }
-
-    /**
-     * Waits while another client has its turn on this atom (the commit would wait anyway); returns
-     * how long, which is not this update's own time when it sizes a claim of its own.
-     */
-    private long awaitTurn(Coordinator.Claim claim, long deadline) {
-        if (!engine.coordinator().turnsClaimed()) {
-            return 0;
-        }
-        long start = System.nanoTime();
-        engine.coordinator().awaitTurn(List.of(name), claim, deadline);
-        return System.nanoTime() - start;
     }
 
     /** A turn on the atom after losing too often in a row (see {@link Engine#claimIfLosing}). */
@@ -271,7 +258,7 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
                 }
                 long started = System.nanoTime();
                 validate(value);
-                long waited = awaitTurn(claim, deadline);
+                long waited = engine.awaitTurn(List.of(name), claim, deadline); // the commit would wait too
                 if (write(current, value, deadline, claim)) {
                     return true;
                 }

@@ -84,9 +84,7 @@ final class Committer {
             try {
                 if (sendsCommit && coordinator.turnsClaimed()) {
                     // before the local locks: none is held while another client has its turn
-                    long waitStart = System.nanoTime();
-                    coordinator.awaitTurn(writtenNames(), txn.claim, txn.deadlineNanos);
-                    txn.turnWaitNanos += System.nanoTime() - waitStart;
+                    txn.turnWaitNanos += engine.awaitTurn(writtenNames(), txn.claim, txn.deadlineNanos);
                 }
                 lockLocals();
                 if (!sendsCommit) {

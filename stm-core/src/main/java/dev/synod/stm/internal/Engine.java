@@ -514,6 +514,20 @@ public final class Engine implements Stm {
         return fresh;
     }
 
+    /**
+     * Waits while another client has its turn on one of {@code names} (see {@link
+     * Coordinator#awaitTurn}); returns how long, which is not the caller's own attempt time when it
+     * sizes a claim of its own. A memory read when no turn is known.
+     */
+    long awaitTurn(java.util.Collection<String> names, Coordinator.Claim claim, long deadline) {
+        if (!coordinator.turnsClaimed()) {
+            return 0;
+        }
+        long start = System.nanoTime();
+        coordinator.awaitTurn(names, claim, deadline);
+        return System.nanoTime() - start;
+    }
+
     /** Releases a turn (null: none). */
     static void releaseTurn(Coordinator.Claim claim) {
         if (claim != null) {

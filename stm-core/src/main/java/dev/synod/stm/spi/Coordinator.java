@@ -163,18 +163,6 @@ public interface Coordinator extends AutoCloseable {
      * @return the claim (close it when done), or {@code null} if this coordinator has none
      */
     default Claim claim(List<String> names, long attemptNanos, long deadlineNanos) {
-        return claim(names, deadlineNanos);
-    }
-
-    /**
-     * As {@link #claim(List, long, long)} without the attempt's time: what the engine called before
-     * claims were sized by it. The default returns {@code null}.
-     *
-     * @deprecated implement {@link #claim(List, long, long)}, which the engine calls; this one is
-     *     called only by its default
-     */
-    @Deprecated
-    default Claim claim(List<String> names, long deadlineNanos) {
         return null;
     }
 
