@@ -264,6 +264,14 @@ final class Claims {
         }
     }
 
+    /** Whether claim {@code child} on {@code name} is known here. */
+    boolean knows(String name, String child) {
+        synchronized (lock) {
+            TreeMap<String, long[]> m = byCell.get(name);
+            return m != null && m.containsKey(child);
+        }
+    }
+
     /** The claims known on a cell, in order: for tests. */
     List<String> on(String name) {
         synchronized (lock) {

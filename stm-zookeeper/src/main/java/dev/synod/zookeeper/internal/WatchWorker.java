@@ -220,7 +220,10 @@ final class WatchWorker implements Watcher {
             return;
         }
         if (event.getType() == Watcher.Event.EventType.NodeChildrenChanged) {
-            claimsChanged(event.getPath());
+            String name = paths.nameOf(event.getPath());
+            if (name != null && cache.isOpen(name)) {
+                readClaims(name);
+            }
             return; // a cell's only children are claims: nothing for the cache or the read point
         }
         synchronized (handoff) {
@@ -235,32 +238,60 @@ final class WatchWorker implements Watcher {
         }
     }
 
+    /** Per cell, the last read of its claims sent (see {@link #lastClaimsRead}). */
+    private final Map<String, CompletableFuture<Void>> claimsReads = new java.util.concurrent.ConcurrentHashMap<>();
+
     /**
-     * On the event thread: the claims on a cell changed; reads them (asynchronously, in order with
-     * the session's other requests) into {@link Claims}. If the read fails, the claims known stay
-     * as they were: each is honoured for its lease at most.
+     * Reads the claims on cell {@code name} into {@link Claims}, asynchronously and in order with
+     * the session's other requests: on a notification that they changed, and for a claimant that
+     * does not find its claim known yet. The result completes once the reply is applied, or with
+     * the {@link KeeperException} of a failed read (the claims known then stay as they were: each
+     * is honoured for its lease at most).
      */
-    private void claimsChanged(String path) {
-        String name = paths.nameOf(path);
+    CompletableFuture<Void> readClaims(String name) {
+        CompletableFuture<Void> applied = new CompletableFuture<>();
         ZooKeeper zk = watchedHandle;
-        if (name == null || zk == null || !cache.isOpen(name)) {
-            return;
+        if (zk == null) {
+            applied.completeExceptionally(KeeperException.create(KeeperException.Code.CONNECTIONLOSS));
+            return applied;
         }
+        String path = paths.pathOf(name);
         try {
             zk.getChildren(
                     path,
                     false,
                     (rc, p, ctx, children, stat) -> {
-                        if (rc == KeeperException.Code.OK.intValue()) {
+                        KeeperException.Code code = KeeperException.Code.get(rc);
+                        if (code == KeeperException.Code.OK) {
                             claims.learnt(name, children, stat.getCversion());
-                        } else if (rc == KeeperException.Code.NONODE.intValue()) {
+                            applied.complete(null);
+                            return;
+                        }
+                        if (code == KeeperException.Code.NONODE) {
                             claims.forget(name);
                         }
+                        applied.completeExceptionally(
+                                code == null
+                                        ? new IllegalStateException("unknown result code " + rc)
+                                        : KeeperException.create(code, path));
                     },
                     null);
+            claimsReads.put(name, applied);
         } catch (RuntimeException e) {
             LOG.debug("{}: could not read the claims on {}", paths.cellsRoot(), path, e);
+            applied.completeExceptionally(e);
         }
+        return applied;
+    }
+
+    /**
+     * The last read of the claims on {@code name} sent, or null. Called on the event thread with
+     * the reply to a claim's create, it is the read sent on that create's notification (which
+     * ZooKeeper delivers before the reply): its result holds the new claim, without a read of the
+     * claimant's own.
+     */
+    CompletableFuture<Void> lastClaimsRead(String name) {
+        return claimsReads.get(name);
     }
 
     /**

@@ -452,8 +452,8 @@ public final class ZkCoordinator implements Coordinator {
 
     /**
      * Creates an ephemeral sequential child of each cell's znode (name order), then waits for its
-     * turn on each: per cell a create and a read of the children (and the cache worker's read on
-     * the notification of the create), and no write when the commit that uses it releases it. See
+     * turn on each: per cell a create and one read of the children (the cache worker's, sent on the
+     * notification of the create), and no write when the commit that uses it releases it. See
      * {@link Claims} for the lease, which the node's name asks for.
      */
     @Override
@@ -467,11 +467,10 @@ public final class ZkCoordinator implements Coordinator {
                 if (ZkConnection.passed(deadlineNanos)) {
                     throw connection.deadlinePassed("claiming a turn on '" + name + "'", null);
                 }
-                String cell = paths.pathOf(name);
-                String created = createClaimNode(name, cell, attemptNanos, deadlineNanos);
-                String child = created.substring(created.lastIndexOf('/') + 1);
+                Created created = createClaimNode(name, paths.pathOf(name), attemptNanos, deadlineNanos);
+                String child = created.path().substring(created.path().lastIndexOf('/') + 1);
                 claim.nodes.put(name, child);
-                readClaims(name, cell, deadlineNanos);
+                learnClaims(name, child, created.readAfter(), deadlineNanos);
                 claims.awaitTurn(List.of(name), claim.nodes, deadlineNanos, "claiming a turn on '" + name + "'");
             }
             taken = true;
@@ -483,14 +482,17 @@ public final class ZkCoordinator implements Coordinator {
         }
     }
 
+    /** A claim node created, and the read of the claims the cache worker sent after its creation (or null). */
+    private record Created(String path, java.util.concurrent.CompletableFuture<Void> readAfter) {}
+
     /**
      * Creates the claim node of {@code name} (Curator retries the create, finding its node again
      * after a lost reply), waiting no longer than the deadline; a node created after the wait ended
      * (deadline, interrupt) is deleted at once, so that no claim is left behind with nobody to use it.
      */
-    private String createClaimNode(String name, String cell, long attemptNanos, long deadlineNanos) {
+    private Created createClaimNode(String name, String cell, long attemptNanos, long deadlineNanos) {
         String action = "claiming a turn on '" + name + "'";
-        java.util.concurrent.CompletableFuture<String> created = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<Created> created = new java.util.concurrent.CompletableFuture<>();
         try {
             connection
                     .curator()
@@ -500,7 +502,8 @@ public final class ZkCoordinator implements Coordinator {
                     .inBackground(completing(created, (client, event) -> {
                         KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
                         if (code == KeeperException.Code.OK) {
-                            if (!created.complete(event.getName())) {
+                            // on the event thread, after the create's notification was handled
+                            if (!created.complete(new Created(event.getName(), worker.lastClaimsRead(name)))) {
                                 LOG.debug("{}: gave up waiting; deleting the claim created since", action);
                                 deleteClaimNode(event.getName());
                             }
@@ -515,31 +518,31 @@ public final class ZkCoordinator implements Coordinator {
         return connection.awaitBackground(action, deadlineNanos, created);
     }
 
-    /** Reads the claims on a cell (its children) into {@link #claims}, waiting no longer than the deadline. */
-    private void readClaims(String name, String cell, long deadlineNanos) {
-        java.util.concurrent.CompletableFuture<List<String>> children = new java.util.concurrent.CompletableFuture<>();
-        int[] cversion = new int[1];
+    /**
+     * Makes {@link #claims} know this client's new claim {@code child} on {@code name}: from the
+     * read the cache worker sent on the notification of its create, or, if that read did not
+     * bring it (a notification missed across a lost connection), from a read of its own.
+     */
+    private void learnClaims(
+            String name, String child, java.util.concurrent.CompletableFuture<Void> readAfter, long deadlineNanos) {
+        String action = "reading the claims on '" + name + "'";
         try {
-            connection
-                    .curator()
-                    .getChildren()
-                    .inBackground(completing(children, (client, event) -> {
-                        KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
-                        if (code == KeeperException.Code.OK && event.getStat() == null) {
-                            children.completeExceptionally(new IllegalStateException("no children version"));
-                        } else if (code == KeeperException.Code.OK) {
-                            cversion[0] = event.getStat().getCversion(); // published by the completion
-                            children.complete(event.getChildren());
-                        } else {
-                            children.completeExceptionally(failed(name, code, event.getPath()));
-                        }
-                    }))
-                    .forPath(cell);
-        } catch (Exception e) {
-            throw connection.failure("reading the claims on '" + name + "'", e);
+            if (readAfter != null) {
+                try {
+                    connection.awaitBackground(action, deadlineNanos, readAfter);
+                } catch (CoordinationException e) {
+                    LOG.debug("{}: the cache's read failed; reading again", action, e);
+                }
+            }
+            if (!claims.knows(name, child)) {
+                connection.awaitBackground(action, deadlineNanos, worker.readClaims(name));
+            }
+        } catch (CoordinationException e) {
+            if (e.getCause() instanceof KeeperException.NoNodeException) {
+                throw noSuchRef(name);
+            }
+            throw e;
         }
-        List<String> read = connection.awaitBackground("reading the claims on '" + name + "'", deadlineNanos, children);
-        claims.learnt(name, read, cversion[0]);
     }
 
     /** {@code body}, a failure of which completes {@code result} (a callback that throws is only logged by Curator). */
