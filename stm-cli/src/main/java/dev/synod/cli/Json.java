@@ -96,10 +96,7 @@ final class Json {
      * digit is expanded ({@code 1e999999999} is answered at once).
      */
     static boolean fitsLong(java.math.BigDecimal number) {
-        java.math.BigDecimal d = number.stripTrailingZeros();
-        if (d.signum() == 0) {
-            return true;
-        }
+        java.math.BigDecimal d = number.stripTrailingZeros(); // zero: scale 0, precision 1
         if (d.scale() > 0 || d.precision() - d.scale() > 19) {
             return false;
         }
