@@ -19,7 +19,10 @@ import java.util.function.LongSupplier;
  * next index in the order it was appended. Recording never blocks on I/O. Each process of a run
  * keeps its own history, and {@link #merge(Collection)} joins them by time; the default clock
  * (wall-clock nanoseconds, advanced by {@link System#nanoTime()}) makes the times of processes on
- * one machine comparable.
+ * one machine comparable: a client process takes its base from the run's process ({@value
+ * #CLOCK_BASE_PROPERTY}, see {@link #clockBase()}), so that a step of the wall clock between the
+ * starts of two processes does not shift one's times against the other's ({@code nanoTime} is the
+ * machine's monotonic clock, the same in every process on Linux).
  *
  * <pre>{@code
  * History history = History.create();
@@ -36,10 +39,35 @@ public final class History {
     private static final long WALL_BASE_NANOS;
     private static final long MONO_BASE_NANOS;
 
+    /** System property carrying the clock base of the run's process to its client processes. */
+    public static final String CLOCK_BASE_PROPERTY = "synod.history.clockBase";
+
     static {
-        Instant now = Instant.now();
-        MONO_BASE_NANOS = System.nanoTime();
-        WALL_BASE_NANOS = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        long[] base = parseClockBase(System.getProperty(CLOCK_BASE_PROPERTY));
+        if (base == null) {
+            Instant now = Instant.now();
+            base = new long[] {now.getEpochSecond() * 1_000_000_000L + now.getNano(), System.nanoTime()};
+        }
+        WALL_BASE_NANOS = base[0];
+        MONO_BASE_NANOS = base[1];
+    }
+
+    /** This process's clock base, as {@value #CLOCK_BASE_PROPERTY} passes it to client processes. */
+    public static String clockBase() {
+        return WALL_BASE_NANOS + "," + MONO_BASE_NANOS;
+    }
+
+    /** {wall-clock nanoseconds, nanoTime at that moment} from {@link #clockBase()}'s text, or null. */
+    static long[] parseClockBase(String text) {
+        if (text == null) {
+            return null;
+        }
+        String[] parts = text.split(",", -1);
+        try {
+            return parts.length == 2 ? new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])} : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private final LongSupplier clock;

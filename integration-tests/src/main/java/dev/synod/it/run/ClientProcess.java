@@ -62,7 +62,10 @@ public final class ClientProcess implements AutoCloseable {
                         "-XX:TieredStopAtLevel=1",
                         "-Xss512k",
                         "-XX:+HeapDumpOnOutOfMemoryError",
-                        "-XX:HeapDumpPath=" + dir.resolve("logs")),
+                        "-XX:HeapDumpPath=" + dir.resolve("logs"),
+                        // one clock for every process of the run: their histories are merged by time
+                        "-D" + dev.synod.it.history.History.CLOCK_BASE_PROPERTY + "="
+                                + dev.synod.it.history.History.clockBase()),
                 ClientArgs.format(all),
                 dir.resolve("logs").resolve(workload + "-p" + number + ".log"),
                 this::onEvent);

@@ -114,4 +114,20 @@ class HistoryTest {
         assertThat(ops).extracting(Op::index).doesNotHaveDuplicates().isSorted();
         assertThat(History.completions(ops)).hasSize(threads * perThread).allMatch(Op::isOk);
     }
+
+    @Test
+    void clientProcessesTakeTheClockBaseOfTheRun() {
+        long[] base = History.parseClockBase(History.clockBase());
+        assertThat(base).hasSize(2);
+        long now = History.wallClockNanos();
+        assertThat(base[0] + (System.nanoTime() - base[1]))
+                .as("the base passed on gives this process's own clock")
+                .isBetween(now, now + 1_000_000_000L);
+        assertThat(History.parseClockBase("1796288255597160710,123456789"))
+                .containsExactly(1796288255597160710L, 123456789L);
+        assertThat(History.parseClockBase(null)).isNull();
+        assertThat(History.parseClockBase("12")).isNull();
+        assertThat(History.parseClockBase("a,b")).isNull();
+        assertThat(History.parseClockBase("1,2,3")).isNull();
+    }
 }
