@@ -132,9 +132,16 @@ public interface Stm extends AutoCloseable {
     /**
      * An atom whose value lives in a plain, unversioned {@link StateContainer} (Avout's protocol).
      * Updates are serialised by a claim on the coordinator (two coordinator writes each) and take
-     * effect when the store is written; a claim held longer than the default transaction timeout
-     * counts as abandoned and may be taken over, so a holder paused that long can lose its update
-     * (it then gets {@link LockLostException}). Watches may see changes coalesced: the store keeps
+     * effect when the store is written. A claim carries its holder's lease (the holder's default
+     * transaction timeout); another client takes it over, as abandoned, once it has watched it for
+     * that long. A holder writes the store only within half its lease of claiming, or after
+     * renewing its claim: one whose claim was taken over while it ran stores nothing and gets
+     * {@link LockLostException}. What no claim can cover is a write to the store that itself takes
+     * over half the lease (keep the store's timeouts well under it): its update may then overwrite
+     * one made after the takeover, and it gets {@code CommitOutcomeUnknownException}. Clients'
+     * wall clocks should agree within a lease (a claim over two leases old by the wall clock is
+     * taken over at once). Destroying the atom claims it first, so that a client cannot create it
+     * again while its stored value is being removed. Watches may see changes coalesced: the store keeps
      * only the latest value. Prefer {@link #atom(String, VersionedStateContainer, Object)} where the
      * store can keep versions: one compare-and-set per update, no such window.
      * Created with {@code initial} if absent.

@@ -63,8 +63,14 @@ import org.apache.curator.retry.ExponentialBackoffRetry;
  *   <li>Connection lost during a commit: the transaction reads its refs back after reconnecting and
  *       looks for its own id, so that it applies exactly once or not at all; never re-sent
  *       blindly. If it cannot read back in time, {@code CommitOutcomeUnknownException}.
- *   <li>Disconnected: operations wait for a reconnection up to the connection timeout, then fail
- *       with {@link CoordinationException} naming the connect string and the connection state.
+ *   <li>Disconnected: operations that must reach ZooKeeper wait for a reconnection up to the
+ *       connection timeout, then fail with {@link CoordinationException} naming the connect string
+ *       and the connection state. Reads that send nothing (a read outside a transaction, a
+ *       read-only transaction) are answered from the cache for {@link Builder#maxStaleness} after
+ *       the connection is lost (default: the connection timeout), then fail with {@link
+ *       CoordinationException} until the connection is back and the cache has caught up.
+ *   <li>A caller-owned client closed under this Stm: {@code StmClosedException} from every read
+ *       and write, as after {@link #close()}.
  *   <li>Session expired: Curator opens a new session; the watch is added again and every cached ref
  *       is read again (watches on refs hear of changes missed meanwhile, once each).
  *   <li>After {@link #close()}: every method that reads or changes state throws {@code
@@ -240,6 +246,7 @@ public final class ZooKeeperStm implements Stm {
         private final List<AuthInfo> authorizations = new ArrayList<>();
         private TxnOptions defaultOptions = TxnOptions.defaults();
         private CuratorFramework client;
+        private Duration maxStaleness;
         private final List<String> clientSettings = new ArrayList<>();
 
         private Builder() {}
@@ -313,6 +320,27 @@ public final class ZooKeeperStm implements Stm {
             return this;
         }
 
+        /**
+         * How long after the connection to ZooKeeper is lost reads are still answered from the
+         * cache: {@link dev.synod.stm.Identity#get()} outside a transaction and read-only
+         * transactions, which send nothing (default: the connection timeout). Past that, until
+         * the connection is back and the cache has caught up, they throw {@link
+         * CoordinationException} instead of serving state that may be that old (once the
+         * connection is back they wait for the catch-up, up to the connection timeout). {@link
+         * Duration#ZERO} stops them as soon as the connection is lost. Writes are not affected:
+         * their commit checks what they read.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder maxStaleness(Duration maxStaleness) {
+            Objects.requireNonNull(maxStaleness, "maxStaleness must not be null");
+            if (maxStaleness.isNegative()) {
+                throw new IllegalArgumentException("maxStaleness must not be negative but was " + maxStaleness);
+            }
+            this.maxStaleness = maxStaleness;
+            return this;
+        }
+
         /** Options of transactions run without explicit options (default {@link TxnOptions#defaults()}). */
         public Builder defaultOptions(TxnOptions defaultOptions) {
             this.defaultOptions = Objects.requireNonNull(defaultOptions, "defaultOptions must not be null");
@@ -351,18 +379,24 @@ public final class ZooKeeperStm implements Stm {
                 if (client.getState() != CuratorFrameworkState.STARTED) {
                     throw new IllegalStateException("client must be started but its state is " + client.getState());
                 }
-                return new ZooKeeperStm(new ZkCoordinator(client, false, namespace), defaultOptions);
+                return new ZooKeeperStm(coordinator(client, false), defaultOptions);
             }
             if (connectString == null) {
                 throw new IllegalStateException("either connectString(...) or client(...) must be given");
             }
             CuratorFramework built = buildClient();
             try {
-                return new ZooKeeperStm(new ZkCoordinator(built, true, namespace), defaultOptions);
+                return new ZooKeeperStm(coordinator(built, true), defaultOptions);
             } catch (RuntimeException e) {
                 built.close();
                 throw e;
             }
+        }
+
+        private ZkCoordinator coordinator(CuratorFramework curator, boolean owned) {
+            ZkCoordinator c = new ZkCoordinator(curator, owned, namespace);
+            c.maxStaleness(maxStaleness);
+            return c;
         }
 
         private CuratorFramework buildClient() {

@@ -171,6 +171,7 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
     @Override
     public T get() {
         engine.ensureOpen();
+        engine.coordinator().checkStaleness();
         return latest().value();
     }
 

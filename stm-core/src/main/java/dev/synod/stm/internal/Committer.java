@@ -64,6 +64,9 @@ final class Committer {
         boolean distWrites = anyChanges(dist);
         boolean localWrites = anyChanges(local);
         if (!distWrites && !localWrites) {
+            if (!dist.isEmpty()) {
+                coordinator.checkStaleness(); // answered from local state alone: not if it is too old
+            }
             return NO_WATCHES; // read-only: the snapshot was consistent, nothing to check or send
         }
         boolean sendsCommit = distWrites || !txn.guards.isEmpty();

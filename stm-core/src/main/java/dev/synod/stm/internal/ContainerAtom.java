@@ -16,6 +16,7 @@ import dev.synod.stm.spi.CommitResult;
 import dev.synod.stm.spi.StateContainer;
 import dev.synod.stm.spi.Versioned;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -28,10 +29,20 @@ import java.util.function.UnaryOperator;
  * the cell back to SETTLED (two coordinator writes per update). Readers read the store directly;
  * an update takes effect when the store is written.
  *
- * <p>A claim older than the Stm's transaction timeout counts as abandoned (its holder crashed) and
- * may be taken over. A holder paused for longer than that can lose its update to the one that took
- * over; it then gets {@link LockLostException}. Use a {@code VersionedStateContainer} where that
- * matters: its updates are a single compare-and-set.
+ * <h2>Leases</h2>
+ *
+ * A claim carries its holder's lease (the holder's transaction timeout). Another client takes it
+ * over, as abandoned (its holder crashed), once it has itself watched that same claim for a whole
+ * lease (on its own monotonic clock, so clocks that disagree do not matter), or at once if the
+ * claim's wall-clock stamp is more than two leases old (a claim left long ago; clocks must agree
+ * within a lease for that). A holder writes the store only while less than half its lease has
+ * passed since it sent its claim; later than that it first renews the claim (a compare-and-set of
+ * the cell, which fails if the claim was taken over: then nothing is stored and it gets {@link
+ * LockLostException}). So a store write begins at least half a lease before anyone may take over;
+ * what the claim cannot cover is a write to the store that itself takes longer than that (keep the
+ * store's own timeouts well under half the transaction timeout) or a holder paused for that long
+ * in the middle of it. A {@code VersionedStateContainer} has no such window: its updates are a
+ * single compare-and-set.
  */
 final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
     private static final byte SETTLED = 0;
@@ -51,17 +62,28 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
         return container;
     }
 
-    /** The state a cell record holds. */
-    private record Claim(Versioned cell, TxnId writer, boolean claimed, long sinceMillis) {}
+    /**
+     * The state a cell record holds: settled, or claimed by {@code writer} at {@code sinceMillis}
+     * (its wall clock) for {@code leaseMillis} ({@code 0}: not recorded, from a record of 9 bytes).
+     */
+    private record Claim(Versioned cell, TxnId writer, boolean claimed, long sinceMillis, long leaseMillis) {}
 
-    static byte[] record(TxnId id, boolean claimed) {
-        return record(id, claimed, System.currentTimeMillis());
+    /** The claim this client has been watching, and since when (its monotonic clock). */
+    private record Sighting(long version, TxnId writer, long sinceNanos) {}
+
+    /** Guarded by {@link #gate}: only the thread updating the atom reads or sets it. */
+    private Sighting sighting;
+
+    static byte[] record(TxnId id, boolean claimed, Duration lease) {
+        return record(id, claimed, System.currentTimeMillis(), lease.toMillis());
     }
 
-    static byte[] record(TxnId id, boolean claimed, long sinceMillis) {
-        byte[] state = ByteBuffer.allocate(9)
+    /** A cell record: state (1 byte), wall-clock stamp (8), lease in ms (8). */
+    static byte[] record(TxnId id, boolean claimed, long sinceMillis, long leaseMillis) {
+        byte[] state = ByteBuffer.allocate(17)
                 .put(claimed ? CLAIMED : SETTLED)
                 .putLong(sinceMillis)
+                .putLong(leaseMillis)
                 .array();
         return new Record(Record.ATOM | Record.EXTERNAL, id, state, List.of()).encode();
     }
@@ -73,12 +95,45 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
 
     private Claim parse(Versioned cell) {
         Record r = Record.decode(engine.where(name), cell.data());
-        if (!r.isAtom() || !r.isExternal() || r.value().length != 9) {
+        int length = r.value().length;
+        if (!r.isAtom() || !r.isExternal() || (length != 9 && length != 17)) {
             throw new CorruptRecordException(
                     "'" + name + "' in " + engine.describe() + " is not an atom kept in a StateContainer");
         }
         ByteBuffer b = ByteBuffer.wrap(r.value());
-        return new Claim(cell, r.writer(), b.get() == CLAIMED, b.getLong());
+        boolean claimed = b.get() == CLAIMED;
+        long since = b.getLong();
+        long lease = length == 17 ? b.getLong() : 0;
+        if (lease < 0) {
+            throw new CorruptRecordException("the claim on atom '" + name + "' in " + engine.describe()
+                    + " has a negative lease (" + lease + " ms)");
+        }
+        return new Claim(cell, r.writer(), claimed, since, lease);
+    }
+
+    /**
+     * Whether someone else's claim still stands (see the class comment). Updates {@link
+     * #sighting}.
+     *
+     * @param ownLeaseMillis the lease assumed for a claim that does not record its own
+     */
+    private boolean stands(Claim c, long ownLeaseMillis) {
+        if (!c.claimed()) {
+            sighting = null;
+            return false;
+        }
+        long lease = c.leaseMillis() > 0 ? c.leaseMillis() : ownLeaseMillis;
+        long now = System.nanoTime();
+        Sighting seen = sighting;
+        if (seen == null
+                || seen.version() != c.cell().version()
+                || !seen.writer().equals(c.writer())) {
+            seen = new Sighting(c.cell().version(), c.writer(), now);
+            sighting = seen;
+        }
+        boolean watchedForALease = now - seen.sinceNanos() >= TimeUnit.MILLISECONDS.toNanos(lease);
+        boolean leftLongAgo = System.currentTimeMillis() - c.sinceMillis() > 2 * lease;
+        return !watchedForALease && !leftLongAgo;
     }
 
     @Override
@@ -145,59 +200,87 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
     /** {@link #update}, once no other thread of this client is updating this atom. */
     private T updateAlone(
             UnaryOperator<T> fn, java.util.function.Predicate<T> proceed, TxnOptions options, long deadline) {
-        long lease = options.timeout().toMillis();
+        Duration lease = options.timeout();
+        long leaseNanos = lease.toNanos();
+        Held held = claim(options, deadline);
+        TxnId id = held.id();
+        Versioned claimed = held.cell();
+        long claimSent = held.sentNanos();
+        T next;
+        T current;
+        try {
+            current = read();
+            if (proceed != null && !proceed.test(current)) {
+                settle(claimed, id);
+                return current;
+            }
+            next = fn.apply(current); // user code: its exceptions pass unchanged
+            validate(next);
+            if (System.nanoTime() - claimSent >= leaseNanos / 2) {
+                // too late to be sure the claim still stands: renew it first (fails if taken over)
+                long renewSent = System.nanoTime();
+                Versioned renewed = write(claimed, id, record(id, true, lease), null);
+                if (renewed == null) {
+                    throw new LockLostException("the claim on atom '" + name + "' was taken over while its"
+                            + " update ran (for longer than half its lease of " + lease + "); nothing was"
+                            + " stored: the update was not applied");
+                }
+                claimed = renewed;
+                claimSent = renewSent;
+            }
+            store(next);
+        } catch (RuntimeException | Error e) {
+            try {
+                settle(claimed, id);
+            } catch (RuntimeException settleFailure) {
+                e.addSuppressed(settleFailure); // the first failure is the one to report
+            }
+            throw e;
+        }
+        boolean settled;
+        try {
+            settled = settle(claimed, id);
+        } catch (CoordinationException | StmClosedException e) {
+            // the store holds the new value already: this is not a change that did not apply
+            throw new CommitOutcomeUnknownException(
+                    "atom '" + name + "': the new value was stored in " + container
+                            + " but its claim could not be released (" + e.getMessage() + "); the update"
+                            + " stands unless another client takes the claim over and overwrites it",
+                    e);
+        }
+        if (!settled) {
+            throw new CommitOutcomeUnknownException("atom '" + name + "': the new value was stored in "
+                    + container + " but the claim was taken over before it was released (writing the store"
+                    + " took longer than half the lease of " + lease + "): the store holds this update's"
+                    + " value or the value of an update made after the takeover, whichever was written last");
+        }
+        engine.counters().atomUpdates.increment();
+        return next; // watches fire from the coordinator's notification of the settled cell
+    }
+
+    /** A claim of ours: the cell as claimed, the claim's id, and when it was sent. */
+    private record Held(Versioned cell, TxnId id, long sentNanos) {}
+
+    /** Claims the cell once no other client's claim stands. */
+    private Held claim(TxnOptions options, long deadline) {
+        Duration lease = options.timeout();
         Claim seen = parse(engine.coordinator().current(name));
         for (int attempt = 0; ; attempt++) {
-            if (seen.claimed() && System.currentTimeMillis() - seen.sinceMillis() < lease) {
+            if (stands(seen, lease.toMillis())) {
                 pause(attempt, options); // someone else is updating
                 seen = parse(engine.coordinator().fetch(List.of(name), deadline).get(0));
                 checkLimits(attempt, options, deadline);
                 continue;
             }
             TxnId id = TxnId.random();
-            Versioned claimed = write(seen.cell(), id, true, deadline);
-            if (claimed == null) {
-                engine.counters().atomConflicts.increment();
-                checkLimits(attempt, options, deadline);
-                seen = parse(engine.coordinator().fetch(List.of(name), deadline).get(0));
-                continue;
+            long sent = System.nanoTime();
+            Versioned claimed = write(seen.cell(), id, record(id, true, lease), deadline);
+            if (claimed != null) {
+                return new Held(claimed, id, sent);
             }
-            T next;
-            T current;
-            try {
-                current = read();
-                if (proceed != null && !proceed.test(current)) {
-                    settle(claimed, id);
-                    return current;
-                }
-                next = fn.apply(current); // user code: its exceptions pass unchanged
-                validate(next);
-                store(next);
-            } catch (RuntimeException | Error e) {
-                try {
-                    settle(claimed, id);
-                } catch (RuntimeException settleFailure) {
-                    e.addSuppressed(settleFailure); // the first failure is the one to report
-                }
-                throw e;
-            }
-            boolean settled;
-            try {
-                settled = settle(claimed, id);
-            } catch (CoordinationException | StmClosedException e) {
-                // the store holds the new value already: this is not a change that did not apply
-                throw new CommitOutcomeUnknownException(
-                        "atom '" + name + "': the new value was stored in " + container
-                                + " but its claim could not be released (" + e.getMessage() + "); the update"
-                                + " stands unless another client takes the claim over and overwrites it",
-                        e);
-            }
-            if (!settled) {
-                throw new LockLostException("the claim on atom '" + name + "' expired (after " + options.timeout()
-                        + ") before the update settled: another client took over, and this update may be lost");
-            }
-            engine.counters().atomUpdates.increment();
-            return next; // watches fire from the coordinator's notification of the settled cell
+            engine.counters().atomConflicts.increment();
+            checkLimits(attempt, options, deadline);
+            seen = parse(engine.coordinator().fetch(List.of(name), deadline).get(0));
         }
     }
 
@@ -215,9 +298,9 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
      * @param deadline when to stop waiting for the coordinator before sending, or null to wait as
      *     long as it takes (releasing a claim must not be cut short)
      */
-    private Versioned write(Versioned from, TxnId id, boolean claimed, Long deadline) {
-        CommitRequest request = new CommitRequest(
-                List.of(), List.of(new CommitRequest.Write(name, from.version(), record(id, claimed))), List.of());
+    private Versioned write(Versioned from, TxnId id, byte[] record, Long deadline) {
+        CommitRequest request =
+                new CommitRequest(List.of(), List.of(new CommitRequest.Write(name, from.version(), record)), List.of());
         CommitResult result;
         try {
             result = deadline == null
@@ -240,7 +323,7 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
 
     /** Releases our claim; false if it was taken over meanwhile. */
     private boolean settle(Versioned claimed, TxnId id) {
-        return write(claimed, id, false, null) != null;
+        return write(claimed, id, record(id, false, Duration.ZERO), null) != null;
     }
 
     private void checkLimits(int attempt, TxnOptions options, long deadline) {
@@ -277,9 +360,42 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
         }
     }
 
+    /**
+     * Claims the cell, destroys the stored value, then deletes the cell: while the cell stands no
+     * one can create the atom again, so the value destroyed is never that of a newer atom of the
+     * same name. An atom already deleted leaves the store alone.
+     */
     @Override
     public void destroy() {
-        engine.destroy(this);
-        container.destroy();
+        engine.ensureOpen();
+        if (engine.inTransaction()) {
+            throw new IllegalStateException("cannot destroy '" + name + "' inside a transaction");
+        }
+        TxnOptions options = engine.defaultOptions();
+        long deadline = System.nanoTime() + options.timeout().toNanos();
+        gate.enter(options, deadline);
+        try {
+            Held held;
+            try {
+                held = claim(options, deadline);
+            } catch (NoSuchRefException gone) {
+                engine.destroy(this); // deleted by someone else: forget it here too
+                return;
+            }
+            try {
+                container.destroy();
+            } catch (RuntimeException e) {
+                RuntimeException failure = External.failure("destroying atom '" + name + "' in " + container, e, false);
+                try {
+                    settle(held.cell(), held.id()); // the atom stays, as it was
+                } catch (RuntimeException settleFailure) {
+                    failure.addSuppressed(settleFailure);
+                }
+                throw failure;
+            }
+            engine.destroy(this);
+        } finally {
+            gate.exit();
+        }
     }
 }

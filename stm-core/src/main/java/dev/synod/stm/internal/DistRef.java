@@ -100,6 +100,7 @@ final class DistRef<T> extends RefBase<T> {
         if (txn != null) {
             return txn.get(this);
         }
+        engine.coordinator().checkStaleness();
         return decodeLatest().value();
     }
 

@@ -183,7 +183,8 @@ public final class Engine implements Stm {
             throw new StateStoreException("initialising atom '" + n + "' in " + container + " failed: " + e, e);
         }
         TxnId id = TxnId.random();
-        Versioned cell = coordinator.open(n, ContainerAtom.record(id, true));
+        Versioned cell = coordinator.open(
+                n, ContainerAtom.record(id, true, defaultOptions().timeout()));
         if (Record.decode(where(n), cell.data()).writer().equals(id)) {
             // we created it, claimed: store the first value, then settle
             try {
@@ -195,7 +196,7 @@ public final class Engine implements Stm {
             }
             coordinator.commit(new CommitRequest(
                     List.of(),
-                    List.of(new CommitRequest.Write(n, cell.version(), ContainerAtom.record(id, false))),
+                    List.of(new CommitRequest.Write(n, cell.version(), ContainerAtom.record(id, false, Duration.ZERO))),
                     List.of()));
         } else {
             atom.checkKind(cell); // it existed: it must be an atom kept in a StateContainer

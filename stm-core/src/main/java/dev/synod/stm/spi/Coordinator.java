@@ -104,6 +104,17 @@ public interface Coordinator extends AutoCloseable {
     }
 
     /**
+     * Called before the engine answers from local state alone: a read outside a transaction, or a
+     * read-only transaction over coordinated cells. A coordinator whose local state may have
+     * fallen too far behind (its connection lost for long) throws here instead of letting it be
+     * served. Writes need no such check: their commit checks what they read. The default does
+     * nothing.
+     *
+     * @throws dev.synod.stm.CoordinationException if the local state may be too stale to serve
+     */
+    default void checkStaleness() {}
+
+    /**
      * Waits until {@link #readPoint()} is at least {@code stamp}.
      *
      * @return whether it got there before the timeout

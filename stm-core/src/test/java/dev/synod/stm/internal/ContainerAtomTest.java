@@ -102,10 +102,182 @@ class ContainerAtomTest {
                     List.of(new CommitRequest.Write(
                             "a",
                             CommitRequest.ANY_VERSION,
-                            ContainerAtom.record(TxnId.random(), true, System.currentTimeMillis() - 10_000))),
+                            ContainerAtom.record(TxnId.random(), true, System.currentTimeMillis() - 10_000, 2_000))),
                     List.of()));
             assertThat(atom.swap(x -> x + 1)).isEqualTo(2L);
             assertThat(atom.get()).isEqualTo(2L);
+        }
+    }
+
+    @Test
+    void aClaimInTheFormerLayoutWithoutItsLeaseIsStillRead() {
+        InMemoryCoordinator coordinator = new InMemoryCoordinator();
+        try (Stm stm = Stm.create(coordinator, TxnOptions.defaults().withTimeout(Duration.ofSeconds(2)))) {
+            Atom<Long> atom = stm.atom("old", new MapStateContainer<>(), 1L);
+            // state (1 byte) and stamp (8), no lease: the observer's own timeout stands in for it
+            byte[] state = java.nio.ByteBuffer.allocate(9)
+                    .put((byte) 1)
+                    .putLong(System.currentTimeMillis() - 10_000)
+                    .array();
+            byte[] former = new Record(Record.ATOM | Record.EXTERNAL, TxnId.random(), state, List.of()).encode();
+            coordinator.commit(new CommitRequest(
+                    List.of(), List.of(new CommitRequest.Write("old", CommitRequest.ANY_VERSION, former)), List.of()));
+            assertThat(atom.swap(x -> x + 1)).isEqualTo(2L);
+        }
+    }
+
+    @Test
+    void aHolderStalledPastItsLeaseStoresNothingOnceItsClaimWasTakenOver() throws Exception {
+        InMemoryCoordinator shared = new InMemoryCoordinator();
+        MapStateContainer<Long> store = new MapStateContainer<>();
+        try (Stm slow = Stm.create(shared, TxnOptions.defaults().withTimeout(Duration.ofMillis(600)));
+                Stm fast = Stm.create(shared, TxnOptions.defaults().withTimeout(Duration.ofSeconds(10)))) {
+            Atom<Long> stalled = slow.atom("taken", store, 1L);
+            Atom<Long> other = fast.atom("taken", store, 1L);
+            java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CompletableFuture<Long> slowUpdate =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> stalled.swap(x -> {
+                        inside.countDown();
+                        try {
+                            release.await(); // paused (a GC, a slow function) for longer than its lease
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                        return x + 100;
+                    }));
+            assertThat(inside.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            // the other client waits out the lease, takes the claim over and its update is acknowledged
+            assertThat(other.swap(x -> x + 1)).isEqualTo(2L);
+            release.countDown();
+            assertThatThrownBy(slowUpdate::join)
+                    .hasCauseInstanceOf(dev.synod.stm.LockLostException.class)
+                    .hasMessageContaining("nothing was stored");
+            assertThat(other.get())
+                    .as("the acknowledged update after the takeover is not overwritten")
+                    .isEqualTo(2L);
+            assertThat(stalled.swap(x -> x + 1)).isEqualTo(3L);
+        }
+    }
+
+    @Test
+    void anotherClientHonoursTheLeaseTheHolderAsked() throws Exception {
+        InMemoryCoordinator shared = new InMemoryCoordinator();
+        MapStateContainer<Long> store = new MapStateContainer<>();
+        try (Stm patient = Stm.create(shared, TxnOptions.defaults().withTimeout(Duration.ofSeconds(20)));
+                Stm hasty = Stm.create(shared, TxnOptions.defaults().withTimeout(Duration.ofMillis(300)))) {
+            Atom<Long> holder = patient.atom("lease", store, 1L);
+            Atom<Long> other = hasty.atom("lease", store, 1L);
+            java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CompletableFuture<Long> holding =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> holder.swap(x -> {
+                        inside.countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                        return x + 100;
+                    }));
+            assertThat(inside.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            sleep(200); // the claim is older than two thirds of the other client's own timeout
+            // its own timeout is 300 ms, but the claim asks for 20 s: it gives up instead of taking over
+            assertThatThrownBy(() -> other.swap(x -> x + 1))
+                    .isInstanceOf(dev.synod.stm.TransactionTimeoutException.class);
+            release.countDown();
+            assertThat(holding.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(101L);
+            assertThat(other.get()).isEqualTo(101L);
+        }
+    }
+
+    @Test
+    void aHolderPastHalfItsLeaseRenewsItsClaimBeforeItStores() {
+        dev.synod.stm.fixtures.ForwardingCoordinator counting = new dev.synod.stm.fixtures.ForwardingCoordinator();
+        try (Stm stm = Stm.create(counting, TxnOptions.defaults().withTimeout(Duration.ofMillis(400)))) {
+            Atom<Long> atom = stm.atom("renewed", new MapStateContainer<Long>(), 0L);
+            long before = counting.real.commitRequests();
+            assertThat(atom.swap(x -> {
+                        sleep(250); // past half the lease of 400 ms
+                        return x + 1;
+                    }))
+                    .isEqualTo(1L);
+            assertThat(counting.real.commitRequests() - before)
+                    .as("claim, renewal, settle")
+                    .isEqualTo(3);
+            before = counting.real.commitRequests();
+            assertThat(atom.swap(x -> x + 1)).isEqualTo(2L);
+            assertThat(counting.real.commitRequests() - before)
+                    .as("a quick update: claim and settle")
+                    .isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aClaimStampedByAClockFarAheadIsTakenOverOnceWatchedForItsLease() {
+        InMemoryCoordinator coordinator = new InMemoryCoordinator();
+        try (Stm stm = Stm.create(coordinator, TxnOptions.defaults().withTimeout(Duration.ofSeconds(10)))) {
+            Atom<Long> atom = stm.atom("ahead", new MapStateContainer<>(), 1L);
+            // a crashed holder whose clock ran an hour ahead, with a lease of 300 ms
+            coordinator.commit(new CommitRequest(
+                    List.of(),
+                    List.of(new CommitRequest.Write(
+                            "ahead",
+                            CommitRequest.ANY_VERSION,
+                            ContainerAtom.record(TxnId.random(), true, System.currentTimeMillis() + 3_600_000, 300))),
+                    List.of()));
+            long start = System.nanoTime();
+            assertThat(atom.swap(x -> x + 1)).isEqualTo(2L);
+            assertThat(System.nanoTime() - start)
+                    .as("not before it was watched for a whole lease")
+                    .isGreaterThanOrEqualTo(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(300));
+        }
+    }
+
+    @Test
+    void destroyRemovesTheStoredValueWhileItsClaimKeepsTheAtomFromBeingCreatedAgain() {
+        InMemoryCoordinator coordinator = new InMemoryCoordinator();
+        List<String> cellWhenStoreDestroyed = new ArrayList<>();
+        MapStateContainer<Long> inner = new MapStateContainer<>();
+        dev.synod.stm.spi.StateContainer<Long> watched = new dev.synod.stm.spi.StateContainer<>() {
+            @Override
+            public void init() {}
+
+            @Override
+            public void destroy() {
+                dev.synod.stm.spi.Versioned cell =
+                        coordinator.fetch(List.of("doomed")).get(0);
+                cellWhenStoreDestroyed.add(Records.view("doomed", cell.data()).value()[0] == 1 ? "claimed" : "settled");
+                inner.destroy();
+            }
+
+            @Override
+            public Long get() {
+                return inner.get();
+            }
+
+            @Override
+            public void set(Long value) {
+                inner.set(value);
+            }
+        };
+        try (Stm stm = Stm.create(coordinator, TxnOptions.defaults())) {
+            Atom<Long> atom = stm.atom("doomed", watched, 7L);
+            atom.destroy();
+            assertThat(cellWhenStoreDestroyed)
+                    .as("the cell stands, claimed, while the store is destroyed")
+                    .containsExactly("claimed");
+            assertThatThrownBy(inner::get).isInstanceOf(dev.synod.stm.NoSuchRefException.class);
+            assertThatThrownBy(() -> coordinator.fetch(List.of("doomed")))
+                    .isInstanceOf(dev.synod.stm.NoSuchRefException.class);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -53,6 +53,7 @@ final class ReadPoint {
     private final AtomicLong maxQueuedBarrier = new AtomicLong();
     private volatile long watermark;
     private volatile boolean stale;
+    private volatile long staleSinceNanos; // when it last became stale; guarded by lock for writes
     private long staleGeneration; // guarded by lock
     private long maxEventZxid; // worker thread only
 
@@ -89,7 +90,44 @@ final class ReadPoint {
     void markStale() {
         synchronized (lock) {
             staleGeneration++;
-            stale = true;
+            if (!stale) {
+                staleSinceNanos = System.nanoTime();
+                stale = true;
+            }
+        }
+    }
+
+    /**
+     * For how long the read point has been stale, in nanoseconds ({@code 0} if it is not): since
+     * the first {@link #markStale()} after the last successful refresh.
+     */
+    long staleForNanos() {
+        if (!stale) {
+            return 0;
+        }
+        long since = staleSinceNanos;
+        return stale ? Math.max(1, System.nanoTime() - since) : 0;
+    }
+
+    /**
+     * Waits until the read point is no longer stale (a refresh made every opened cell current).
+     *
+     * @return whether it got there in time (false at once once {@link #close closed})
+     */
+    boolean awaitFresh(long timeoutNanos) throws InterruptedException {
+        if (!stale) {
+            return true;
+        }
+        long deadline = System.nanoTime() + timeoutNanos;
+        synchronized (lock) {
+            while (stale) {
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0 || closed) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(lock, remaining);
+            }
+            return true;
         }
     }
 
@@ -114,6 +152,7 @@ final class ReadPoint {
             if (generation == staleGeneration) {
                 stale = false;
                 raise(Math.max(maxEventZxid, maxRead));
+                lock.notifyAll(); // awaitFresh
             }
         }
     }

@@ -387,7 +387,8 @@ final class ZkConnection {
         return "curator " + client.getState() + ", connection " + zkState;
     }
 
-    private void checkClientOpen() {
+    /** Throws if the Curator client was closed (or never started). */
+    void checkClientOpen() {
         if (client.getState() == CuratorFrameworkState.STOPPED) {
             throw new StmClosedException("the CuratorFramework for ZooKeeper at " + connectString() + " was closed");
         }

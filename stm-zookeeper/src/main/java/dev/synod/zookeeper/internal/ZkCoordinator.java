@@ -68,6 +68,7 @@ public final class ZkCoordinator implements Coordinator {
     private final int maxCellSize;
     private final AtomicLong syncedUnknownOutcomes = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile long maxStalenessNanos = -1; // -1: the connection timeout
 
     /**
      * Starts a coordinator: creates {@code <namespace>/cells} if absent and starts the cache.
@@ -112,6 +113,60 @@ public final class ZkCoordinator implements Coordinator {
             throw e;
         }
         connection.original().getConnectionStateListenable().addListener(stateListener);
+    }
+
+    /**
+     * How long after the connection was lost reads served from the cache alone (a read outside a
+     * transaction, a read-only transaction) may still be answered; {@code null} for the default,
+     * the connection timeout. See {@link #checkStaleness()}.
+     */
+    public void maxStaleness(java.time.Duration limit) {
+        maxStalenessNanos = limit == null ? -1 : limit.toNanos();
+    }
+
+    /** The limit of {@link #maxStaleness}, in nanoseconds. */
+    long maxStalenessNanos() {
+        long limit = maxStalenessNanos;
+        return limit >= 0 ? limit : TimeUnit.MILLISECONDS.toNanos(connection.connectionTimeoutMs());
+    }
+
+    /**
+     * Refuses to serve the cache once it has not been known current for longer than the limit of
+     * {@link #maxStaleness} (the connection was lost, or the session expired, and the cache was
+     * not refreshed since). If the connection is back, waits for the refresh first, up to the
+     * connection timeout.
+     *
+     * @throws CoordinationException if the cache has been stale for longer than the limit
+     * @throws StmInterruptedException if interrupted while waiting for the refresh
+     */
+    @Override
+    public void checkStaleness() {
+        ensureOpen();
+        long staleFor = readPoint.staleForNanos();
+        long limit = maxStalenessNanos();
+        if (staleFor <= limit) {
+            return;
+        }
+        if (connection.isConnected()) {
+            try {
+                if (readPoint.awaitFresh(TimeUnit.MILLISECONDS.toNanos(connection.connectionTimeoutMs()))) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StmInterruptedException(
+                        "interrupted while waiting for the cache of " + describe() + " to be refreshed", e);
+            }
+            ensureOpen();
+            staleFor = readPoint.staleForNanos();
+            if (staleFor <= limit) {
+                return;
+            }
+        }
+        throw new CoordinationException("the cached state of " + describe() + " has not been confirmed current for "
+                + TimeUnit.NANOSECONDS.toMillis(staleFor) + " ms (" + "client state: " + connection.stateDescription()
+                + "); reads served from the cache stop " + TimeUnit.NANOSECONDS.toMillis(limit)
+                + " ms after the connection is lost (ZooKeeperStm.Builder.maxStaleness) and resume once it is back");
     }
 
     /** The Curator client in use (as given or built). */
@@ -680,6 +735,7 @@ public final class ZkCoordinator implements Coordinator {
         if (closed.get()) {
             throw new StmClosedException(describe() + " is closed");
         }
+        connection.checkClientOpen(); // a caller-owned client closed under us
     }
 
     private NoSuchRefException noSuchRef(String name) {
