@@ -32,9 +32,11 @@ import java.util.function.UnaryOperator;
  * CoordinationException} means the change did not apply, unless it is a {@link
  * CommitOutcomeUnknownException} (the reply was lost and reading back did not tell). An atom in an
  * external store also reports {@link StateStoreException}; one in a plain {@code StateContainer}
- * reports {@link LockLostException} when its claim expired before the update settled. After
- * {@link Stm#close()}: {@link StmClosedException}; after {@link #destroy()}: {@link
- * NoSuchRefException}.
+ * reports {@link LockLostException} when its claim was taken over before it stored anything
+ * (nothing applied). Bytes in the atom's cell that are not an atom's record, or a value its codec
+ * cannot decode (another writer's garbage), give {@link CorruptRecordException} naming the cell,
+ * from reads and changes alike; {@link #destroy()} removes such an atom. After {@link
+ * Stm#close()}: {@link StmClosedException}; after {@link #destroy()}: {@link NoSuchRefException}.
  *
  * @param <T> the value type
  */
@@ -45,6 +47,7 @@ public interface Atom<T> extends Identity<T> {
      * is re-applied to the fresh value when another client changed it in between, so it may be
      * called several times and must be free of side effects.
      *
+     * @throws NullPointerException if {@code fn} is null or returns null (nothing applied)
      * @throws ValidationException if the validator rejects the new value
      * @throws RetryLimitExceededException if the retry limit of the Stm's default options is
      *     exceeded under contention

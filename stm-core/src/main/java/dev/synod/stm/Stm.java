@@ -86,6 +86,11 @@ public interface Stm extends AutoCloseable {
      * Attaches to an existing ref (Avout: leave off the initial value).
      *
      * @throws NoSuchRefException if there is none
+     * @throws IllegalArgumentException for an invalid name, or a name already open in this Stm as
+     *     another kind of identity
+     * @throws CorruptRecordException if the existing value cannot be decoded with {@code codec}, or
+     *     the name holds another kind of identity
+     * @throws NullPointerException if any argument is null
      */
     <T> Ref<T> ref(String name, Codec<T> codec);
 
@@ -159,6 +164,11 @@ public interface Stm extends AutoCloseable {
      * Attaches to an existing atom.
      *
      * @throws NoSuchRefException if there is none
+     * @throws IllegalArgumentException for an invalid name, or a name already open in this Stm as
+     *     another kind of identity
+     * @throws CorruptRecordException if the existing value cannot be decoded with {@code codec}, or
+     *     the name holds another kind of identity
+     * @throws NullPointerException if any argument is null
      */
     <T> Atom<T> atom(String name, Codec<T> codec);
 
@@ -182,6 +192,8 @@ public interface Stm extends AutoCloseable {
      * @throws LockLostException when a lock guarding the commit was lost (the commit did not apply)
      * @throws IllegalStateException when called inside a transaction of another Stm
      * @throws TransactionBodyException wrapping a checked exception thrown by the body
+     * @throws StmInterruptedException wrapping an {@link InterruptedException} thrown by the body
+     *     (the interrupt flag is set again; nothing applied), or when interrupted while waiting
      * @throws RuntimeException any unchecked exception the body threw, unchanged (nothing applied)
      */
     <R> R atomically(TxnFunction<R> body);

@@ -87,6 +87,82 @@ class BadInputTest {
         }
     }
 
+    /** A codec that gives null for the values (or bytes) it is told to, and works otherwise. */
+    private static Codec<Long> nullFor(long badValue, boolean decodeNull) {
+        return new Codec<>() {
+            @Override
+            public byte[] encode(Long value) {
+                return value == badValue ? null : LONG.encode(value);
+            }
+
+            @Override
+            public Long decode(byte[] bytes) {
+                return decodeNull ? null : LONG.decode(bytes);
+            }
+        };
+    }
+
+    @Test
+    void aCodecGivingNullIsReportedAndNothingIsApplied() {
+        try (Stm stm = Stm.inMemory()) {
+            Ref<Long> ref = stm.ref("r", nullFor(13L, false), 1L);
+            assertThatThrownBy(() -> stm.run(txn -> ref.set(13L)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("'r'")
+                    .hasMessageContaining("codec returned null");
+            assertThat(ref.get()).isEqualTo(1L);
+            Atom<Long> atom = stm.atom("a", nullFor(13L, false), 1L);
+            assertThatThrownBy(() -> atom.reset(13L))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("'a'");
+            assertThatThrownBy(() -> atom.swap(x -> 13L)).isInstanceOf(IllegalArgumentException.class);
+            assertThat(atom.get()).isEqualTo(1L);
+            assertThatThrownBy(() -> stm.atom("born-bad", nullFor(13L, false), 13L))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void aCodecDecodingToNullIsReportedAsCorrupt() {
+        InMemoryCoordinator shared = new InMemoryCoordinator();
+        try (Stm writer = Stm.create(shared, TxnOptions.defaults());
+                Stm reader = Stm.create(shared, TxnOptions.defaults())) {
+            writer.ref("r", LONG, 5L);
+            writer.atom("a", LONG, 6L);
+            // opening reads the value: it is reported there
+            assertThatThrownBy(() -> reader.ref("r", nullFor(0L, true)))
+                    .isInstanceOf(CorruptRecordException.class)
+                    .hasMessageContaining("'r'")
+                    .hasMessageContaining("codec returned null");
+            assertThatThrownBy(() -> reader.atom("a", nullFor(0L, true)).get())
+                    .isInstanceOf(CorruptRecordException.class)
+                    .hasMessageContaining("'a'");
+        }
+    }
+
+    @Test
+    void anInterruptedBodyGivesStmInterruptedExceptionWithTheFlagSetAndNothingApplied() {
+        try (Stm stm = Stm.inMemory()) {
+            Ref<Long> r = stm.ref("r", LONG, 1L);
+            InterruptedException interrupted = new InterruptedException("stop");
+            try {
+                assertThatThrownBy(() -> stm.run(txn -> {
+                            r.set(2L);
+                            throw interrupted;
+                        }))
+                        .isInstanceOf(StmInterruptedException.class)
+                        .hasCause(interrupted)
+                        .hasMessageContaining("nothing was applied");
+                assertThat(Thread.currentThread().isInterrupted())
+                        .as("the flag is set again")
+                        .isTrue();
+            } finally {
+                Thread.interrupted();
+            }
+            assertThat(r.get()).isEqualTo(1L);
+        }
+    }
+
     @Test
     void aRejectingValidatorAbortsWithoutRetryAndAThrowingOnePropagatesUnchanged() {
         try (Stm stm = Stm.inMemory()) {

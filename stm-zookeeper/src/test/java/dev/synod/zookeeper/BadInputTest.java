@@ -57,6 +57,45 @@ class BadInputTest {
     }
 
     @Test
+    void garbageInAnAtomsZnodeIsReportedByReadsAndChangesAndDestroyRemovesIt() throws Exception {
+        StmFixture fx = new StmFixture(zk);
+        Client a = fx.client();
+        Client b = fx.client();
+        Atom<Long> atom = a.stm().atom("spoilt", LONG, 1L);
+        b.curator().setData().forPath(fx.namespace + "/cells/spoilt", "garbage!".getBytes(StandardCharsets.UTF_8));
+        StmFixture.await(() -> {
+            try {
+                atom.get();
+                return false;
+            } catch (CorruptRecordException e) {
+                return true;
+            }
+        });
+        assertThatThrownBy(atom::get).isInstanceOf(CorruptRecordException.class).hasMessageContaining("spoilt");
+        assertThatThrownBy(() -> atom.swap(x -> x + 1)).isInstanceOf(CorruptRecordException.class);
+        assertThatThrownBy(() -> atom.reset(5L)).isInstanceOf(CorruptRecordException.class);
+        assertThatThrownBy(() -> atom.compareAndSet(1L, 2L)).isInstanceOf(CorruptRecordException.class);
+        assertThatThrownBy(() -> b.stm().atom("spoilt", LONG, 1L)).isInstanceOf(CorruptRecordException.class);
+
+        atom.destroy();
+        Atom<Long> again = fx.client().stm().atom("spoilt", LONG, 3L);
+        assertThat(again.swap(x -> x + 1)).isEqualTo(4L);
+    }
+
+    @Test
+    void anAtomValueItsCodecCannotDecodeIsReportedAsCorrupt() throws Exception {
+        StmFixture fx = new StmFixture(zk);
+        Client a = fx.client();
+        Client b = fx.client();
+        a.stm().atom("text", TEXT, "not a number");
+        // opening decodes the value: it is reported there, naming the cell and the codec
+        assertThatThrownBy(() -> b.stm().atom("text", LONG))
+                .isInstanceOf(CorruptRecordException.class)
+                .hasMessageContaining("/cells/text")
+                .hasMessageContaining("Long");
+    }
+
+    @Test
     void garbageInAZnodeIsReportedWithItsNameAndTheCacheKeepsWorking() throws Exception {
         StmFixture fx = new StmFixture(zk);
         Client a = fx.client();
