@@ -224,7 +224,9 @@ final class ZkConnection {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StmInterruptedException("interrupted while " + action + " on ZooKeeper at " + connectString());
+            throw new StmInterruptedException("interrupted while " + action + " on ZooKeeper at " + connectString()
+                    + "; the request may have been applied already (doing it again is harmless: creating finds"
+                    + " it there, deleting finds it gone)");
         } catch (RuntimeException e) {
             checkClientOpen();
             throw e;
@@ -272,7 +274,9 @@ final class ZkConnection {
             return operation.call();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StmInterruptedException("interrupted while " + action + " on ZooKeeper at " + connectString());
+            throw new StmInterruptedException("interrupted while " + action + " on ZooKeeper at " + connectString()
+                    + "; the request may have been applied already (doing it again is harmless: creating finds"
+                    + " it there, deleting finds it gone)");
         } catch (RuntimeException e) {
             checkClientOpen();
             throw e;
