@@ -16,6 +16,12 @@
  *   <li>The store failing or unreachable, or its client (pool, connection, Jedis or MongoDB
  *       client) closed: {@link dev.synod.stm.StateStoreException} whose message contains the
  *       container's {@code describe()}. Containers never close the client they were given.
+ *   <li>A store that stops answering: {@link dev.synod.stm.StateStoreException} saying "timed
+ *       out" and naming the limit, once the container's operation timeout (JDBC, MongoDB; 10 s by
+ *       default) or the Redis client's socket timeout expires. Borrowing a connection is bounded by
+ *       the pool and driver.
+ *   <li>Two containers over the same storage are {@code equal}: a {@code Stm} refuses to open a
+ *       second ref or atom over them.
  *   <li>An interrupted thread: the driver decides (most abort the call, which is then a {@code
  *       StateStoreException}); the interrupt flag is not cleared by Synod.
  * </ul>

@@ -3,6 +3,8 @@ package dev.synod.plugins;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.synod.plugins.jdbc.JdbcVersionedStateContainer;
+import dev.synod.plugins.mongo.InProcessMongo;
+import dev.synod.plugins.mongo.MongoVersionedStateContainer;
 import dev.synod.plugins.redis.RedisVersionedStateContainer;
 import dev.synod.stm.Ref;
 import dev.synod.stm.Stm;
@@ -10,6 +12,7 @@ import dev.synod.stm.spi.VersionedStateContainer;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
 
@@ -23,12 +26,32 @@ class SweepOrphansTest {
     private static final String REF = "sweep/accounts";
 
     @Test
-    void sweepsCrashedWritersVersionsFromPostgresOrH2() {
+    void sweepsCrashedWritersVersionsFromH2() {
         JdbcVersionedStateContainer<String> container = JdbcVersionedStateContainer.builder(
                         TestStores.h2("sweep"), REF, String.class)
                 .table(TestStores.uniqueTable("synod_sweep"))
                 .build();
         sweep(container);
+    }
+
+    @Test
+    void sweepsCrashedWritersVersionsFromPostgres() throws Exception {
+        DataSource postgres = TestStores.postgres();
+        String table = TestStores.uniqueTable("synod_sweep");
+        try {
+            sweep(JdbcVersionedStateContainer.builder(postgres, REF, String.class)
+                    .table(table)
+                    .build());
+        } finally {
+            TestStores.dropTable(postgres, table);
+        }
+    }
+
+    @Test
+    void sweepsCrashedWritersVersionsFromMongo() {
+        try (InProcessMongo mongo = new InProcessMongo()) {
+            sweep(MongoVersionedStateContainer.create(mongo.database("synod"), REF, String.class));
+        }
     }
 
     @Test

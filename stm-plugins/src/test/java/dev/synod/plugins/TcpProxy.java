@@ -11,13 +11,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Forwards a local port to a real service; {@link #close()} stops listening and cuts every
- * connection, so clients meet a real closed port (the store "goes away").
+ * connection, so clients meet a real closed port (the store "goes away"); {@link #blackHole()}
+ * keeps every connection open but forwards nothing more, so clients wait for answers that never
+ * come (the store "hangs").
  */
 public final class TcpProxy implements AutoCloseable {
     private final ServerSocket server;
     private final String targetHost;
     private final int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private volatile boolean blackHoled;
 
     public TcpProxy(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
@@ -32,12 +35,23 @@ public final class TcpProxy implements AutoCloseable {
         return server.getLocalPort();
     }
 
+    /**
+     * From now on drops every byte in both directions and accepts new connections without
+     * forwarding them: nothing is closed, nothing is answered.
+     */
+    public void blackHole() {
+        blackHoled = true;
+    }
+
     private void accept() {
         while (!server.isClosed()) {
             try {
                 Socket client = server.accept();
-                Socket upstream = new Socket(targetHost, targetPort);
                 sockets.add(client);
+                if (blackHoled) {
+                    continue; // held open, never answered
+                }
+                Socket upstream = new Socket(targetHost, targetPort);
                 sockets.add(upstream);
                 pump(client, upstream);
                 pump(upstream, client);
@@ -47,7 +61,7 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
-    private static void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to) {
         Thread t = new Thread(
                 () -> {
                     byte[] buf = new byte[64 * 1024];
@@ -55,7 +69,9 @@ public final class TcpProxy implements AutoCloseable {
                             OutputStream out = to.getOutputStream()) {
                         int n;
                         while ((n = in.read(buf)) >= 0) {
-                            out.write(buf, 0, n);
+                            if (!blackHoled) {
+                                out.write(buf, 0, n);
+                            }
                         }
                     } catch (IOException e) {
                         // connection cut

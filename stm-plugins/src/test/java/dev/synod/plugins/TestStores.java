@@ -32,9 +32,17 @@ public final class TestStores {
 
     /** A pool of its own on 127.0.0.1:5432/test (for a test that disposes it); the caller disposes it. */
     public static JdbcConnectionPool newPostgresPool() {
+        return newPostgresPool(PG_HOST, PG_PORT);
+    }
+
+    /**
+     * A pool of its own on {@code host:port}/test, with the driver's default socket timeout (none):
+     * only a timeout the container sets bounds a wait for the server. The caller disposes it.
+     */
+    public static JdbcConnectionPool newPostgresPool(String host, int port) {
         PGConnectionPoolDataSource ds = new PGConnectionPoolDataSource();
-        ds.setServerNames(new String[] {PG_HOST});
-        ds.setPortNumbers(new int[] {PG_PORT});
+        ds.setServerNames(new String[] {host});
+        ds.setPortNumbers(new int[] {port});
         ds.setDatabaseName("test");
         ds.setUser("postgres");
         ds.setConnectTimeout(5);

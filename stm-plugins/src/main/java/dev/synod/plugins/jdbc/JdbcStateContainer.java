@@ -1,6 +1,7 @@
 package dev.synod.plugins.jdbc;
 
 import dev.synod.plugins.internal.Names;
+import dev.synod.plugins.internal.Timeouts;
 import dev.synod.plugins.internal.Values;
 import dev.synod.plugins.jdbc.internal.JdbcStore;
 import dev.synod.stm.Codec;
@@ -8,6 +9,7 @@ import dev.synod.stm.NoSuchRefException;
 import dev.synod.stm.spi.StateContainer;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.Objects;
 import javax.sql.DataSource;
 
@@ -23,10 +25,19 @@ import javax.sql.DataSource;
  *     value_bytes BYTEA        NOT NULL)
  * }</pre>
  *
- * <p>Thread-safe; may be used from several JVMs at once (last write wins). Every method blocks on
- * the database, borrowing one connection per call. Database failures are thrown as {@link
- * dev.synod.stm.StateStoreException} whose message contains {@link #describe()}; a null value
+ * <p>On other databases (not PostgreSQL or H2) a write is an update, else an insert, in one
+ * transaction that reads the row back before it commits: a value the column cut short (MySQL's and
+ * MariaDB's {@code BLOB} holds 64 KB; create the table yourself with {@code LONGBLOB}) fails with
+ * a {@link dev.synod.stm.StateStoreException} instead of being stored.
+ *
+ * <p>Thread-safe; may be used from several JVMs at once (last write wins, also when two writers
+ * create the row at once). Every method blocks on the database, borrowing one connection per call,
+ * and waits for the database at most the {@linkplain Builder#timeout(Duration) timeout} (default
+ * 10 s). Database failures are thrown as {@link dev.synod.stm.StateStoreException} whose message
+ * contains {@link #describe()} (and "timed out" with the timeout when it expired); a null value
  * throws {@link NullPointerException}; undecodable bytes {@link dev.synod.stm.CorruptRecordException}.
+ * Two containers are {@linkplain #equals equal} when they keep their value in the same place, so a
+ * {@code Stm} refuses to open two atoms over them.
  *
  * @param <T> the value type
  */
@@ -40,7 +51,7 @@ public final class JdbcStateContainer<T> implements StateContainer<T> {
     private final String table;
 
     private JdbcStateContainer(Builder<T> b) {
-        this.store = new JdbcStore(b.dataSource, b.table, b.label);
+        this.store = new JdbcStore(b.dataSource, b.table, b.label, b.timeout, "ref_name");
         this.name = b.name;
         this.codec = b.codec;
         this.table = b.table;
@@ -75,7 +86,7 @@ public final class JdbcStateContainer<T> implements StateContainer<T> {
     @Override
     public void destroy() {
         store.call("destroying", describe(), (c, d) -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE ref_name = ?")) {
+            try (PreparedStatement ps = store.prepare(c, "DELETE FROM " + table + " WHERE ref_name = ?")) {
                 ps.setString(1, name);
                 return ps.executeUpdate();
             }
@@ -86,8 +97,7 @@ public final class JdbcStateContainer<T> implements StateContainer<T> {
     @Override
     public T get() {
         byte[] bytes = store.call("reading", describe(), (c, d) -> {
-            try (PreparedStatement ps =
-                    c.prepareStatement("SELECT value_bytes FROM " + table + " WHERE ref_name = ?")) {
+            try (PreparedStatement ps = store.prepare(c, "SELECT value_bytes FROM " + table + " WHERE ref_name = ?")) {
                 ps.setString(1, name);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? rs.getBytes(1) : null;
@@ -104,28 +114,8 @@ public final class JdbcStateContainer<T> implements StateContainer<T> {
     public void set(T value) {
         byte[] bytes = Values.encode(codec, value, describe());
         store.call("writing", describe(), (c, d) -> {
-            String upsert = d.upsert(table, "value_bytes", "ref_name");
-            if (upsert != null) {
-                try (PreparedStatement ps = c.prepareStatement(upsert)) {
-                    ps.setString(1, name);
-                    ps.setBytes(2, bytes);
-                    return ps.executeUpdate();
-                }
-            }
-            try (PreparedStatement ps =
-                    c.prepareStatement("UPDATE " + table + " SET value_bytes = ? WHERE ref_name = ?")) {
-                ps.setBytes(1, bytes);
-                ps.setString(2, name);
-                if (ps.executeUpdate() > 0) {
-                    return 1;
-                }
-            }
-            try (PreparedStatement ps =
-                    c.prepareStatement("INSERT INTO " + table + " (ref_name, value_bytes) VALUES (?, ?)")) {
-                ps.setString(1, name);
-                ps.setBytes(2, bytes);
-                return ps.executeUpdate();
-            }
+            store.put(c, d, bytes, name);
+            return null;
         });
     }
 
@@ -139,6 +129,21 @@ public final class JdbcStateContainer<T> implements StateContainer<T> {
         return describe();
     }
 
+    /**
+     * Whether {@code o} is a {@code JdbcStateContainer} keeping its value in the same place: the
+     * same {@link DataSource} object, the same table (ignoring case, as SQL does for unquoted names)
+     * and the same name. Codec, label and timeout do not count.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof JdbcStateContainer<?> other && store.sameTable(other.store) && name.equals(other.name);
+    }
+
+    @Override
+    public int hashCode() {
+        return store.tableHash() * 31 + name.hashCode();
+    }
+
     /** Configures a {@link JdbcStateContainer}. Not thread-safe; build once and share. */
     public static final class Builder<T> {
         private final DataSource dataSource;
@@ -146,6 +151,7 @@ public final class JdbcStateContainer<T> implements StateContainer<T> {
         private final Codec<T> codec;
         private String table = DEFAULT_TABLE;
         private String label;
+        private Duration timeout = Timeouts.DEFAULT;
 
         private Builder(DataSource dataSource, String name, Codec<T> codec) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -165,6 +171,18 @@ public final class JdbcStateContainer<T> implements StateContainer<T> {
             return this;
         }
 
+        /**
+         * The longest one operation waits for the database; default 10 s. Applied as in {@link
+         * JdbcVersionedStateContainer.Builder#timeout(Duration)}.
+         *
+         * @throws IllegalArgumentException if it is not 1 ms to {@link Integer#MAX_VALUE} ms
+         */
+        public Builder<T> timeout(Duration timeout) {
+            this.timeout = Timeouts.check(timeout);
+            return this;
+        }
+
+        /** The container. */
         public JdbcStateContainer<T> build() {
             return new JdbcStateContainer<>(this);
         }

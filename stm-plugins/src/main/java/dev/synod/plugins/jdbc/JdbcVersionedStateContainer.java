@@ -1,13 +1,14 @@
 package dev.synod.plugins.jdbc;
 
 import dev.synod.plugins.internal.Names;
+import dev.synod.plugins.internal.Timeouts;
 import dev.synod.plugins.internal.Values;
 import dev.synod.plugins.jdbc.internal.JdbcStore;
 import dev.synod.stm.Codec;
 import dev.synod.stm.spi.VersionedStateContainer;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -32,6 +33,11 @@ import javax.sql.DataSource;
  *     PRIMARY KEY (ref_name, version_key))
  * }</pre>
  *
+ * <p>On other databases (not PostgreSQL or H2) a write is an update, else an insert, in one
+ * transaction that reads the row back before it commits: a value the column cut short (MySQL's and
+ * MariaDB's {@code BLOB} holds 64 KB; create the table yourself with {@code LONGBLOB}) fails with
+ * a {@link dev.synod.stm.StateStoreException} instead of being stored.
+ *
  * <pre>{@code
  * VersionedStateContainer<Report> reports =
  *         JdbcVersionedStateContainer.builder(dataSource, "reports/daily", Report.class).build();
@@ -39,11 +45,15 @@ import javax.sql.DataSource;
  * }</pre>
  *
  * <p>Thread-safe; may be used from several JVMs at once. Every method blocks on the database,
- * borrowing one connection from the {@link DataSource} per call (use a pooled one). Any database
- * failure is thrown as {@link dev.synod.stm.StateStoreException} whose message contains {@link
- * #describe()}; null arguments throw {@link NullPointerException}, an empty or over-long version key
- * {@link IllegalArgumentException}, and bytes the codec cannot decode {@link
- * dev.synod.stm.CorruptRecordException}.
+ * borrowing one connection from the {@link DataSource} per call (use a pooled one), and waits for
+ * the database at most the {@linkplain Builder#timeout(Duration) timeout} (default 10 s). Any
+ * database failure is thrown as {@link dev.synod.stm.StateStoreException} whose message contains
+ * {@link #describe()} (and "timed out" with the timeout when it expired); null arguments throw
+ * {@link NullPointerException}, an empty or over-long version key {@link IllegalArgumentException},
+ * and bytes the codec cannot decode {@link dev.synod.stm.CorruptRecordException}.
+ *
+ * <p>Two containers are {@linkplain #equals equal} when they keep their values in the same place,
+ * so a {@code Stm} refuses to open two refs over them.
  *
  * @param <T> the value type
  */
@@ -57,7 +67,7 @@ public final class JdbcVersionedStateContainer<T> implements VersionedStateConta
     private final String table;
 
     private JdbcVersionedStateContainer(Builder<T> b) {
-        this.store = new JdbcStore(b.dataSource, b.table, b.label);
+        this.store = new JdbcStore(b.dataSource, b.table, b.label, b.timeout, "ref_name", "version_key");
         this.name = b.name;
         this.codec = b.codec;
         this.table = b.table;
@@ -97,7 +107,7 @@ public final class JdbcVersionedStateContainer<T> implements VersionedStateConta
     @Override
     public void destroy() {
         store.call("destroying", describe(), (c, d) -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE ref_name = ?")) {
+            try (PreparedStatement ps = store.prepare(c, "DELETE FROM " + table + " WHERE ref_name = ?")) {
                 ps.setString(1, name);
                 return ps.executeUpdate();
             }
@@ -108,8 +118,8 @@ public final class JdbcVersionedStateContainer<T> implements VersionedStateConta
     public Optional<T> getAt(String version) {
         Names.versionKey(version);
         byte[] bytes = store.call("reading version '" + version + "'", describe(), (c, d) -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT value_bytes FROM " + table + " WHERE ref_name = ? AND version_key = ?")) {
+            try (PreparedStatement ps =
+                    store.prepare(c, "SELECT value_bytes FROM " + table + " WHERE ref_name = ? AND version_key = ?")) {
                 ps.setString(1, name);
                 ps.setString(2, version);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -129,32 +139,9 @@ public final class JdbcVersionedStateContainer<T> implements VersionedStateConta
         Names.versionKey(version);
         byte[] bytes = Values.encode(codec, value, describe());
         store.call("writing version '" + version + "'", describe(), (c, d) -> {
-            String upsert = d.upsert(table, "value_bytes", "ref_name", "version_key");
-            if (upsert != null) {
-                return write(c.prepareStatement(upsert), version, bytes, false);
-            }
-            String update = "UPDATE " + table + " SET value_bytes = ? WHERE ref_name = ? AND version_key = ?";
-            if (write(c.prepareStatement(update), version, bytes, true) == 0) {
-                write(
-                        c.prepareStatement(
-                                "INSERT INTO " + table + " (ref_name, version_key, value_bytes) VALUES (?, ?, ?)"),
-                        version,
-                        bytes,
-                        false);
-            }
+            store.put(c, d, bytes, name, version);
             return null;
         });
-    }
-
-    private int write(PreparedStatement statement, String version, byte[] bytes, boolean valueFirst)
-            throws SQLException {
-        try (PreparedStatement ps = statement) {
-            int i = valueFirst ? 2 : 1;
-            ps.setString(i, name);
-            ps.setString(i + 1, version);
-            ps.setBytes(valueFirst ? 1 : 3, bytes);
-            return ps.executeUpdate();
-        }
     }
 
     @Override
@@ -162,7 +149,7 @@ public final class JdbcVersionedStateContainer<T> implements VersionedStateConta
         Names.versionKey(version);
         store.call("deleting version '" + version + "'", describe(), (c, d) -> {
             try (PreparedStatement ps =
-                    c.prepareStatement("DELETE FROM " + table + " WHERE ref_name = ? AND version_key = ?")) {
+                    store.prepare(c, "DELETE FROM " + table + " WHERE ref_name = ? AND version_key = ?")) {
                 ps.setString(1, name);
                 ps.setString(2, version);
                 return ps.executeUpdate();
@@ -173,8 +160,7 @@ public final class JdbcVersionedStateContainer<T> implements VersionedStateConta
     @Override
     public Collection<String> versions() {
         return store.call("listing versions", describe(), (c, d) -> {
-            try (PreparedStatement ps =
-                    c.prepareStatement("SELECT version_key FROM " + table + " WHERE ref_name = ?")) {
+            try (PreparedStatement ps = store.prepare(c, "SELECT version_key FROM " + table + " WHERE ref_name = ?")) {
                 ps.setString(1, name);
                 List<String> keys = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
@@ -198,6 +184,24 @@ public final class JdbcVersionedStateContainer<T> implements VersionedStateConta
         return describe();
     }
 
+    /**
+     * Whether {@code o} is a {@code JdbcVersionedStateContainer} keeping its values in the same
+     * place: the same {@link DataSource} object, the same table (ignoring case, as SQL does for
+     * unquoted names) and the same name. Codec, label and timeout do not count. Containers over two
+     * DataSource objects for one database are not recognised as equal.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof JdbcVersionedStateContainer<?> other
+                && store.sameTable(other.store)
+                && name.equals(other.name);
+    }
+
+    @Override
+    public int hashCode() {
+        return store.tableHash() * 31 + name.hashCode();
+    }
+
     /** Configures a {@link JdbcVersionedStateContainer}. Not thread-safe; build once and share. */
     public static final class Builder<T> {
         private final DataSource dataSource;
@@ -205,6 +209,7 @@ public final class JdbcVersionedStateContainer<T> implements VersionedStateConta
         private final Codec<T> codec;
         private String table = DEFAULT_TABLE;
         private String label;
+        private Duration timeout = Timeouts.DEFAULT;
 
         private Builder(DataSource dataSource, String name, Codec<T> codec) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -232,6 +237,22 @@ public final class JdbcVersionedStateContainer<T> implements VersionedStateConta
             return this;
         }
 
+        /**
+         * The longest one operation waits for the database; default 10 s. It is the connection's
+         * network timeout during the operation (the driver closes a connection that stops
+         * answering; the previous value is restored on a healthy one), with a statement query
+         * timeout one second longer (whole seconds) for drivers without network timeouts. Expiry is
+         * a {@link dev.synod.stm.StateStoreException} saying "timed out". Borrowing the connection
+         * is bounded by the pool's and driver's own timeouts.
+         *
+         * @throws IllegalArgumentException if it is not 1 ms to {@link Integer#MAX_VALUE} ms
+         */
+        public Builder<T> timeout(Duration timeout) {
+            this.timeout = Timeouts.check(timeout);
+            return this;
+        }
+
+        /** The container. */
         public JdbcVersionedStateContainer<T> build() {
             return new JdbcVersionedStateContainer<>(this);
         }

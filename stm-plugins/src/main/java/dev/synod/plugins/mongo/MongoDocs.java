@@ -1,7 +1,11 @@
 package dev.synod.plugins.mongo;
 
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import dev.synod.plugins.internal.Timeouts;
 import dev.synod.stm.CorruptRecordException;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import org.bson.Document;
 import org.bson.types.Binary;
 
@@ -18,6 +22,24 @@ final class MongoDocs {
             throw new IllegalArgumentException("invalid MongoDB collection name '" + collection + "'");
         }
         return collection;
+    }
+
+    /**
+     * The collection, with the driver's operation timeout ({@code timeoutMS}) of {@code db} if it
+     * has one, else {@link Timeouts#DEFAULT}: the driver then bounds every operation, network waits
+     * included, and throws {@code MongoOperationTimeoutException} on expiry.
+     */
+    static MongoCollection<Document> bounded(MongoDatabase db, String collection) {
+        MongoCollection<Document> docs = db.getCollection(collection);
+        return docs.getTimeout(TimeUnit.MILLISECONDS) != null
+                ? docs
+                : docs.withTimeout(Timeouts.DEFAULT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** How failure messages name the collection's timeout. */
+    static String limit(MongoCollection<Document> docs) {
+        long millis = docs.getTimeout(TimeUnit.MILLISECONDS);
+        return millis == 0 ? "no operation timeout (timeoutMS=0)" : Timeouts.describe(millis);
     }
 
     static byte[] bytes(Document d, String store) {

@@ -20,9 +20,12 @@ import org.bson.types.Binary;
  * collection (default {@value MongoDocs#VALUES}). Values are limited to a little under 16 MB.
  *
  * <p>Thread-safe; may be used from several JVMs at once (last write wins). Every method blocks on
- * one MongoDB operation. Driver failures are thrown as {@link dev.synod.stm.StateStoreException}
- * whose message contains {@link #describe()}; a null value throws {@link NullPointerException};
- * undecodable bytes {@link dev.synod.stm.CorruptRecordException}.
+ * one MongoDB operation, for at most the database handle's operation timeout ({@code timeoutMS}),
+ * or 10 s if it has none. Driver failures are thrown as {@link dev.synod.stm.StateStoreException}
+ * whose message contains {@link #describe()} (and "timed out" with the timeout when it expired); a
+ * null value throws {@link NullPointerException}; undecodable bytes {@link
+ * dev.synod.stm.CorruptRecordException}. Two containers are {@linkplain #equals equal} when they name
+ * the same database, collection and container.
  *
  * @param <T> the value type
  */
@@ -31,12 +34,18 @@ public final class MongoStateContainer<T> implements StateContainer<T> {
     private final String name;
     private final Codec<T> codec;
     private final String where;
+    private final String limit;
+    private final String database;
+    private final String collection;
 
     private MongoStateContainer(MongoDatabase db, String collection, String name, Codec<T> codec) {
-        this.docs = db.getCollection(collection);
+        this.docs = MongoDocs.bounded(db, collection);
         this.name = name;
         this.codec = codec;
         this.where = "mongo[" + db.getName() + "." + collection + "]/" + name;
+        this.limit = MongoDocs.limit(docs);
+        this.database = db.getName();
+        this.collection = collection;
     }
 
     /**
@@ -63,14 +72,14 @@ public final class MongoStateContainer<T> implements StateContainer<T> {
     /** Deletes the document. Idempotent. */
     @Override
     public void destroy() {
-        StoreCalls.call("destroying", where, () -> docs.deleteOne(Filters.eq("_id", name)));
+        StoreCalls.call("destroying", where, limit, () -> docs.deleteOne(Filters.eq("_id", name)));
     }
 
     /** @throws NoSuchRefException if no value was set (or it was destroyed) */
     @Override
     public T get() {
-        Document d = StoreCalls.call(
-                "reading", where, () -> docs.find(Filters.eq("_id", name)).first());
+        Document d = StoreCalls.call("reading", where, limit, () -> docs.find(Filters.eq("_id", name))
+                .first());
         if (d == null) {
             throw new NoSuchRefException("no value in " + where);
         }
@@ -82,7 +91,10 @@ public final class MongoStateContainer<T> implements StateContainer<T> {
         byte[] bytes = Values.encode(codec, value, where);
         Document d = new Document("_id", name).append("value", new Binary(bytes));
         StoreCalls.call(
-                "writing", where, () -> docs.replaceOne(Filters.eq("_id", name), d, new ReplaceOptions().upsert(true)));
+                "writing",
+                where,
+                limit,
+                () -> docs.replaceOne(Filters.eq("_id", name), d, new ReplaceOptions().upsert(true)));
     }
 
     /** {@code mongo[<database>.<collection>]/<name>}. */
@@ -93,5 +105,23 @@ public final class MongoStateContainer<T> implements StateContainer<T> {
     @Override
     public String toString() {
         return where;
+    }
+
+    /**
+     * Whether {@code o} is a {@code MongoStateContainer} with the same container name, collection name
+     * and database name. Codec and timeout do not count; nor does the client, which a {@code
+     * MongoDatabase} does not reveal: containers on two servers with the same names are equal too.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MongoStateContainer<?> other
+                && name.equals(other.name)
+                && collection.equals(other.collection)
+                && database.equals(other.database);
+    }
+
+    @Override
+    public int hashCode() {
+        return (database.hashCode() * 31 + collection.hashCode()) * 31 + name.hashCode();
     }
 }

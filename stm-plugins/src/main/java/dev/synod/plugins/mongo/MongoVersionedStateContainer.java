@@ -32,9 +32,14 @@ import org.bson.types.Binary;
  * is limited to a little under 16 MB once encoded.
  *
  * <p>Thread-safe; may be used from several JVMs at once. Every method blocks on one MongoDB
- * operation. Driver failures are thrown as {@link dev.synod.stm.StateStoreException} whose message
- * contains {@link #describe()}; null arguments throw {@link NullPointerException}; undecodable
- * bytes {@link dev.synod.stm.CorruptRecordException}.
+ * operation, for at most the driver's operation timeout ({@code timeoutMS}) of the database handle
+ * given, or 10 s if it has none: set another with the client's {@code timeoutMS} or {@code
+ * db.withTimeout(...)} (an explicit 0 means no limit). Driver failures are thrown as {@link
+ * dev.synod.stm.StateStoreException} whose message contains {@link #describe()} (and "timed out"
+ * with the timeout when it expired); null arguments throw {@link NullPointerException}; undecodable
+ * bytes {@link dev.synod.stm.CorruptRecordException}. Two containers are {@linkplain #equals equal}
+ * when they name the same database, collection and container, so a {@code Stm} refuses to open two
+ * refs over them.
  *
  * @param <T> the value type
  */
@@ -43,12 +48,18 @@ public final class MongoVersionedStateContainer<T> implements VersionedStateCont
     private final String name;
     private final Codec<T> codec;
     private final String where;
+    private final String limit;
+    private final String database;
+    private final String collection;
 
     private MongoVersionedStateContainer(MongoDatabase db, String collection, String name, Codec<T> codec) {
-        this.docs = db.getCollection(collection);
+        this.docs = MongoDocs.bounded(db, collection);
         this.name = name;
         this.codec = codec;
         this.where = "mongo[" + db.getName() + "." + collection + "]/" + name;
+        this.limit = MongoDocs.limit(docs);
+        this.database = db.getName();
+        this.collection = collection;
     }
 
     /**
@@ -73,20 +84,20 @@ public final class MongoVersionedStateContainer<T> implements VersionedStateCont
     /** Creates the index on {@code ref}. Idempotent. */
     @Override
     public void init() {
-        StoreCalls.call("creating the index", describe(), () -> docs.createIndex(Indexes.ascending("ref")));
+        StoreCalls.call("creating the index", describe(), limit, () -> docs.createIndex(Indexes.ascending("ref")));
     }
 
     /** Deletes this container's documents (the collection stays: others share it). Idempotent. */
     @Override
     public void destroy() {
-        StoreCalls.call("destroying", describe(), () -> docs.deleteMany(Filters.eq("ref", name)));
+        StoreCalls.call("destroying", describe(), limit, () -> docs.deleteMany(Filters.eq("ref", name)));
     }
 
     @Override
     public Optional<T> getAt(String version) {
         String id = id(version);
-        Document d =
-                StoreCalls.call("reading version '" + version + "'", describe(), () -> docs.find(Filters.eq("_id", id))
+        Document d = StoreCalls.call(
+                "reading version '" + version + "'", describe(), limit, () -> docs.find(Filters.eq("_id", id))
                         .first());
         if (d == null) {
             return Optional.empty();
@@ -106,18 +117,20 @@ public final class MongoVersionedStateContainer<T> implements VersionedStateCont
         StoreCalls.call(
                 "writing version '" + version + "'",
                 describe(),
+                limit,
                 () -> docs.replaceOne(Filters.eq("_id", id), d, new ReplaceOptions().upsert(true)));
     }
 
     @Override
     public void deleteAt(String version) {
         String id = id(version);
-        StoreCalls.call("deleting version '" + version + "'", describe(), () -> docs.deleteOne(Filters.eq("_id", id)));
+        StoreCalls.call(
+                "deleting version '" + version + "'", describe(), limit, () -> docs.deleteOne(Filters.eq("_id", id)));
     }
 
     @Override
     public Collection<String> versions() {
-        return StoreCalls.call("listing versions", describe(), () -> {
+        return StoreCalls.call("listing versions", describe(), limit, () -> {
             List<String> keys = new ArrayList<>();
             for (Document d : docs.find(Filters.eq("ref", name)).projection(Projections.include("v"))) {
                 keys.add(d.getString("v"));
@@ -139,5 +152,24 @@ public final class MongoVersionedStateContainer<T> implements VersionedStateCont
     @Override
     public String toString() {
         return where;
+    }
+
+    /**
+     * Whether {@code o} is a {@code MongoVersionedStateContainer} with the same container name,
+     * collection name and database name. Codec and timeout do not count; nor does the client,
+     * which a {@code MongoDatabase} does not reveal: containers on two servers with the same names
+     * are equal too.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MongoVersionedStateContainer<?> other
+                && name.equals(other.name)
+                && collection.equals(other.collection)
+                && database.equals(other.database);
+    }
+
+    @Override
+    public int hashCode() {
+        return (database.hashCode() * 31 + collection.hashCode()) * 31 + name.hashCode();
     }
 }

@@ -6,6 +6,9 @@ import java.util.Objects;
 final class RedisKeys {
     static final String DEFAULT_PREFIX = "synod:";
 
+    /** How failure messages name the limit that ended a command that timed out. */
+    static final String LIMIT = "the Redis client's socket timeout";
+
     private RedisKeys() {}
 
     static String prefix(String prefix) {

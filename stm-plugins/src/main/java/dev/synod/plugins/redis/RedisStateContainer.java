@@ -15,10 +15,16 @@ import redis.clients.jedis.UnifiedJedis;
  * <prefix>value:<name>} (default prefix {@value RedisKeys#DEFAULT_PREFIX}), holding the value
  * encoded by a {@link Codec} (JSON by default).
  *
+ * <p>The server must neither evict nor lose the key (see {@link RedisVersionedStateContainer},
+ * "Durability"): use {@code maxmemory-policy noeviction} and persistence.
+ *
  * <p>Thread-safe (as the Jedis client is); may be used from several JVMs at once (last write wins).
- * Every method blocks on one Redis command. Redis failures are thrown as {@link
- * dev.synod.stm.StateStoreException} whose message contains {@link #describe()}; a null value
- * throws {@link NullPointerException}; undecodable bytes {@link dev.synod.stm.CorruptRecordException}.
+ * Every method blocks on one Redis command, for at most the client's socket timeout (Jedis default
+ * 2 s; do not configure 0). Redis failures are thrown as {@link dev.synod.stm.StateStoreException}
+ * whose message contains {@link #describe()} (and "timed out" when the socket timeout expired); a
+ * null value throws {@link NullPointerException}; undecodable bytes {@link
+ * dev.synod.stm.CorruptRecordException}. Two containers are {@linkplain #equals equal} when they use
+ * the same client object and key.
  *
  * @param <T> the value type
  */
@@ -53,20 +59,25 @@ public final class RedisStateContainer<T> implements StateContainer<T> {
         return new Builder<>(redis, name, Codec.json(type));
     }
 
-    /** Nothing to create in Redis: does nothing. */
+    /**
+     * Nothing to create in Redis; the first call on a client reads the server's {@code
+     * maxmemory-policy} and logs a warning if it may evict keys (an {@code allkeys-*} policy).
+     */
     @Override
-    public void init() {}
+    public void init() {
+        RedisDurability.check(redis, describe());
+    }
 
     /** Deletes the key. Idempotent. */
     @Override
     public void destroy() {
-        StoreCalls.call("destroying", describe(), () -> redis.del(keyBytes));
+        StoreCalls.call("destroying", describe(), RedisKeys.LIMIT, () -> redis.del(keyBytes));
     }
 
     /** @throws NoSuchRefException if no value was set (or it was destroyed) */
     @Override
     public T get() {
-        byte[] bytes = StoreCalls.call("reading", describe(), () -> redis.get(keyBytes));
+        byte[] bytes = StoreCalls.call("reading", describe(), RedisKeys.LIMIT, () -> redis.get(keyBytes));
         if (bytes == null) {
             throw new NoSuchRefException("no value in " + describe());
         }
@@ -76,7 +87,7 @@ public final class RedisStateContainer<T> implements StateContainer<T> {
     @Override
     public void set(T value) {
         byte[] bytes = Values.encode(codec, value, describe());
-        StoreCalls.call("writing", describe(), () -> redis.set(keyBytes, bytes));
+        StoreCalls.call("writing", describe(), RedisKeys.LIMIT, () -> redis.set(keyBytes, bytes));
     }
 
     /** {@code redis[<label>]/<key>}, or {@code redis/<key>} without a label. */
@@ -87,6 +98,21 @@ public final class RedisStateContainer<T> implements StateContainer<T> {
     @Override
     public String toString() {
         return describe();
+    }
+
+    /**
+     * Whether {@code o} is a {@code RedisStateContainer} on the same client object with the same key
+     * (prefix and name). Codec and label do not count; two client objects for one server are not
+     * recognised as the same store.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RedisStateContainer<?> other && redis == other.redis && key.equals(other.key);
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(redis) * 31 + key.hashCode();
     }
 
     /** Configures a {@link RedisStateContainer}. Not thread-safe; build once and share. */

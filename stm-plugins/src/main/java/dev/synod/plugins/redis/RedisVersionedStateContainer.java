@@ -27,10 +27,21 @@ import redis.clients.jedis.UnifiedJedis;
  * Ref<Cart> cart = stm.ref("carts/42", carts, Cart.empty());
  * }</pre>
  *
+ * <p><b>Durability.</b> Once a commit has published a pointer to a version, losing that version
+ * makes the ref unreadable. So the Redis server must not evict Synod's keys ({@code
+ * maxmemory-policy noeviction}; a {@code volatile-*} policy also spares them, since they have no
+ * expiry) and must persist them (AOF, {@code appendfsync everysec} or {@code always}); failing over
+ * to an asynchronous replica can also lose the latest writes. {@link #init()} logs a warning when
+ * the server's policy may evict them.
+ *
  * <p>Thread-safe (as the Jedis client is); may be used from several JVMs at once. Every method
- * blocks on one Redis command. Redis failures are thrown as {@link dev.synod.stm.StateStoreException}
- * whose message contains {@link #describe()}; null arguments throw {@link NullPointerException};
- * undecodable bytes {@link dev.synod.stm.CorruptRecordException}.
+ * blocks on one Redis command, for at most the client's socket timeout (Jedis default 2 s; the
+ * container cannot change it on a client it does not own, so do not configure 0, which waits
+ * forever). Redis failures are thrown as {@link dev.synod.stm.StateStoreException} whose message
+ * contains {@link #describe()} (and "timed out" when the socket timeout expired); null arguments
+ * throw {@link NullPointerException}; undecodable bytes {@link dev.synod.stm.CorruptRecordException}.
+ * Two containers are {@linkplain #equals equal} when they use the same client object and key, so a
+ * {@code Stm} refuses to open two refs over them.
  *
  * @param <T> the value type
  */
@@ -65,21 +76,26 @@ public final class RedisVersionedStateContainer<T> implements VersionedStateCont
         return new Builder<>(redis, name, Codec.json(type));
     }
 
-    /** Nothing to create in Redis: does nothing. */
+    /**
+     * Nothing to create in Redis; the first call on a client reads the server's {@code
+     * maxmemory-policy} and logs a warning if it may evict keys (an {@code allkeys-*} policy).
+     */
     @Override
-    public void init() {}
+    public void init() {
+        RedisDurability.check(redis, describe());
+    }
 
     /** Deletes the container's hash. Idempotent. */
     @Override
     public void destroy() {
-        StoreCalls.call("destroying", describe(), () -> redis.del(keyBytes));
+        StoreCalls.call("destroying", describe(), RedisKeys.LIMIT, () -> redis.del(keyBytes));
     }
 
     @Override
     public Optional<T> getAt(String version) {
         byte[] field = field(version);
-        byte[] bytes =
-                StoreCalls.call("reading version '" + version + "'", describe(), () -> redis.hget(keyBytes, field));
+        byte[] bytes = StoreCalls.call(
+                "reading version '" + version + "'", describe(), RedisKeys.LIMIT, () -> redis.hget(keyBytes, field));
         return bytes == null
                 ? Optional.empty()
                 : Optional.of(Values.decode(codec, bytes, describe(), "version '" + version + "'"));
@@ -91,18 +107,24 @@ public final class RedisVersionedStateContainer<T> implements VersionedStateCont
         Objects.requireNonNull(value, "value");
         byte[] field = field(version);
         byte[] bytes = Values.encode(codec, value, describe());
-        StoreCalls.call("writing version '" + version + "'", describe(), () -> redis.hset(keyBytes, field, bytes));
+        StoreCalls.call(
+                "writing version '" + version + "'",
+                describe(),
+                RedisKeys.LIMIT,
+                () -> redis.hset(keyBytes, field, bytes));
     }
 
     @Override
     public void deleteAt(String version) {
         byte[] field = field(version);
-        StoreCalls.call("deleting version '" + version + "'", describe(), () -> redis.hdel(keyBytes, field));
+        StoreCalls.call(
+                "deleting version '" + version + "'", describe(), RedisKeys.LIMIT, () -> redis.hdel(keyBytes, field));
     }
 
     @Override
     public Collection<String> versions() {
-        Set<byte[]> fields = StoreCalls.call("listing versions", describe(), () -> redis.hkeys(keyBytes));
+        Set<byte[]> fields =
+                StoreCalls.call("listing versions", describe(), RedisKeys.LIMIT, () -> redis.hkeys(keyBytes));
         List<String> keys = new ArrayList<>(fields.size());
         fields.forEach(f -> keys.add(new String(f, StandardCharsets.UTF_8)));
         return List.copyOf(keys);
@@ -121,6 +143,21 @@ public final class RedisVersionedStateContainer<T> implements VersionedStateCont
     @Override
     public String toString() {
         return describe();
+    }
+
+    /**
+     * Whether {@code o} is a {@code RedisVersionedStateContainer} on the same client object with the same key
+     * (prefix and name). Codec and label do not count; two client objects for one server are not
+     * recognised as the same store.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RedisVersionedStateContainer<?> other && redis == other.redis && key.equals(other.key);
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(redis) * 31 + key.hashCode();
     }
 
     /** Configures a {@link RedisVersionedStateContainer}. Not thread-safe; build once and share. */

@@ -1,29 +1,51 @@
 package dev.synod.plugins.jdbc.internal;
 
 import dev.synod.plugins.internal.StoreCalls;
-import dev.synod.stm.StateStoreException;
+import dev.synod.plugins.internal.Timeouts;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One table in one database: borrows a connection per operation, commits it if the pool hands out
- * connections without auto-commit, and turns every failure into a {@link StateStoreException}
- * naming the store. Thread-safe; every method blocks on the database.
+ * One table in one database, keyed by {@code keyColumns} with the value in {@code value_bytes}:
+ * borrows a connection per operation, bounds every wait for the database by the timeout, commits
+ * the connection if the pool hands out connections without auto-commit, and turns every failure
+ * into a {@link dev.synod.stm.StateStoreException} naming the store. Thread-safe; every method
+ * blocks on the database.
+ *
+ * <p>The timeout is applied as the connection's network timeout (no read from the database waits
+ * longer; the driver then closes the connection) and, one second later and in whole seconds, as
+ * each statement's query timeout: a backstop for drivers without network timeouts, set later so
+ * that a driver's cancel request (which on PostgreSQL waits for the server) never runs first. The
+ * connection's previous network timeout is restored before it goes back to the pool. Borrowing a
+ * connection is bounded by the pool and the driver (their connection and login timeouts), not here.
  */
 public final class JdbcStore {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcStore.class);
+    private static final Executor DIRECT = Runnable::run;
+    private static final int PUT_ATTEMPTS = 3;
 
     private final DataSource dataSource;
     private final String table;
     private final String label;
+    private final int timeoutMillis;
+    private final List<String> keyColumns;
     private volatile String url;
     private volatile SqlDialect dialect;
+    private volatile boolean networkTimeouts = true;
 
     /** Work done on a borrowed connection. */
     @FunctionalInterface
@@ -31,10 +53,17 @@ public final class JdbcStore {
         R run(Connection c, SqlDialect dialect) throws SQLException;
     }
 
-    public JdbcStore(DataSource dataSource, String table, String label) {
+    /**
+     * @param label how messages name the database, or null for the JDBC URL once known
+     * @param timeout the longest wait for the database, already {@linkplain Timeouts#check checked}
+     * @param keyColumns the primary key, in the order {@link #put} takes its values
+     */
+    public JdbcStore(DataSource dataSource, String table, String label, Duration timeout, String... keyColumns) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.table = table;
         this.label = label;
+        this.timeoutMillis = Math.toIntExact(timeout.toMillis());
+        this.keyColumns = List.of(keyColumns);
     }
 
     public String table() {
@@ -50,40 +79,216 @@ public final class JdbcStore {
     }
 
     /**
+     * Whether {@code other} is the same table (unquoted SQL names: case does not count) of the same
+     * {@link DataSource} object.
+     */
+    public boolean sameTable(JdbcStore other) {
+        return dataSource == other.dataSource && table.equalsIgnoreCase(other.table);
+    }
+
+    /** A hash code consistent with {@link #sameTable}. */
+    public int tableHash() {
+        return System.identityHashCode(dataSource) * 31
+                + table.toLowerCase(Locale.ROOT).hashCode();
+    }
+
+    /**
      * Runs {@code work} on a fresh connection; {@code what} and {@code store} name the operation and
-     * the container in the exception.
+     * the container in the exception, which says "timed out" when the timeout expired.
      */
     public <R> R call(String what, String store, Work<R> work) {
+        String limit = Timeouts.describe(timeoutMillis);
         // StoreCalls names any other failure of the DataSource or driver (a closed pool, say)
-        return StoreCalls.call(what, store, () -> {
+        return StoreCalls.call(what, store, limit, () -> {
             try (Connection c = dataSource.getConnection()) {
-                if (dialect == null) {
-                    dialect = SqlDialect.of(c);
-                    url = c.getMetaData().getURL();
-                }
-                boolean manual = !c.getAutoCommit();
+                int previousTimeout = limitNetworkWaits(c);
                 try {
-                    R result = work.run(c, dialect);
-                    if (manual) {
-                        c.commit();
-                    }
-                    return result;
-                } catch (SQLException | RuntimeException e) {
-                    if (manual) {
-                        rollbackQuietly(c);
-                    }
-                    throw e;
+                    return run(c, work);
+                } finally {
+                    restoreNetworkWaits(c, previousTimeout);
                 }
             } catch (SQLException e) {
-                throw new StateStoreException(what + " in " + store + " failed: " + e, e);
+                throw StoreCalls.failure(what, store, limit, e);
             }
         });
+    }
+
+    private <R> R run(Connection c, Work<R> work) throws SQLException {
+        if (dialect == null) {
+            dialect = SqlDialect.of(c);
+            url = c.getMetaData().getURL();
+        }
+        boolean manual = !c.getAutoCommit();
+        try {
+            R result = work.run(c, dialect);
+            if (manual) {
+                c.commit();
+            }
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            if (manual) {
+                rollbackQuietly(c);
+            }
+            throw e;
+        }
+    }
+
+    /** Sets the network timeout; returns the one to restore, or -1 if the driver has none. */
+    private int limitNetworkWaits(Connection c) throws SQLException {
+        if (!networkTimeouts) {
+            return -1;
+        }
+        try {
+            int previous = c.getNetworkTimeout();
+            c.setNetworkTimeout(DIRECT, timeoutMillis);
+            return previous;
+        } catch (SQLFeatureNotSupportedException | UnsupportedOperationException | AbstractMethodError e) {
+            networkTimeouts = false;
+            LOG.debug("{}: the driver has no network timeout; query timeouts alone bound the calls", describe(), e);
+            return -1;
+        }
+    }
+
+    private static void restoreNetworkWaits(Connection c, int previous) {
+        if (previous < 0) {
+            return;
+        }
+        try {
+            if (!c.isClosed()) {
+                c.setNetworkTimeout(DIRECT, previous);
+            }
+        } catch (SQLException e) {
+            LOG.debug("could not restore the network timeout of a connection", e);
+        }
+    }
+
+    /** A statement for {@code sql} with the query timeout set. */
+    public PreparedStatement prepare(Connection c, String sql) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        try {
+            ps.setQueryTimeout(queryTimeoutSeconds());
+            return ps;
+        } catch (SQLException | RuntimeException e) {
+            ps.close();
+            throw e;
+        }
+    }
+
+    private int queryTimeoutSeconds() {
+        int seconds = (int) ((timeoutMillis + 999L) / 1000);
+        return networkTimeouts ? seconds + 1 : seconds;
+    }
+
+    /**
+     * Stores {@code bytes} under the key {@code keys} (values of the key columns, in order),
+     * replacing what is there. With the dialect's upsert, one statement; otherwise (GENERIC) an
+     * update, else an insert, in one transaction: an insert that loses the race to create the row
+     * (a duplicate key) rolls back and updates instead, and the row is read back before the commit,
+     * so that a value the column truncated is never committed (SQLState {@code 22001}).
+     */
+    public void put(Connection c, SqlDialect d, byte[] bytes, String... keys) throws SQLException {
+        String upsert = d.upsert(table, "value_bytes", keyColumns.toArray(String[]::new));
+        if (upsert != null) {
+            try (PreparedStatement ps = prepare(c, upsert)) {
+                bind(ps, 1, keys);
+                ps.setBytes(keys.length + 1, bytes);
+                ps.executeUpdate();
+            }
+            return;
+        }
+        boolean auto = c.getAutoCommit();
+        if (auto) {
+            c.setAutoCommit(false);
+        }
+        try {
+            updateOrInsert(c, bytes, keys);
+            verify(c, bytes, keys);
+            if (auto) {
+                c.commit();
+            }
+        } catch (SQLException | RuntimeException e) {
+            if (auto) {
+                rollbackQuietly(c);
+            }
+            throw e;
+        } finally {
+            if (auto) {
+                restoreAutoCommit(c);
+            }
+        }
+    }
+
+    private static void restoreAutoCommit(Connection c) {
+        try {
+            c.setAutoCommit(true);
+        } catch (SQLException e) {
+            LOG.debug("could not restore auto-commit on a connection", e);
+        }
+    }
+
+    private void updateOrInsert(Connection c, byte[] bytes, String[] keys) throws SQLException {
+        String where = String.join(" = ? AND ", keyColumns) + " = ?";
+        for (int attempt = 1; ; attempt++) {
+            try (PreparedStatement ps = prepare(c, "UPDATE " + table + " SET value_bytes = ? WHERE " + where)) {
+                ps.setBytes(1, bytes);
+                bind(ps, 2, keys);
+                if (ps.executeUpdate() > 0) {
+                    return;
+                }
+            }
+            String columns = String.join(", ", keyColumns) + ", value_bytes";
+            String params = "?, ".repeat(keyColumns.size()) + "?";
+            try (PreparedStatement ps =
+                    prepare(c, "INSERT INTO " + table + " (" + columns + ") VALUES (" + params + ")")) {
+                bind(ps, 1, keys);
+                ps.setBytes(keys.length + 1, bytes);
+                ps.executeUpdate();
+                return;
+            } catch (SQLException e) {
+                if (!duplicateKey(e) || attempt == PUT_ATTEMPTS) {
+                    throw e;
+                }
+                // another writer created the row since our update: update it (last write wins)
+                LOG.debug("{}: a concurrent insert created the row first; updating it", describe());
+                c.rollback();
+            }
+        }
+    }
+
+    private void verify(Connection c, byte[] bytes, String[] keys) throws SQLException {
+        String where = String.join(" = ? AND ", keyColumns) + " = ?";
+        try (PreparedStatement ps = prepare(c, "SELECT value_bytes FROM " + table + " WHERE " + where)) {
+            bind(ps, 1, keys);
+            try (ResultSet rs = ps.executeQuery()) {
+                byte[] stored = rs.next() ? rs.getBytes(1) : null;
+                if (!Arrays.equals(stored, bytes)) {
+                    throw new SQLException(
+                            "the database kept " + (stored == null ? "no row" : stored.length + " bytes") + " of the "
+                                    + bytes.length + " bytes written to " + table + ".value_bytes, so nothing was"
+                                    + " stored (is the column too small? on MySQL or MariaDB use LONGBLOB)",
+                            "22001");
+                }
+            }
+        }
+    }
+
+    private static void bind(PreparedStatement ps, int first, String[] keys) throws SQLException {
+        for (int i = 0; i < keys.length; i++) {
+            ps.setString(first + i, keys[i]);
+        }
+    }
+
+    /** An integrity constraint violation (SQLState class 23): here, the row exists already. */
+    private static boolean duplicateKey(SQLException e) {
+        return e instanceof SQLIntegrityConstraintViolationException
+                || (e.getSQLState() != null && e.getSQLState().startsWith("23"));
     }
 
     /** Creates the table with {@code ddl} unless it exists; safe when several clients race. */
     public void createTable(String store, String ddl) {
         call("creating table " + table, store, (c, d) -> {
             try (Statement s = c.createStatement()) {
+                s.setQueryTimeout(queryTimeoutSeconds());
                 s.execute(ddl);
             } catch (SQLException e) {
                 if (!c.getAutoCommit()) {
@@ -99,7 +304,7 @@ public final class JdbcStore {
     }
 
     private boolean exists(Connection c) {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + table + " WHERE 1 = 0")) {
+        try (PreparedStatement ps = prepare(c, "SELECT 1 FROM " + table + " WHERE 1 = 0")) {
             ps.executeQuery().close();
             return true;
         } catch (SQLException e) {

@@ -8,7 +8,10 @@ import java.util.Locale;
 public enum SqlDialect {
     POSTGRESQL("BYTEA"),
     H2("VARBINARY(1000000000)"),
-    /** Any other database: a BLOB column and update-then-insert. */
+    /**
+     * Any other database: a {@code BLOB} column, and update-then-insert in a transaction that reads
+     * the row back before committing (see {@link JdbcStore#put}).
+     */
     GENERIC("BLOB");
 
     private final String binaryType;
