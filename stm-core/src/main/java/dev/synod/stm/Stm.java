@@ -212,8 +212,10 @@ public interface Stm extends AutoCloseable {
      * stored record no longer points at and that were staged at least {@code olderThan} ago: the
      * orphans a writer leaves when it crashes between staging a value and committing, or between
      * committing and deleting the versions that fell out of history. Choose {@code olderThan} above
-     * your longest transaction timeout, so that a version staged by a commit still in flight is
-     * never taken for an orphan. Safe to run at any time, from any client.
+     * your longest transaction timeout plus the largest difference between your clients' clocks
+     * (a version's age is read from the stamp its writer's clock put in its key), so that a version
+     * staged by a commit still in flight is never taken for an orphan. Safe to run at any time,
+     * from any client.
      *
      * @return how many versions were deleted
      * @throws IllegalArgumentException if it is not an external ref or atom of this Stm

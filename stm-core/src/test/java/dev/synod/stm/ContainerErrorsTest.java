@@ -58,6 +58,36 @@ class ContainerErrorsTest {
     }
 
     @Test
+    void anInitialValueAPlainContainerCannotEncodeIsAnIllegalArgumentAndLeavesNoAtom() {
+        try (Stm stm = Stm.inMemory()) {
+            dev.synod.stm.spi.StateContainer<String> refusing = new dev.synod.stm.spi.StateContainer<>() {
+                @Override
+                public void init() {}
+
+                @Override
+                public void destroy() {}
+
+                @Override
+                public String get() {
+                    throw new NoSuchRefException("nothing stored");
+                }
+
+                @Override
+                public void set(String value) {
+                    throw new IllegalArgumentException("cannot encode " + value);
+                }
+            };
+            assertThatThrownBy(() -> stm.atom("plain", refusing, "x"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("cannot encode x");
+            dev.synod.stm.fixtures.MapStateContainer<String> fine = new dev.synod.stm.fixtures.MapStateContainer<>();
+            assertThat(stm.atom("plain", fine, "y").get())
+                    .as("nothing was left behind under the name")
+                    .isEqualTo("y");
+        }
+    }
+
+    @Test
     void destroyingAnExternalAtomOrRefRemovesItsVersions() {
         try (Stm stm = Stm.inMemory()) {
             MapVersionedContainer<Long> atomStore = new MapVersionedContainer<>();

@@ -40,6 +40,47 @@ class ExternalRefTest {
     }
 
     @Test
+    void aCommitLandingWhileASweepListsVersionsKeepsItsVersion() throws Exception {
+        InMemoryCoordinator shared = new InMemoryCoordinator();
+        MapVersionedContainer<Long> store = new MapVersionedContainer<>();
+        try (Stm sweeper = Stm.create(shared, TxnOptions.defaults());
+                Stm writer = Stm.create(shared, TxnOptions.defaults())) {
+            Ref<Long> swept = sweeper.ref("swept", store, 0L);
+            Ref<Long> written = writer.ref("swept", store, 0L);
+            // another client stages a version before the sweep starts (so that, with olderThan 0,
+            // it is old enough) and commits it while the sweep lists the versions: only a record
+            // read after the listing names it
+            java.util.concurrent.CountDownLatch staged = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            store.afterNextStaging(() -> {
+                staged.countDown();
+                awaitLatch(release);
+            });
+            java.util.concurrent.CompletableFuture<Void> commit =
+                    java.util.concurrent.CompletableFuture.runAsync(() -> writer.run(txn -> written.set(5L)));
+            awaitLatch(staged);
+            Thread.sleep(5); // version keys carry milliseconds: the sweep starts strictly later
+            store.beforeNextListing(() -> {
+                release.countDown();
+                commit.join();
+            });
+            assertThat(sweeper.sweepOrphans(swept, Duration.ZERO)).isZero();
+            assertThat(written.get()).isEqualTo(5L);
+            assertThat((long) sweeper.atomically(txn -> swept.get())).isEqualTo(5L);
+        }
+    }
+
+    private static void awaitLatch(java.util.concurrent.CountDownLatch latch) {
+        try {
+            if (!latch.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new AssertionError("not reached within 10 s");
+            }
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void aValueFarOverTheCoordinatorLimitWorksThroughTheContainer() {
         try (Stm stm = Stm.create(new InMemoryCoordinator(), TxnOptions.defaults())) {
             Ref<String> big = stm.ref("big", new MapVersionedContainer<>(), "");

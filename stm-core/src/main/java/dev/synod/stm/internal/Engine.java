@@ -191,8 +191,8 @@ public final class Engine implements Stm {
                 container.set(initial);
             } catch (RuntimeException e) {
                 coordinator.delete(n);
-                throw new StateStoreException(
-                        "storing the initial value of atom '" + n + "' in " + container + " failed: " + e, e);
+                // a value the store cannot encode is the caller's IllegalArgumentException
+                throw External.failure("storing the initial value of atom '" + n + "' in " + container, e, true);
             }
             coordinator.commit(new CommitRequest(
                     List.of(),
@@ -321,7 +321,7 @@ public final class Engine implements Stm {
             External.deleteQuietly(container, name, key);
         }
         try {
-            for (String key : orphans(container, referenced, cutoff)) {
+            for (String key : orphans(List.copyOf(container.versions()), referenced, cutoff)) {
                 External.deleteQuietly(container, name, key);
             }
         } catch (RuntimeException e) {
@@ -349,12 +349,23 @@ public final class Engine implements Stm {
                     + " external container: only those have versions to sweep");
         }
         String name = identity.name();
-        Set<String> referenced = referencedKeys(Record.decode(
-                where(name), coordinator.fetch(List.of(name)).get(0).data()));
         long cutoff = System.currentTimeMillis() - olderThan.toMillis();
+        // List first, then read the latest record: a version committed in between is referenced
+        // by that record; read the other way round, it would look like an orphan.
+        List<String> listed;
+        try {
+            listed = List.copyOf(container.versions());
+        } catch (StateStoreException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new StateStoreException(
+                    "listing the versions of '" + name + "' in " + container.describe() + " failed: " + e, e);
+        }
+        Set<String> referenced = referencedKeys(Record.decode(
+                where(name), coordinator.fetchLatest(List.of(name)).get(0).data()));
         int deleted = 0;
         try {
-            for (String key : orphans(container, referenced, cutoff)) {
+            for (String key : orphans(listed, referenced, cutoff)) {
                 container.deleteAt(key);
                 deleted++;
             }
@@ -382,9 +393,9 @@ public final class Engine implements Stm {
     }
 
     /** The versions of {@code container} not in {@code referenced} that were staged at or before {@code cutoff}. */
-    private static List<String> orphans(VersionedStateContainer<?> container, Set<String> referenced, long cutoff) {
+    private static List<String> orphans(List<String> listed, Set<String> referenced, long cutoff) {
         List<String> orphans = new ArrayList<>();
-        for (String key : List.copyOf(container.versions())) {
+        for (String key : listed) {
             OptionalLong stagedAt = VersionKeys.stagedAt(key);
             if (!referenced.contains(key) && stagedAt.isPresent() && stagedAt.getAsLong() <= cutoff) {
                 orphans.add(key);
