@@ -18,8 +18,10 @@ import java.util.function.Supplier;
  * Like {@link java.util.concurrent.locks.ReentrantLock}, a lock is owned by a thread and is
  * reentrant per thread; {@link #unlock()} by a thread that does not hold it throws {@link
  * IllegalMonitorStateException}. Different threads of one process holding the same lock object are
- * excluded from each other like different processes. Waiters are served in FIFO order (the order in
- * which their lock nodes were created).
+ * excluded from each other like different processes. Holds belong to the lock, not to the object:
+ * every lock object of one Curator client (or namespace facades of it) and lock node path shares
+ * them, so a thread re-enters the lock through any of them. Waiters are served in FIFO order (the
+ * order in which their lock nodes were created).
  *
  * <h2>Blocking and faults</h2>
  * Every method that acquires talks to ZooKeeper and so blocks for at least one round trip, even
@@ -27,11 +29,13 @@ import java.util.function.Supplier;
  * that gives up, the method throws {@link dev.synod.stm.CoordinationException} (unchecked) and
  * leaves no lock node behind (a node whose creation it could not confirm is deleted in the
  * background once the client is connected again). {@link #tryLock(long, TimeUnit)} bounds its
- * wait for a connection by its own timeout, and returns false when that runs out first. A closed
- * Curator client gives {@link dev.synod.stm.StmClosedException}. Releasing never fails for want of ZooKeeper: {@link
- * #unlock()} deletes the node with Curator's guaranteed delete, waiting for it under the retry
- * policy (so it blocks for a round trip, longer while disconnected); if that gives up, Curator
- * keeps retrying in the background (logged), and the node goes at the latest with the session.
+ * wait for a connection by its own timeout, and returns false when that runs out first (at once for
+ * a timeout of zero, and for {@link #tryLock()}). A closed Curator client gives {@link
+ * dev.synod.stm.StmClosedException}. Releasing never fails for want of ZooKeeper: {@link
+ * #unlock()} deletes the node with one request on the node's own session and, if that gets no
+ * answer, with Curator's guaranteed delete, waiting for it under the retry policy (so it blocks for
+ * a round trip, longer while disconnected); if that gives up, Curator keeps retrying in the
+ * background (logged), and the node goes at the latest with the session.
  * On a closed client the node goes with the session that closing ended. An interrupt never leaves a node behind: {@link
  * #lockInterruptibly()} and {@link #tryLock(long, TimeUnit)} throw {@link InterruptedException};
  * {@link #lock()} keeps waiting and returns with the interrupt flag set.
@@ -40,7 +44,12 @@ import java.util.function.Supplier;
  * A distributed lock can be lost while held: when the connection is suspended the lock is
  * <em>uncertain</em>, and when the session expires its node is gone and another process may take
  * the lock. {@link LockListener}s hear about both; after a loss {@link #isHeldByCurrentThread()}
- * is false and {@link #getHoldCount()} is 0. The holder's outstanding {@code unlock()} calls still
+ * is false and {@link #getHoldCount()} is 0. A hold counts as lost as soon as its session is known
+ * to be over, before Curator reports {@code LOST}: when the Curator client was closed (no {@code
+ * LOST} ever comes then) or its ZooKeeper handle learned of the expiry; these checks are local, so
+ * {@code isHeldByCurrentThread()} and a reentrant {@code lock()} make no request. A release that
+ * finds its node already gone (removed by someone else, or its session ended before the release was
+ * confirmed) is a loss too. The holder's outstanding {@code unlock()} calls still
  * balance its {@code lock()} calls: the first one throws {@link dev.synod.stm.LockLostException}
  * (the critical section was not protected to the end), the others return quietly; they do not wait
  * for ZooKeeper (a lost node is deleted in the background). A thread that calls {@code lock()}
@@ -105,6 +114,7 @@ public interface DistributedLock extends Lock {
      *
      * @param name one [A-Za-z0-9._-] segment
      * @throws UnsupportedOperationException for a read lock
+     * @throws NullPointerException if {@code name} is null
      */
     Condition newCondition(String name);
 
@@ -118,7 +128,10 @@ public interface DistributedLock extends Lock {
      * waiter. A waiter whose session expires wakes up spuriously (allowed by {@link Condition}).
      * If the lock was lost, {@code await} and {@code signal} throw {@link
      * dev.synod.stm.LockLostException}; if the thread does not hold it, {@link
-     * IllegalMonitorStateException}.
+     * IllegalMonitorStateException}. {@code await} on the write lock of a {@link
+     * DistributedReentrantReadWriteLock} by a thread that also holds (or has a lost, unbalanced hold
+     * of) its read lock throws {@code IllegalMonitorStateException} at once, releasing nothing: the
+     * read lock would keep out every writer, so the signal could never come.
      *
      * @throws UnsupportedOperationException for a read lock
      */
@@ -127,26 +140,42 @@ public interface DistributedLock extends Lock {
         return newCondition("default");
     }
 
-    /** Adds a listener for loss of this lock (see {@link LockListener}). */
+    /**
+     * Adds a listener for loss of this lock (see {@link LockListener}). Lock objects that share
+     * their holds (see Ownership) share their listeners too.
+     *
+     * @throws NullPointerException if {@code listener} is null
+     */
     void addListener(LockListener listener);
 
-    /** Removes a listener added with {@link #addListener(LockListener)}. */
+    /**
+     * Removes a listener added with {@link #addListener(LockListener)}.
+     *
+     * @throws NullPointerException if {@code listener} is null
+     */
     void removeListener(LockListener listener);
 
     /**
      * Runs {@code body} holding the lock (taken as by {@link #lock()}) and returns its result. An
      * exception from the body reaches the caller unchanged; a failure to release (e.g. {@link
      * dev.synod.stm.LockLostException}) is then added to it as suppressed.
+     *
+     * @throws NullPointerException if {@code body} is null
      */
     default <T> T withLock(Supplier<T> body) {
-        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(body, "body must not be null");
         lock();
         return runHeld(this, body);
     }
 
-    /** Runs {@code body} holding the lock (taken as by {@link #lock()}); see {@link #withLock(Supplier)}. */
+    /**
+     * Runs {@code body} holding the lock (taken as by {@link #lock()}); see {@link
+     * #withLock(Supplier)}.
+     *
+     * @throws NullPointerException if {@code body} is null
+     */
     default void withLock(Runnable body) {
-        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(body, "body must not be null");
         withLock(() -> {
             body.run();
             return null;
@@ -154,14 +183,18 @@ public interface DistributedLock extends Lock {
     }
 
     /**
-     * Runs {@code body} holding the lock if the lock can be had within {@code timeout}.
+     * Runs {@code body} holding the lock if the lock can be had within {@code timeout} (as by
+     * {@link #tryLock(long, TimeUnit)}; a timeout longer than {@code Long.MAX_VALUE} nanoseconds,
+     * about 292 years, is taken as that, and a negative one as zero).
      *
      * @return the body's result, or empty when the lock was not acquired in time (or the body
      *     returned null)
      * @throws StmInterruptedException if interrupted while waiting (the interrupt flag is set again)
+     * @throws NullPointerException if {@code timeout} or {@code body} is null
      */
     default <T> Optional<T> tryWithLock(Duration timeout, Supplier<T> body) {
-        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(timeout, "timeout must not be null");
+        Objects.requireNonNull(body, "body must not be null");
         if (!tryLockInterruptibly(this, timeout)) {
             return Optional.empty();
         }
@@ -169,18 +202,30 @@ public interface DistributedLock extends Lock {
     }
 
     /**
-     * Runs {@code body} holding the lock if the lock can be had within {@code timeout}.
+     * Runs {@code body} holding the lock if the lock can be had within {@code timeout}; see {@link
+     * #tryWithLock(Duration, Supplier)}.
      *
      * @return whether the lock was acquired and the body ran
      * @throws StmInterruptedException if interrupted while waiting (the interrupt flag is set again)
+     * @throws NullPointerException if {@code timeout} or {@code body} is null
      */
     default boolean tryWithLock(Duration timeout, Runnable body) {
-        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(timeout, "timeout must not be null");
+        Objects.requireNonNull(body, "body must not be null");
         return tryWithLock(timeout, () -> {
                     body.run();
                     return Boolean.TRUE;
                 })
                 .isPresent();
+    }
+
+    /** {@code timeout} in nanoseconds, clamped to the range of a long instead of overflowing. */
+    private static long saturatedNanos(Duration timeout) {
+        try {
+            return timeout.toNanos();
+        } catch (ArithmeticException e) {
+            return timeout.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
     }
 
     private static <T> T runHeld(Lock lock, Supplier<T> body) {
@@ -204,9 +249,8 @@ public interface DistributedLock extends Lock {
     }
 
     private static boolean tryLockInterruptibly(Lock lock, Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
         try {
-            return lock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return lock.tryLock(saturatedNanos(timeout), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StmInterruptedException("interrupted while waiting for the lock", e);

@@ -4,6 +4,7 @@ import dev.synod.locks.internal.LockCore;
 import dev.synod.locks.internal.LockDriver;
 import dev.synod.locks.internal.LockEngine;
 import dev.synod.locks.internal.LockPaths;
+import dev.synod.locks.internal.SharedCores;
 import dev.synod.stm.spi.CommitGuard;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -28,8 +29,14 @@ import org.apache.curator.framework.CuratorFramework;
  * blocking, interrupts, loss and the fencing token.
  *
  * <p>Thread-safe. Lock objects are cheap; any number of them (in any process) with the same base
- * path and name are the same lock. The Curator client must be started, and stay open while the lock
- * is used: a closed client gives {@link dev.synod.stm.StmClosedException}.
+ * path and name are the same lock. Objects of one Curator client (or of namespace facades of it)
+ * that name the same lock node path share their holds and listeners: a thread that holds the lock
+ * through one of them re-enters it through another ({@code a.lock(); b.lock();} is reentrant and
+ * takes two holds), while different clients of one process are different sessions and exclude each
+ * other like different processes. The Curator client must be started, and stay open while the lock
+ * is used: a closed client gives {@link dev.synod.stm.StmClosedException}, and closing it while a
+ * thread holds the lock loses that hold ({@link dev.synod.stm.LockLostException} from its {@code
+ * unlock()}).
  */
 public final class DistributedReentrantLock implements DistributedLock {
     private final LockCore core;
@@ -50,16 +57,22 @@ public final class DistributedReentrantLock implements DistributedLock {
      * The lock {@code name} under {@code basePath}.
      *
      * @param client a started Curator client (its namespace, if any, applies)
-     * @param basePath an absolute path of [A-Za-z0-9._-] segments, e.g. {@code "/synod"}
+     * @param basePath an absolute path of [A-Za-z0-9._-] segments, not "." or "..", e.g. {@code
+     *     "/synod"}
      * @param name [A-Za-z0-9._-] segments separated by '/'
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if the base path or name is invalid
      */
     public DistributedReentrantLock(CuratorFramework client, String basePath, String name) {
-        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(client, "client must not be null");
         LockPaths paths = LockPaths.of(client.getNamespace(), basePath, name);
-        LockEngine engine = new LockEngine(client.usingNamespace(null), paths);
-        this.core = new LockCore(engine, LockDriver.exclusive(), "lock", true, () -> {});
+        CuratorFramework root = client.usingNamespace(null);
+        this.core = SharedCores.get(
+                root,
+                paths.lockRoot(),
+                LockCore.class,
+                () -> new LockCore(
+                        new LockEngine(root, paths), LockDriver.exclusive(), "lock", true, () -> {}, () -> {}));
     }
 
     @Override
@@ -69,10 +82,12 @@ public final class DistributedReentrantLock implements DistributedLock {
 
     /**
      * Acquires the lock, waiting as long as it takes; reentrant. Not interruptible: an interrupt
-     * while waiting is remembered and the flag is set again when this returns.
+     * while waiting is remembered and the flag is set again when this returns. A reentrant
+     * acquisition makes no ZooKeeper request.
      *
      * @throws dev.synod.stm.LockLostException if the current thread's earlier hold was lost and not
-     *     yet balanced by {@code unlock()}
+     *     yet balanced by {@code unlock()}, also when its session is known to be over but the loss
+     *     not reported yet (the client was closed, or learned that its session expired)
      * @throws dev.synod.stm.CoordinationException if ZooKeeper cannot be reached under the client's
      *     retry policy (no lock node is left behind)
      */
@@ -93,7 +108,8 @@ public final class DistributedReentrantLock implements DistributedLock {
 
     /**
      * Acquires the lock only if no other thread or process holds or waits for it now. Costs a
-     * ZooKeeper round trip (plus a delete when it fails); does not wait for other holders.
+     * ZooKeeper round trip (plus a delete when it fails); does not wait for other holders, nor for a
+     * connection: with none at the moment it returns {@code false}, like {@code tryLock(0, unit)}.
      */
     @Override
     public boolean tryLock() {
@@ -102,10 +118,12 @@ public final class DistributedReentrantLock implements DistributedLock {
 
     /**
      * Acquires the lock if it can be had within {@code time}. On timeout the lock node is removed
-     * and {@code false} returned. The time bounds the wait for other holders; a ZooKeeper request in
-     * flight may add up to the client's retry policy.
+     * and {@code false} returned. The time bounds the wait for other holders and for a connection
+     * (a time of zero or less returns {@code false} at once when there is no connection); a
+     * ZooKeeper request in flight may add up to the client's retry policy.
      *
      * @throws InterruptedException if interrupted before or while waiting; the lock node is removed
+     * @throws NullPointerException if {@code unit} is null
      */
     @Override
     public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
@@ -117,7 +135,8 @@ public final class DistributedReentrantLock implements DistributedLock {
      *
      * @throws IllegalMonitorStateException if the current thread does not hold the lock
      * @throws dev.synod.stm.LockLostException once, if the lock was lost while held (the hold is
-     *     released all the same)
+     *     released all the same): its session expired or the client was closed (whether or not the
+     *     loss was reported yet), or the delete found its node already gone
      */
     @Override
     public void unlock() {
@@ -144,16 +163,31 @@ public final class DistributedReentrantLock implements DistributedLock {
         return core.guard();
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws NullPointerException if {@code name} is null
+     */
     @Override
     public Condition newCondition(String name) {
         return core.newCondition(name);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws NullPointerException if {@code listener} is null
+     */
     @Override
     public void addListener(LockListener listener) {
         core.addListener(listener);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws NullPointerException if {@code listener} is null
+     */
     @Override
     public void removeListener(LockListener listener) {
         core.removeListener(listener);

@@ -4,6 +4,7 @@ import dev.synod.locks.internal.LockCore;
 import dev.synod.locks.internal.LockDriver;
 import dev.synod.locks.internal.LockEngine;
 import dev.synod.locks.internal.LockPaths;
+import dev.synod.locks.internal.SharedCores;
 import java.util.Objects;
 import java.util.concurrent.locks.ReadWriteLock;
 import org.apache.curator.framework.CuratorFramework;
@@ -24,13 +25,60 @@ import org.apache.curator.framework.CuratorFramework;
  *   <li>The write lock supports distributed {@linkplain DistributedLock#newCondition() conditions};
  *       the read lock throws {@link UnsupportedOperationException}, like {@link
  *       java.util.concurrent.locks.ReentrantReadWriteLock}.
+ *   <li>A condition wait on the write lock by a thread that also holds the read lock (say after a
+ *       downgrade) is refused with {@link IllegalMonitorStateException} before anything is
+ *       released: the wait would release only the write lock, and the read lock would keep out
+ *       every writer, so no one could signal. Release the read lock first. The same holds while a
+ *       lost read hold is not yet balanced by {@code unlock()}.
  * </ul>
  *
- * <p>Thread-safe. Mutex and read-write locks must not share a name.
+ * <p>Thread-safe. Objects of one Curator client (or of namespace facades of it) that name the same
+ * lock node path share their holds and listeners, as for {@link DistributedReentrantLock}: taking
+ * the write lock through one and the read lock through another is a downgrade. Mutex and read-write
+ * locks must not share a name.
  */
 public final class DistributedReentrantReadWriteLock implements ReadWriteLock {
     private final LockCore readLock;
     private final LockCore writeLock;
+
+    /**
+     * Both sides of one read-write lock over one engine. Each side's checks reach this object, so it
+     * stays registered in {@link SharedCores} while either side is in use.
+     */
+    private static final class Sides {
+        final LockCore write;
+        final LockCore read;
+
+        Sides(CuratorFramework client, LockPaths paths) {
+            LockEngine engine = new LockEngine(client, paths);
+            String name = paths.name();
+            this.write = new LockCore(
+                    engine,
+                    LockDriver.exclusive(),
+                    "write lock",
+                    true,
+                    () -> refuseWhileReading("read lock '" + name
+                            + "' is held by the current thread: upgrading to the write lock would deadlock;"
+                            + " release the read lock first"),
+                    () -> refuseWhileReading("cannot await a condition of write lock '" + name
+                            + "' while the current thread holds its read lock: the read lock would keep"
+                            + " every writer out, so no one could signal; release the read lock first"));
+            this.read = new LockCore(
+                    engine,
+                    LockDriver.shared(write::isHeldByCurrentThread, write::isHeldByCurrentThreadOn),
+                    "read lock",
+                    false,
+                    () -> {},
+                    () -> {});
+        }
+
+        /** Throws {@code message} if the current thread holds the read lock, or a lost hold of it. */
+        private void refuseWhileReading(String message) {
+            if (read.hasHold()) {
+                throw new IllegalMonitorStateException(message);
+            }
+        }
+    }
 
     /**
      * The read-write lock {@code name} under the default base path {@code /synod}.
@@ -45,31 +93,17 @@ public final class DistributedReentrantReadWriteLock implements ReadWriteLock {
     /**
      * The read-write lock {@code name} under {@code basePath}.
      *
+     * @param basePath an absolute path of [A-Za-z0-9._-] segments, not "." or ".."
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if the base path or name is invalid
      */
     public DistributedReentrantReadWriteLock(CuratorFramework client, String basePath, String name) {
-        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(client, "client must not be null");
         LockPaths paths = LockPaths.of(client.getNamespace(), basePath, name);
-        LockEngine engine = new LockEngine(client.usingNamespace(null), paths);
-        LockCore[] write = new LockCore[1];
-        LockCore[] read = new LockCore[1];
-        write[0] = new LockCore(engine, LockDriver.exclusive(), "write lock", true, () -> {
-            if (read[0].isHeldByCurrentThread() || read[0].hasLostHold()) {
-                throw new IllegalMonitorStateException("read lock '" + paths.name()
-                        + "' is held by the current thread: upgrading to the write lock would deadlock;"
-                        + " release the read lock first");
-            }
-        });
-        read[0] = new LockCore(
-                engine,
-                LockDriver.shared(
-                        () -> write[0].isHeldByCurrentThread(), session -> write[0].isHeldByCurrentThreadOn(session)),
-                "read lock",
-                false,
-                () -> {});
-        this.writeLock = write[0];
-        this.readLock = read[0];
+        CuratorFramework root = client.usingNamespace(null);
+        Sides sides = SharedCores.get(root, paths.lockRoot(), Sides.class, () -> new Sides(root, paths));
+        this.writeLock = sides.write;
+        this.readLock = sides.read;
     }
 
     /** The lock's name. */
@@ -89,13 +123,21 @@ public final class DistributedReentrantReadWriteLock implements ReadWriteLock {
         return writeLock;
     }
 
-    /** Adds {@code listener} to both sides. */
+    /**
+     * Adds {@code listener} to both sides.
+     *
+     * @throws NullPointerException if {@code listener} is null
+     */
     public void addListener(LockListener listener) {
         readLock.addListener(listener);
         writeLock.addListener(listener);
     }
 
-    /** Removes {@code listener} from both sides. */
+    /**
+     * Removes {@code listener} from both sides.
+     *
+     * @throws NullPointerException if {@code listener} is null
+     */
     public void removeListener(LockListener listener) {
         readLock.removeListener(listener);
         writeLock.removeListener(listener);

@@ -64,7 +64,11 @@ public final class LockInspector {
         }
     }
 
-    /** Inspects locks under the default base path {@code /synod} (inside the client's namespace). */
+    /**
+     * Inspects locks under the default base path {@code /synod} (inside the client's namespace).
+     *
+     * @throws NullPointerException if {@code client} is null
+     */
     public LockInspector(CuratorFramework client) {
         this(client, LockPaths.DEFAULT_BASE_PATH);
     }
@@ -72,10 +76,11 @@ public final class LockInspector {
     /**
      * Inspects locks under {@code basePath}, as given to the lock constructors.
      *
+     * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if the base path is invalid
      */
     public LockInspector(CuratorFramework client, String basePath) {
-        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(client, "client must not be null");
         String anyLock = LockPaths.of(client.getNamespace(), basePath, "x").lockRoot();
         this.locksRoot = ZKPaths.getPathAndNode(anyLock).getPath();
         this.client = client.usingNamespace(null);
@@ -94,6 +99,7 @@ public final class LockInspector {
     /**
      * One lock, or empty when its root does not exist (never used, or removed).
      *
+     * @throws NullPointerException if {@code name} is null
      * @throws IllegalArgumentException if the name is not a valid lock name
      */
     public Optional<LockState> lock(String name) {

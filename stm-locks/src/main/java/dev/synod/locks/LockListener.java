@@ -22,7 +22,10 @@ public interface LockListener {
     /**
      * The lock was lost: the session expired (or the lock node was removed) while it was held.
      * {@code isHeldByCurrentThread()} is now false for the former holders; their next {@code
-     * unlock()} reports {@link dev.synod.stm.LockLostException}.
+     * unlock()} reports {@link dev.synod.stm.LockLostException}. Holders may know before this call
+     * (their session is known to be over as soon as the ZooKeeper handle learns of the expiry), and
+     * a hold already balanced by {@code unlock()} by then is not reported here. Closing the Curator
+     * client calls no listener: its holders learn of the loss from the lock itself.
      *
      * @param lock description of the lock, e.g. {@code "lock 'orders'"}
      */

@@ -3,6 +3,7 @@ package dev.synod.locks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.synod.stm.LockLostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -183,6 +184,25 @@ class DistributedConditionTest extends ZkTestSupport {
         assertThatThrownBy(condition::signalAll).isInstanceOf(IllegalMonitorStateException.class);
         assertThatThrownBy(condition::await).isInstanceOf(IllegalMonitorStateException.class);
         assertThatThrownBy(() -> lock.newCondition("bad/name")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void awaitOnALockWhoseNodeWasRemovedReportsTheLossAndLeavesNoWaiter() throws Exception {
+        String name = uniqueName("cond-removed");
+        CuratorFramework client = newClient();
+        DistributedReentrantLock lock = new DistributedReentrantLock(client, name);
+        Condition condition = lock.newCondition();
+        lock.lock();
+        lock.lock();
+        newClient().delete().forPath(lock.guard().path()); // removed while held, the session lives on
+        assertThatThrownBy(() -> condition.await(10, TimeUnit.SECONDS)).isInstanceOf(LockLostException.class);
+        assertThat(lock.isHeldByCurrentThread()).isFalse();
+        lock.unlock(); // the loss was reported by await: both holds balance quietly
+        lock.unlock();
+        assertThatThrownBy(lock::unlock).isInstanceOf(IllegalMonitorStateException.class);
+        assertThat(client.getChildren().forPath("/synod/conditions/" + name + "/default"))
+                .isEmpty();
+        assertThat(lockNodes(client, name)).isEmpty();
     }
 
     private static void awaitWaiters(CuratorFramework client, String lock, String condition, int count)

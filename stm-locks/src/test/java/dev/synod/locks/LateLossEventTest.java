@@ -74,6 +74,37 @@ class LateLossEventTest extends ZkTestSupport {
     }
 
     @Test
+    void aHoldWhoseSessionIsKnownExpiredIsLostBeforeTheLateLostEvent() throws Exception {
+        String name = uniqueName("expired-unreported");
+        CuratorFramework client = newClient();
+        DistributedReentrantLock lock = new DistributedReentrantLock(client, name);
+        lock.lock();
+        lock.lock();
+        StateGate gate = new StateGate();
+        client.getConnectionStateListenable().addListener(gate);
+        ZooKeeper expired = client.getZookeeperClient().getZooKeeper();
+        expireOnServer(client);
+        assertThat(gate.held.await(15, TimeUnit.SECONDS)).isTrue();
+        eventually("the client learns that its session expired", () -> !expired.getState()
+                .isAlive());
+
+        // LOST is still held back, yet the session is known to be gone: the hold is not reported as held
+        assertThat(lock.isHeldByCurrentThread()).isFalse();
+        assertThat(lock.getHoldCount()).isZero();
+        assertThatThrownBy(lock::fencingToken).isInstanceOf(LockLostException.class);
+        assertThatThrownBy(lock::lock).isInstanceOf(LockLostException.class); // no silent reentry
+        assertThatThrownBy(lock::unlock).isInstanceOf(LockLostException.class);
+        lock.unlock(); // the second hold balances quietly
+        assertThatThrownBy(lock::unlock).isInstanceOf(IllegalMonitorStateException.class);
+
+        gate.open.countDown();
+        assertThat(gate.awaitLostThenReconnected(Duration.ofSeconds(15))).isTrue();
+        assertThat(lockNodes(client, name)).isEmpty();
+        assertThat(lock.tryLock(10, TimeUnit.SECONDS)).isTrue();
+        lock.unlock();
+    }
+
+    @Test
     void aDowngradeOnAWriteHoldWhoseSessionExpiredQueuesLikeAnyReader() throws Exception {
         String name = uniqueName("late-downgrade");
         CuratorFramework client = newClient();
@@ -106,8 +137,8 @@ class LateLossEventTest extends ZkTestSupport {
                 .as("our write node went with its session: the other writer holds")
                 .isTrue();
         assertThat(rw.writeLock().isHeldByCurrentThread())
-                .as("the loss is not reported yet")
-                .isTrue();
+                .as("not reported as LOST yet, but the client knows its session expired")
+                .isFalse();
 
         // no downgrade on a write hold that is gone: a plain reader, which waits for the other writer
         assertThat(rw.readLock().tryLock(1, TimeUnit.SECONDS)).isFalse();

@@ -12,10 +12,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
 import org.apache.curator.framework.CuratorFramework;
 import org.junit.jupiter.api.Test;
 
-/** Many readers or one writer; downgrade works, upgrade is refused. */
+/**
+ * Many readers or one writer; downgrade works, upgrade is refused, and so is a condition wait that
+ * would keep the downgraded read lock.
+ */
 class ReadWriteLockTest extends ZkTestSupport {
 
     @Test
@@ -191,5 +195,64 @@ class ReadWriteLockTest extends ZkTestSupport {
         rw.readLock().unlock();
         assertThat(lockNodes(client, name)).isEmpty();
         assertThatThrownBy(() -> rw.readLock().newCondition()).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void awaitWhileHoldingTheReadLockIsRefusedUpFront() throws Exception {
+        String name = uniqueName("rw-await");
+        CuratorFramework client = newClient();
+        DistributedReentrantReadWriteLock rw = new DistributedReentrantReadWriteLock(client, name);
+        // the downgrade node would keep out every writer, so no one could ever signal
+        String holds = inOneThread(() -> {
+            Condition condition = rw.writeLock().newCondition();
+            rw.writeLock().lock();
+            rw.readLock().lock();
+            try {
+                assertThatThrownBy(() -> condition.await(200, TimeUnit.MILLISECONDS))
+                        .isInstanceOf(IllegalMonitorStateException.class)
+                        .hasMessageContaining("await")
+                        .hasMessageContaining("read lock");
+                assertThatThrownBy(condition::await).isInstanceOf(IllegalMonitorStateException.class);
+                assertThatThrownBy(condition::awaitUninterruptibly).isInstanceOf(IllegalMonitorStateException.class);
+                return "write=" + rw.writeLock().getHoldCount() + " read="
+                        + rw.readLock().getHoldCount();
+            } finally {
+                rw.readLock().unlock();
+                rw.writeLock().unlock();
+            }
+        });
+        assertThat(holds).isEqualTo("write=1 read=1");
+        assertThat(client.checkExists().forPath("/synod/conditions/" + name + "/default"))
+                .as("no waiter was created")
+                .isNull();
+        assertThat(lockNodes(client, name)).isEmpty();
+    }
+
+    @Test
+    void readWriteLockObjectsOfOneClientAndNameShareTheirHolds() throws Exception {
+        String name = uniqueName("rw-same");
+        CuratorFramework client = newClient();
+        DistributedReentrantReadWriteLock a = new DistributedReentrantReadWriteLock(client, name);
+        DistributedReentrantReadWriteLock b = new DistributedReentrantReadWriteLock(client, name);
+        String seen = inOneThread(() -> {
+            a.writeLock().lock();
+            b.writeLock().lock(); // reentrant
+            b.readLock().lock(); // a downgrade, though the write lock was taken through the other object
+            int writeHolds = a.writeLock().getHoldCount();
+            int nodes = lockNodes(client, name).size();
+            b.writeLock().unlock();
+            a.writeLock().unlock();
+            boolean reading = a.readLock().isHeldByCurrentThread();
+            try {
+                assertThatThrownBy(() -> b.writeLock().lock())
+                        .isInstanceOf(IllegalMonitorStateException.class)
+                        .hasMessageContaining("upgrad");
+            } finally {
+                b.readLock().unlock();
+            }
+            return "writeHolds=" + writeHolds + " nodes=" + nodes + " reading=" + reading;
+        });
+        assertThat(seen).isEqualTo("writeHolds=2 nodes=2 reading=true");
+        assertThat(lockNodes(client, name)).isEmpty();
     }
 }

@@ -3,12 +3,16 @@ package dev.synod.locks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.junit.jupiter.api.Test;
 
-/** Per-thread reentrancy, hold counts and j.u.c. ownership rules. */
+/**
+ * Per-thread reentrancy (across lock objects of one client and name, too), hold counts, j.u.c.
+ * ownership rules and name validation.
+ */
 class ReentrancyAndOwnershipTest extends ZkTestSupport {
 
     @Test
@@ -144,5 +148,66 @@ class ReentrancyAndOwnershipTest extends ZkTestSupport {
         } finally {
             lock.unlock();
         }
+    }
+
+    @Test
+    void lockObjectsOfOneClientAndNameAreOneReentrantLock() throws Exception {
+        CuratorFramework client = newClient();
+        String name = uniqueName("same-lock");
+        DistributedReentrantLock a = new DistributedReentrantLock(client, name);
+        DistributedReentrantLock b = new DistributedReentrantLock(client, name);
+        List<Object> seen = inOneThread(() -> {
+            a.lock();
+            b.lock(); // the same lock, held already: reentrant, not a wait for itself
+            try {
+                Boolean otherThreadGotIt =
+                        CompletableFuture.supplyAsync(b::tryLock).get(10, TimeUnit.SECONDS);
+                return List.of(
+                        a.getHoldCount(),
+                        b.getHoldCount(),
+                        a.fencingToken() == b.fencingToken(),
+                        lockNodes(client, name).size(),
+                        otherThreadGotIt);
+            } finally {
+                b.unlock();
+                a.unlock();
+            }
+        });
+        assertThat(seen).containsExactly(2, 2, true, 1, false);
+        assertThat(lockNodes(client, name)).isEmpty();
+    }
+
+    @Test
+    void aNamespaceFacadeOfTheClientSharesTheLockToo() throws Exception {
+        CuratorFramework client = newClient();
+        String name = uniqueName("facade");
+        DistributedReentrantLock viaFacade = new DistributedReentrantLock(client.usingNamespace("app"), name);
+        DistributedReentrantLock direct = new DistributedReentrantLock(client, "/app/synod", name);
+        int holds = inOneThread(() -> {
+            viaFacade.lock();
+            direct.lock();
+            int count = viaFacade.getHoldCount();
+            direct.unlock();
+            viaFacade.unlock();
+            return count;
+        });
+        assertThat(holds).isEqualTo(2);
+        assertThat(client.getChildren().forPath("/app/synod/locks/" + name)).isEmpty();
+    }
+
+    @Test
+    void basePathsWithDotSegmentsAreRejectedAtConstruction() {
+        CuratorFramework client = newClient();
+        for (String basePath : List.of("/.", "/..", "/a/..", "/a/./b", "/../a")) {
+            assertThatThrownBy(() -> new DistributedReentrantLock(client, basePath, "ok"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("'" + basePath + "'");
+            assertThatThrownBy(() -> new DistributedReentrantReadWriteLock(client, basePath, "ok"))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> new LockInspector(client, basePath)).isInstanceOf(IllegalArgumentException.class);
+        }
+        // dots within a segment are fine
+        assertThat(new DistributedReentrantLock(client, "/a.b/..c/d..", "ok").name())
+                .isEqualTo("ok");
     }
 }

@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -127,6 +130,22 @@ public abstract class ZkTestSupport {
                 lock.unlock();
             }
         });
+    }
+
+    /** Runs {@code body} in a new thread and returns its result; fails instead of hanging after 20 s. */
+    protected static <T> T inOneThread(Callable<T> body) throws Exception {
+        FutureTask<T> task = new FutureTask<>(body);
+        Thread thread = new Thread(task, "lock-user");
+        thread.setDaemon(true); // left waiting if the lock hangs; the clients' closing ends its wait
+        thread.start();
+        try {
+            return task.get(20, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error error) {
+                throw error; // an assertion made in the thread
+            }
+            throw e;
+        }
     }
 
     /** A lock name unique to one test. */

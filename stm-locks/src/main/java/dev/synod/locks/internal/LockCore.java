@@ -12,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.function.Consumer;
+import org.apache.curator.framework.imps.CuratorFrameworkState;
 import org.apache.curator.framework.state.ConnectionState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +20,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The per-thread side of a distributed lock: reentrant holds, ownership checks, loss tracking and
  * listeners, over one {@link LockEngine} and one {@link LockDriver}. The public lock classes are
- * thin fronts over this. Thread-safe.
+ * thin fronts over this; every front of one client and lock shares one core ({@link SharedCores}),
+ * so holds belong to the lock, not to the object. Thread-safe.
+ *
+ * <p>A hold is lost when {@code LOST} is reported for its session, when its node is gone after a
+ * reconnection, and as soon as its session is known to be over ({@link
+ * LockEngine#isSessionAlive}: the client was closed, or learned of the expiry before Curator
+ * reported it); that last test is local, so the hot path (reentrant acquire, ownership queries)
+ * makes no request.
  */
 public final class LockCore implements DistributedLock {
     private static final Logger LOG = LoggerFactory.getLogger(LockCore.class);
@@ -29,11 +37,19 @@ public final class LockCore implements DistributedLock {
         final LockEngine.Acquired node;
         int count = 1; // only touched by the owning thread
         volatile boolean uncertain;
+        /** Reported lost (LOST, node gone after reconnecting, or found gone on release). */
         volatile boolean lost;
+
         boolean lossReported; // only touched by the owning thread
+        boolean released; // its node was released already; only touched by the owning thread
 
         Hold(LockEngine.Acquired node) {
             this.node = node;
+        }
+
+        /** Lost, whether reported yet or not: also when its session is known to be over. */
+        boolean isLost() {
+            return lost || !LockEngine.isSessionAlive(node);
         }
     }
 
@@ -42,6 +58,7 @@ public final class LockCore implements DistributedLock {
     private final String description;
     private final boolean conditions;
     private final Runnable beforeAcquire;
+    private final Runnable beforeAwait;
     private final Map<Thread, Hold> holds = new ConcurrentHashMap<>();
     private final List<LockListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -49,13 +66,22 @@ public final class LockCore implements DistributedLock {
      * @param kind "lock", "read lock" or "write lock", used in messages
      * @param conditions whether {@link #newCondition(String)} is supported
      * @param beforeAcquire runs before a new (non-reentrant) acquisition; may throw
+     * @param beforeAwait runs when a holder starts a condition wait, before anything is released;
+     *     may throw
      */
-    public LockCore(LockEngine engine, LockDriver driver, String kind, boolean conditions, Runnable beforeAcquire) {
+    public LockCore(
+            LockEngine engine,
+            LockDriver driver,
+            String kind,
+            boolean conditions,
+            Runnable beforeAcquire,
+            Runnable beforeAwait) {
         this.engine = Objects.requireNonNull(engine, "engine");
         this.driver = Objects.requireNonNull(driver, "driver");
         this.description = kind + " '" + engine.paths().name() + "'";
         this.conditions = conditions;
         this.beforeAcquire = Objects.requireNonNull(beforeAcquire, "beforeAcquire");
+        this.beforeAwait = Objects.requireNonNull(beforeAwait, "beforeAwait");
         Consumer<ConnectionState> observer = this::onConnectionState;
         engine.observe(observer);
     }
@@ -95,7 +121,7 @@ public final class LockCore implements DistributedLock {
 
     @Override
     public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
-        Objects.requireNonNull(unit, "unit");
+        Objects.requireNonNull(unit, "unit must not be null");
         return acquire(Math.max(0, unit.toNanos(time)), true);
     }
 
@@ -103,8 +129,8 @@ public final class LockCore implements DistributedLock {
         Thread me = Thread.currentThread();
         Hold hold = holds.get(me);
         if (hold != null) {
-            if (hold.lost) {
-                throw lostException("lost before this reentrant acquisition; unlock() the stale holds first");
+            if (hold.isLost()) {
+                throw lostException(hold, "before this reentrant acquisition; unlock() the stale holds first");
             }
             if (hold.count == Integer.MAX_VALUE) {
                 throw new Error("maximum lock count exceeded for " + description);
@@ -129,38 +155,41 @@ public final class LockCore implements DistributedLock {
 
     @Override
     public void unlock() {
-        Hold hold = holds.get(Thread.currentThread());
+        Thread me = Thread.currentThread();
+        Hold hold = holds.get(me);
         if (hold == null) {
             throw new IllegalMonitorStateException("the current thread does not hold " + description);
         }
+        boolean lost = hold.isLost();
         if (--hold.count == 0) {
-            boolean lost;
             synchronized (this) { // one step with the reconnection check's "still ours?" (below)
-                holds.remove(Thread.currentThread());
-                lost = hold.lost;
+                holds.remove(me);
+                lost = hold.isLost();
             }
-            if (lost) {
+            if (hold.released) {
+                // released when a condition wait found the lock lost (and reported it)
+            } else if (lost) {
                 engine.releaseLost(hold.node.path()); // never waits for a connection that may not come
-            } else {
-                engine.release(hold.node.path());
+            } else if (!engine.release(hold.node)) {
+                lost = true; // the node was gone before the release, or its session ended meanwhile
             }
         }
-        if (hold.lost && !hold.lossReported) {
+        if (lost && !hold.lossReported) {
             hold.lossReported = true;
-            throw lostException("was lost while held: the critical section was not protected to its end");
+            throw lostException(hold, "while held: the critical section was not protected to its end");
         }
     }
 
     @Override
     public int getHoldCount() {
         Hold hold = holds.get(Thread.currentThread());
-        return hold == null || hold.lost ? 0 : hold.count;
+        return hold == null || hold.isLost() ? 0 : hold.count;
     }
 
     @Override
     public boolean isHeldByCurrentThread() {
         Hold hold = holds.get(Thread.currentThread());
-        return hold != null && !hold.lost;
+        return hold != null && !hold.isLost();
     }
 
     /**
@@ -169,13 +198,12 @@ public final class LockCore implements DistributedLock {
      */
     public boolean isHeldByCurrentThreadOn(long sessionId) {
         Hold hold = holds.get(Thread.currentThread());
-        return hold != null && !hold.lost && hold.node.sessionId() == sessionId && LockEngine.isSessionAlive(hold.node);
+        return hold != null && !hold.isLost() && hold.node.sessionId() == sessionId;
     }
 
-    /** Whether the current thread has a hold whose lock was lost and not yet balanced by unlock(). */
-    public boolean hasLostHold() {
-        Hold hold = holds.get(Thread.currentThread());
-        return hold != null && hold.lost;
+    /** Whether the current thread has a hold, live or lost and not yet balanced by unlock(). */
+    public boolean hasHold() {
+        return holds.containsKey(Thread.currentThread());
     }
 
     @Override
@@ -190,6 +218,7 @@ public final class LockCore implements DistributedLock {
 
     @Override
     public Condition newCondition(String name) {
+        Objects.requireNonNull(name, "name must not be null");
         if (!conditions) {
             throw new UnsupportedOperationException(description + " has no conditions: a shared (read) lock"
                     + " cannot be released and re-taken atomically for other readers; use the write lock");
@@ -199,12 +228,12 @@ public final class LockCore implements DistributedLock {
 
     @Override
     public void addListener(LockListener listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener"));
+        listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
     }
 
     @Override
     public void removeListener(LockListener listener) {
-        listeners.remove(listener);
+        listeners.remove(Objects.requireNonNull(listener, "listener must not be null"));
     }
 
     /** The current thread's live hold. */
@@ -213,17 +242,34 @@ public final class LockCore implements DistributedLock {
         if (hold == null) {
             throw new IllegalMonitorStateException("the current thread does not hold " + description);
         }
-        if (hold.lost) {
-            throw lostException("was lost while held");
+        if (hold.isLost()) {
+            throw lostException(hold, "while held");
         }
         return hold;
     }
 
-    /** Releases every hold of the current thread (for a condition wait); returns the hold count. */
+    /** Runs the check made before a condition wait (throws if the current thread may not wait). */
+    void checkAwait() {
+        beforeAwait.run();
+    }
+
+    /**
+     * Releases every hold of the current thread (for a condition wait); returns the hold count.
+     *
+     * @throws LockLostException if the release finds the lock lost; the holds stay, lost and
+     *     reported, for the caller's {@code unlock()}s to balance quietly
+     */
     int releaseFully() {
         Hold hold = ownHold();
-        holds.remove(Thread.currentThread());
-        engine.release(hold.node.path());
+        Thread me = Thread.currentThread();
+        holds.remove(me);
+        if (!engine.release(hold.node)) {
+            hold.released = true;
+            hold.lost = true;
+            hold.lossReported = true;
+            holds.put(me, hold);
+            throw lostException(hold, "while held: the critical section was not protected to its end");
+        }
         return hold.count;
     }
 
@@ -233,8 +279,17 @@ public final class LockCore implements DistributedLock {
         holds.get(Thread.currentThread()).count = count;
     }
 
-    LockLostException lostException(String what) {
-        return new LockLostException(description + " " + what);
+    /** "{@code <description> was lost (<why>) <what>}". */
+    private LockLostException lostException(Hold hold, String what) {
+        String why;
+        if (engine.client().getState() == CuratorFrameworkState.STOPPED) {
+            why = "the Curator client was closed";
+        } else if (!LockEngine.isSessionAlive(hold.node)) {
+            why = "its ZooKeeper session ended";
+        } else {
+            why = "its lock node is gone";
+        }
+        return new LockLostException(description + " was lost (" + why + ") " + what);
     }
 
     private void onConnectionState(ConnectionState state) {

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.imps.CuratorFrameworkState;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.zookeeper.CreateMode;
@@ -98,8 +99,10 @@ public final class LockEngine {
 
     /**
      * Acquires a node of {@code driver}'s kind. {@code timeoutNanos < 0} waits forever, {@code 0}
-     * only takes the lock if it is free now. On success the caller owns one unit of interest
-     * ({@link #release(String)} gives it back).
+     * only takes the lock if it is free now. A timeout of 0 or more also bounds the wait for a
+     * connection before the node's creation is sent: with none by then, the acquire times out (at
+     * once for 0). On success the caller owns one unit of interest ({@link #release(Acquired)} or
+     * {@link #releaseLost(String)} gives it back).
      *
      * @return the node, or {@code null} when the time ran out (no node is left behind)
      * @throws InterruptedException only when {@code interruptible}; no node is left behind
@@ -110,8 +113,9 @@ public final class LockEngine {
         }
         boolean deferredInterrupt = !interruptible && Thread.interrupted();
         long deadline = System.nanoTime() + Math.max(0, timeoutNanos);
-        // a timed acquire also bounds its wait for a connection before it sends its node's creation
-        long createDeadline = timeoutNanos > 0 ? deadline : NO_DEADLINE;
+        // a timed acquire (0 included) also bounds its wait for a connection before it sends its
+        // node's creation; only an acquire without a timeout waits under the connection timeout
+        long createDeadline = timeoutNanos >= 0 ? deadline : NO_DEADLINE;
         retain();
         Created ours = null;
         boolean acquired = false; // set only when the node is handed to the caller
@@ -193,23 +197,70 @@ public final class LockEngine {
         return create(LockNodes.SHARED, deadline);
     }
 
-    /** Deletes a held node and gives back its unit of interest. Never interrupted; idempotent. */
-    public void release(String path) {
+    /**
+     * Deletes a held node and gives back its unit of interest. Never interrupted, never throws for
+     * want of ZooKeeper: a delete that cannot be confirmed goes on in the background (Curator's
+     * guaranteed delete), and the node goes with its session at the latest.
+     *
+     * @return whether the hold was intact until this release: false when the node was gone before
+     *     it (removed, or its session ended) or its session ended before the delete was confirmed
+     */
+    public boolean release(Acquired node) {
         try {
-            deleteNode(path);
+            return deleteHeld(node);
         } finally {
             dispose();
+        }
+    }
+
+    private boolean deleteHeld(Acquired node) {
+        if (!isSessionAlive(node)) {
+            return false; // closed or expired: the node went with its session
+        }
+        if (client.getZookeeperClient().isConnected()) {
+            // first on the node's own session, without retries: a missing node is then known to have
+            // gone before this release, not to a retry of our own delete
+            switch (deleteOnce(node)) {
+                case OK -> {
+                    return true;
+                }
+                case NONODE, SESSIONEXPIRED -> {
+                    return false;
+                }
+                default -> {} // outcome unknown: retried below
+            }
+        }
+        deleteNode(node.path());
+        // a missing node no longer tells anything (our own delete may have applied); a session that
+        // ended before the release was confirmed may have ended before the release began
+        return isSessionAlive(node);
+    }
+
+    /** One delete of a held node on its own handle; {@code CONNECTIONLOSS} when no answer came. */
+    private Code deleteOnce(Acquired node) {
+        CompletableFuture<Code> answer = new CompletableFuture<>();
+        try {
+            node.handle().delete(node.path(), -1, (rc, path, ctx) -> answer.complete(Code.get(rc)), null);
+            int bound = client.getZookeeperClient().getConnectionTimeoutMs()
+                    + Math.max(client.getZookeeperClient().getLastNegotiatedSessionTimeoutMs(), 1000);
+            return ZkCalls.await(answer, bound, "deleting " + node.path());
+        } catch (RuntimeException e) {
+            LOG.debug("deleting {}: {}; retrying under the client's retry policy", node.path(), e.toString());
+            return Code.CONNECTIONLOSS;
         }
     }
 
     /**
      * Gives back the unit of interest of a node whose hold was lost, without waiting for ZooKeeper:
      * the node is gone with its session or goes with it, so it is deleted in the background (Curator
-     * keeps retrying while disconnected). Never blocks; idempotent.
+     * keeps retrying while disconnected; nothing to do on a closed client, whose session closing
+     * ended). Never blocks; idempotent.
      */
     public void releaseLost(String path) {
         try {
-            ZkCalls.deleteInBackground(client, path);
+            if (client.getState() != CuratorFrameworkState.STOPPED) {
+                ZkCalls.deleteInBackground(client, path);
+            }
         } finally {
             dispose();
         }
@@ -219,7 +270,9 @@ public final class LockEngine {
      * Whether the session a node was created under is still alive: its handle (one session for
      * life) is neither closed nor expired. Never blocks and makes no request: after an expiry
      * Curator closes the old handle before it reports {@code LOST}, so a node of the expired session
-     * fails this test while a node created under the new session passes it.
+     * fails this test while a node created under the new session passes it; closing the Curator
+     * client closes the handle too. A session that the server expired while the client cannot reach
+     * it passes until the client learns of the expiry.
      */
     public static boolean isSessionAlive(Acquired node) {
         return node.handle().getSessionId() == node.sessionId()

@@ -19,7 +19,9 @@ import org.apache.zookeeper.data.Stat;
  * the lock) deletes the oldest waiter node. Since the node exists before the lock is released, a
  * signal can never be missed. Deleting the node is also how a waiter cancels (timeout, interrupt):
  * whoever deletes it first decides whether it was signalled, so a signal is never lost to a waiter
- * that gives up at the same moment.
+ * that gives up at the same moment. A wait is refused up front, before anything is released, when
+ * the lock's {@link LockCore#checkAwait() check} says so (the write lock, while the thread also keeps
+ * the read lock).
  */
 final class ZkCondition implements java.util.concurrent.locks.Condition {
     private final LockCore core;
@@ -58,13 +60,13 @@ final class ZkCondition implements java.util.concurrent.locks.Condition {
 
     @Override
     public boolean await(long time, TimeUnit unit) throws InterruptedException {
-        Objects.requireNonNull(unit, "unit");
+        Objects.requireNonNull(unit, "unit must not be null");
         return awaitInternal(Math.max(0, unit.toNanos(time)), true);
     }
 
     @Override
     public boolean awaitUntil(Date deadline) throws InterruptedException {
-        Objects.requireNonNull(deadline, "deadline");
+        Objects.requireNonNull(deadline, "deadline must not be null");
         long millis = deadline.getTime() - System.currentTimeMillis();
         return awaitInternal(TimeUnit.MILLISECONDS.toNanos(Math.max(0, millis)), true);
     }
@@ -93,6 +95,7 @@ final class ZkCondition implements java.util.concurrent.locks.Condition {
      */
     private boolean awaitInternal(long nanos, boolean interruptible) throws InterruptedException {
         core.ownHold();
+        core.checkAwait(); // e.g. no wait while the same thread keeps the read side of the lock
         if (interruptible && Thread.interrupted()) {
             throw new InterruptedException();
         }
