@@ -70,6 +70,81 @@ class ExternalRefTest {
         }
     }
 
+    /** A container equal to any other over the same place, as the plugins' containers are. */
+    private static final class PlaceContainer<T> implements VersionedStateContainer<T> {
+        private final MapVersionedContainer<T> inner;
+        private final String place;
+
+        PlaceContainer(MapVersionedContainer<T> inner, String place) {
+            this.inner = inner;
+            this.place = place;
+        }
+
+        @Override
+        public void init() {
+            inner.init();
+        }
+
+        @Override
+        public void destroy() {
+            inner.destroy();
+        }
+
+        @Override
+        public java.util.Optional<T> getAt(String version) {
+            return inner.getAt(version);
+        }
+
+        @Override
+        public void setAt(T value, String version) {
+            inner.setAt(value, version);
+        }
+
+        @Override
+        public void deleteAt(String version) {
+            inner.deleteAt(version);
+        }
+
+        @Override
+        public java.util.Collection<String> versions() {
+            return inner.versions();
+        }
+
+        @Override
+        public String describe() {
+            return "place[" + place + "]";
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof PlaceContainer<?> p && p.place.equals(place);
+        }
+
+        @Override
+        public int hashCode() {
+            return place.hashCode();
+        }
+    }
+
+    @Test
+    void reopeningANameWithAnEqualButDifferentContainerIsRefused() {
+        try (Stm stm = Stm.inMemory()) {
+            MapVersionedContainer<Object> storage = new MapVersionedContainer<>();
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            PlaceContainer<String> text = new PlaceContainer(storage, "p");
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            PlaceContainer<Long> number = new PlaceContainer(storage, "p");
+            Ref<String> first = stm.ref("shared", text, "x");
+            assertThat(stm.ref("shared", text, "y"))
+                    .as("the same container object")
+                    .isSameAs(first);
+            // equal (same storage) but maybe another value type: never handed the String ref
+            assertThatThrownBy(() -> stm.ref("shared", number, 0L))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("same container object");
+        }
+    }
+
     private static void awaitLatch(java.util.concurrent.CountDownLatch latch) {
         try {
             if (!latch.await(10, java.util.concurrent.TimeUnit.SECONDS)) {

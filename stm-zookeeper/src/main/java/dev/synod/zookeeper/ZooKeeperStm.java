@@ -327,8 +327,9 @@ public final class ZooKeeperStm implements Stm {
          * the connection is back and the cache has caught up, they throw {@link
          * CoordinationException} instead of serving state that may be that old (once the
          * connection is back they wait for the catch-up, up to the connection timeout). {@link
-         * Duration#ZERO} stops them as soon as the connection is lost. Writes are not affected:
-         * their commit checks what they read.
+         * Duration#ZERO} stops them as soon as the connection is lost; a duration too long to count
+         * in nanoseconds (about 292 years) means they never stop. Writes are not affected: their
+         * commit checks what they read.
          *
          * @throws IllegalArgumentException if negative
          */

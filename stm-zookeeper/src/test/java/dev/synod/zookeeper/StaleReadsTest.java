@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.synod.stm.Atom;
 import dev.synod.stm.CoordinationException;
+import dev.synod.stm.LocalRef;
 import dev.synod.stm.Ref;
 import dev.synod.stm.StmClosedException;
 import dev.synod.zookeeper.testing.RequestCounter;
@@ -58,6 +59,11 @@ class StaleReadsTest {
         assertThatThrownBy(() -> stm.atomically(txn -> ref.get() + atom.get()))
                 .isInstanceOf(CoordinationException.class)
                 .hasMessageContaining("has not been confirmed current");
+        LocalRef<Long> local = stm.localRef(0L);
+        assertThatThrownBy(() -> stm.run(txn -> local.set(ref.get())))
+                .as("a transaction writing only local refs sends nothing either")
+                .isInstanceOf(CoordinationException.class);
+        assertThat(local.get()).isZero();
 
         proxy.refuseConnections(false);
         assertThat(cut.blockUntilConnected(30, TimeUnit.SECONDS)).isTrue();
@@ -121,6 +127,16 @@ class StaleReadsTest {
         assertThatThrownBy(atom::get).isInstanceOf(StmClosedException.class);
         assertThatThrownBy(() -> stm.atomically(txn -> ref.get())).isInstanceOf(StmClosedException.class);
         assertThatThrownBy(() -> stm.run(txn -> ref.alter(x -> x + 1))).isInstanceOf(StmClosedException.class);
+    }
+
+    @Test
+    void aLimitTooLongForNanosecondsMeansNoLimit() throws Exception {
+        ZooKeeperStm stm = zk.track(ZooKeeperStm.builder()
+                .client(zk.client(new RequestCounter()))
+                .namespace("/stale-forever")
+                .maxStaleness(java.time.temporal.ChronoUnit.FOREVER.getDuration())
+                .build());
+        assertThat(stm.ref("r", LONG, 5L).get()).isEqualTo(5L);
     }
 
     @Test

@@ -63,13 +63,15 @@ final class Committer {
         }
         boolean distWrites = anyChanges(dist);
         boolean localWrites = anyChanges(local);
+        boolean sendsCommit = distWrites || !txn.guards.isEmpty();
+        if (!sendsCommit && !dist.isEmpty()) {
+            // what it read of coordinated refs is checked against local state alone, sending
+            // nothing (read-only, or writing local refs only): not if that state is too old
+            coordinator.checkStaleness();
+        }
         if (!distWrites && !localWrites) {
-            if (!dist.isEmpty()) {
-                coordinator.checkStaleness(); // answered from local state alone: not if it is too old
-            }
             return NO_WATCHES; // read-only: the snapshot was consistent, nothing to check or send
         }
-        boolean sendsCommit = distWrites || !txn.guards.isEmpty();
         for (Entry.Dist<?> e : dist) {
             if (!e.commuteOnly() && needsCheck(e) && e.stale) {
                 throw txn.retry(e.cell().stamp(), "'" + e.ref.name + "' changed after the transaction's snapshot");

@@ -239,7 +239,10 @@ public final class Engine implements Stm {
         }
     }
 
-    /** One identity object per name and kind; opening again with an equal codec returns it. */
+    /**
+     * One identity object per name and kind; opening again with an equal codec (or the same
+     * container object) returns it.
+     */
     @SuppressWarnings("unchecked")
     private <I extends IdentityBase<?>> I register(I fresh, Object codec) {
         IdentityBase<?> existing;
@@ -265,9 +268,12 @@ public final class Engine implements Stm {
                     + (existing instanceof AtomImpl || existing instanceof ContainerAtom ? "an atom" : "a ref")
                     + " in this Stm");
         }
-        if (!Objects.equals(existingCodec, codec)) {
+        // A container is equal to another over the same storage whatever its codec, so only the
+        // same container object proves the same value type; a codec is compared by equality.
+        boolean container = codec instanceof VersionedStateContainer<?> || codec instanceof StateContainer<?>;
+        if (container ? existingCodec != codec : !Objects.equals(existingCodec, codec)) {
             throw new IllegalArgumentException("'" + fresh.name + "' is already open with " + existingCodec
-                    + "; open it with an equal codec or container, or reuse the first handle");
+                    + "; open it with an equal codec or the same container object, or reuse the first handle");
         }
         return (I) existing;
     }

@@ -53,7 +53,7 @@ final class ReadPoint {
     private final AtomicLong maxQueuedBarrier = new AtomicLong();
     private volatile long watermark;
     private volatile boolean stale;
-    private volatile long staleSinceNanos; // when it last became stale; guarded by lock for writes
+    private long staleSinceNanos; // when it last became stale; guarded by lock
     private long staleGeneration; // guarded by lock
     private long maxEventZxid; // worker thread only
 
@@ -103,10 +103,11 @@ final class ReadPoint {
      */
     long staleForNanos() {
         if (!stale) {
-            return 0;
+            return 0; // the common case, without the lock
         }
-        long since = staleSinceNanos;
-        return stale ? Math.max(1, System.nanoTime() - since) : 0;
+        synchronized (lock) { // the flag and its time from the same stale period
+            return stale ? Math.max(1, System.nanoTime() - staleSinceNanos) : 0;
+        }
     }
 
     /**

@@ -391,7 +391,10 @@ final class ZkConnection {
         return "curator " + client.getState() + ", connection " + zkState;
     }
 
-    /** Throws if the Curator client was closed (or never started). */
+    /**
+     * Throws {@code StmClosedException} if the Curator client was closed, {@code
+     * IllegalStateException} if it was never started.
+     */
     void checkClientOpen() {
         if (client.getState() == CuratorFrameworkState.STOPPED) {
             throw new StmClosedException("the CuratorFramework for ZooKeeper at " + connectString() + " was closed");

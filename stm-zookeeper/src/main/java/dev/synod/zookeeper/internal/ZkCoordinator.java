@@ -118,10 +118,13 @@ public final class ZkCoordinator implements Coordinator {
     /**
      * How long after the connection was lost reads served from the cache alone (a read outside a
      * transaction, a read-only transaction) may still be answered; {@code null} for the default,
-     * the connection timeout. See {@link #checkStaleness()}.
+     * the connection timeout; one too long for nanoseconds means no limit. See {@link
+     * #checkStaleness()}.
      */
     public void maxStaleness(java.time.Duration limit) {
-        maxStalenessNanos = limit == null ? -1 : limit.toNanos();
+        maxStalenessNanos = limit == null
+                ? -1
+                : limit.compareTo(java.time.Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : limit.toNanos();
     }
 
     /** The limit of {@link #maxStaleness}, in nanoseconds. */
