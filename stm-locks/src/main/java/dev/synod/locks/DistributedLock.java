@@ -25,18 +25,23 @@ import java.util.function.Supplier;
  *
  * <h2>Blocking and faults</h2>
  * Every method that acquires talks to ZooKeeper and so blocks for at least one round trip, even
- * {@link #tryLock()}. ZooKeeper requests are retried under the Curator client's retry policy; when
- * that gives up, the method throws {@link dev.synod.stm.CoordinationException} (unchecked) and
- * leaves no lock node behind (a node whose creation it could not confirm is deleted in the
- * background once the client is connected again). {@link #tryLock(long, TimeUnit)} bounds its
- * wait for a connection by its own timeout, and returns false when that runs out first (at once for
- * a timeout of zero, and for {@link #tryLock()}). A closed Curator client gives {@link
+ * {@link #tryLock()}. An acquire asks again after a lost connection, waiting for a connection at
+ * most twice the Curator client's connection timeout each time; then it throws {@link
+ * dev.synod.stm.CoordinationException} (unchecked) and leaves no lock node behind (a node it could
+ * not delete for want of a connection, or whose creation it could not confirm, is deleted in the
+ * background once the client is connected again). {@link #tryLock(long, TimeUnit)} bounds every
+ * wait for a connection by its own timeout, before its node is created and while it waits in the
+ * queue, and returns false when that runs out first (at once for a timeout of zero, and for {@link
+ * #tryLock()}); only a request already sent on a live connection is waited for past it (a round
+ * trip). {@link #lockInterruptibly()} and {@link #tryLock(long, TimeUnit)} end any wait, for the
+ * lock or for a connection, when interrupted. A closed Curator client gives {@link
  * dev.synod.stm.StmClosedException}. Releasing never fails for want of ZooKeeper: {@link
  * #unlock()} deletes the node with one request on the node's own session and, if that gets no
  * answer, with Curator's guaranteed delete, waiting for it under the retry policy (so it blocks for
  * a round trip, longer while disconnected); if that gives up, Curator keeps retrying in the
  * background (logged), and the node goes at the latest with the session.
- * On a closed client the node goes with the session that closing ended. An interrupt never leaves a node behind: {@link
+ * On a closed client the node goes with the session that closing ended. An interrupt never leaves a
+ * node behind (without a connection, it is deleted in the background once reconnected): {@link
  * #lockInterruptibly()} and {@link #tryLock(long, TimeUnit)} throw {@link InterruptedException};
  * {@link #lock()} keeps waiting and returns with the interrupt flag set.
  *

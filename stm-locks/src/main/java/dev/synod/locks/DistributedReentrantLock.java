@@ -88,8 +88,9 @@ public final class DistributedReentrantLock implements DistributedLock {
      * @throws dev.synod.stm.LockLostException if the current thread's earlier hold was lost and not
      *     yet balanced by {@code unlock()}, also when its session is known to be over but the loss
      *     not reported yet (the client was closed, or learned that its session expired)
-     * @throws dev.synod.stm.CoordinationException if ZooKeeper cannot be reached under the client's
-     *     retry policy (no lock node is left behind)
+     * @throws dev.synod.stm.CoordinationException if ZooKeeper cannot be reached: no connection
+     *     within twice the client's connection timeout, while creating the lock node or while
+     *     waiting in the queue (its lock node is deleted, in the background once reconnected)
      */
     @Override
     public void lock() {
@@ -97,9 +98,11 @@ public final class DistributedReentrantLock implements DistributedLock {
     }
 
     /**
-     * Acquires the lock unless interrupted.
+     * Acquires the lock unless interrupted; otherwise like {@link #lock()}.
      *
-     * @throws InterruptedException if interrupted before or while waiting; the lock node is removed
+     * @throws InterruptedException if interrupted before or while waiting, for other holders or for
+     *     a connection to ZooKeeper; the lock node is removed (in the background once reconnected,
+     *     when there is no connection)
      */
     @Override
     public void lockInterruptibly() throws InterruptedException {
@@ -118,11 +121,16 @@ public final class DistributedReentrantLock implements DistributedLock {
 
     /**
      * Acquires the lock if it can be had within {@code time}. On timeout the lock node is removed
-     * and {@code false} returned. The time bounds the wait for other holders and for a connection
-     * (a time of zero or less returns {@code false} at once when there is no connection); a
-     * ZooKeeper request in flight may add up to the client's retry policy.
+     * and {@code false} returned. The time bounds the wait for other holders and every wait for a
+     * connection, before the lock node is created and while it waits in the queue (a waiter that
+     * loses its connection returns {@code false} by its deadline; a time of zero or less returns
+     * {@code false} at once when there is no connection); a request already sent on a live
+     * connection is answered (a round trip) even past it. Without a connection the lock node is
+     * deleted in the background once reconnected.
      *
-     * @throws InterruptedException if interrupted before or while waiting; the lock node is removed
+     * @throws InterruptedException if interrupted before or while waiting, for other holders or for
+     *     a connection; the lock node is removed (in the background once reconnected, when there is
+     *     no connection)
      * @throws NullPointerException if {@code unit} is null
      */
     @Override

@@ -26,8 +26,13 @@ import org.apache.zookeeper.data.Stat;
  *
  * <p>Each lock is read with one {@code getChildren} and one {@code exists} per node, not at one
  * instant: a lock that changes meanwhile may show a node that is already gone or miss one that
- * just arrived. A read lock taken by the thread holding the write lock (a downgrade) is shown as a
- * waiter behind the write node, although it is granted. Locks are found by walking {@code
+ * just arrived. A read lock taken by the thread holding the write lock (a downgrade) is granted
+ * wherever it stands in the queue, so it is shown as a holder, and so is that write lock while it
+ * is held: during a downgrade the holders are the write node and the read node of one session
+ * (mutual exclusion is not broken: both belong to one thread). The znodes do not say which thread
+ * of a session made a node, so another thread of that session that queued for the write lock and
+ * stands first once the downgrading thread released the write lock is shown as a holder too,
+ * until the read lock goes. Locks are found by walking {@code
  * <basePath>/locks}: a lock root with lock nodes, or with no children at all (a free lock), is a
  * lock; a znode whose only children are nested lock roots is not listed.
  *
@@ -127,18 +132,22 @@ public final class LockInspector {
     }
 
     private LockState state(String root, List<String> children) {
-        List<String> queue = LockQueue.sorted(children);
+        List<String> queue = new ArrayList<>(); // the nodes still there once read
+        List<Long> sessions = new ArrayList<>();
+        List<LockNode> nodes = new ArrayList<>();
+        for (String name : LockQueue.sorted(children)) {
+            String path = root + "/" + name;
+            Stat stat = exists(path);
+            if (stat != null) {
+                queue.add(name);
+                sessions.add(stat.getEphemeralOwner());
+                nodes.add(new LockNode(path, LockQueue.isExclusive(name), stat.getEphemeralOwner(), stat.getCzxid()));
+            }
+        }
         List<LockNode> holders = new ArrayList<>();
         List<LockNode> waiters = new ArrayList<>();
         for (int i = 0; i < queue.size(); i++) {
-            String path = root + "/" + queue.get(i);
-            Stat stat = exists(path);
-            if (stat == null) {
-                continue;
-            }
-            LockNode node =
-                    new LockNode(path, LockQueue.isExclusive(queue.get(i)), stat.getEphemeralOwner(), stat.getCzxid());
-            (LockQueue.holds(queue, i) ? holders : waiters).add(node);
+            (LockQueue.holds(queue, sessions, i) ? holders : waiters).add(nodes.get(i));
         }
         return new LockState(root.substring(locksRoot.length() + 1), root, holders, waiters);
     }

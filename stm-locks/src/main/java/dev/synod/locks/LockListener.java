@@ -4,9 +4,16 @@ package dev.synod.locks;
  * Hears when a held distributed lock becomes uncertain, is lost, or is confirmed again. Register
  * with {@code addListener} on a lock; every method has an empty default.
  *
- * <p>Callbacks run on Curator's connection-state thread, only for locks that some thread of this
- * process holds at the time, and must return quickly. A callback that throws is logged and ignored.
- * A listener is told about the lock as a whole, not per holding thread.
+ * <p>Callbacks run only for locks that some thread of this process holds at the time, and must
+ * return quickly: a slow one holds up the lock's other callbacks and, on Curator's
+ * connection-state thread, the client's other listeners. {@link #onUncertain} and {@link #onLost}
+ * for an expired session run on that thread. After a reconnection the lock asks ZooKeeper whether
+ * its node is still there without waiting on that thread; the verdict ({@link #onRestored}, or
+ * {@link #onLost} for a node found gone) runs on a thread of the lock's own once the answer came,
+ * unless the connection dropped again first (the lock then stays uncertain until the next
+ * reconnection). A lock's callbacks never run at the same time, and come in the order of the
+ * events. A callback that throws is logged and ignored. A listener is told about the lock as a
+ * whole, not per holding thread.
  */
 public interface LockListener {
 

@@ -102,6 +102,51 @@ class LockInspectorTest extends ZkTestSupport {
     }
 
     @Test
+    void aDowngradingWriterAndItsReadLockBothShowAsHolders() throws Exception {
+        String name = uniqueName("inspect-downgrade");
+        CuratorFramework c1 = newClient();
+        CuratorFramework c2 = newClient();
+        DistributedReentrantReadWriteLock downgrading = new DistributedReentrantReadWriteLock(c1, name);
+        DistributedReentrantReadWriteLock writer = new DistributedReentrantReadWriteLock(c2, name);
+        LockInspector inspector = new LockInspector(newClient());
+        downgrading.writeLock().lock();
+        Future<?> queued = pool.submit(() -> {
+            writer.writeLock().lockInterruptibly();
+            writer.writeLock().unlock();
+            return null;
+        });
+        awaitNodes(c1, name, 2);
+        downgrading.readLock().lock(); // a downgrade: granted at once, behind the queued writer
+        awaitNodes(c1, name, 3);
+
+        LockInspector.LockState state = inspector.lock(name).orElseThrow();
+        assertThat(state.holders())
+                .as("the writer holds, and so does the read lock it took")
+                .extracting(LockInspector.LockNode::sessionId, LockInspector.LockNode::exclusive)
+                .containsExactly(tuple(sessionId(c1), true), tuple(sessionId(c1), false));
+        assertThat(state.holders().get(0).fencingToken())
+                .isEqualTo(downgrading.writeLock().fencingToken());
+        assertThat(state.holders().get(1).fencingToken())
+                .isEqualTo(downgrading.readLock().fencingToken());
+        assertThat(state.waiters())
+                .extracting(LockInspector.LockNode::sessionId, LockInspector.LockNode::exclusive)
+                .containsExactly(tuple(sessionId(c2), true));
+
+        downgrading.writeLock().unlock(); // the downgrade is complete: the read lock alone holds
+        state = inspector.lock(name).orElseThrow();
+        assertThat(state.holders())
+                .extracting(LockInspector.LockNode::sessionId, LockInspector.LockNode::exclusive)
+                .containsExactly(tuple(sessionId(c1), false));
+        assertThat(state.waiters())
+                .extracting(LockInspector.LockNode::sessionId, LockInspector.LockNode::exclusive)
+                .containsExactly(tuple(sessionId(c2), true));
+
+        downgrading.readLock().unlock();
+        queued.get(10, TimeUnit.SECONDS);
+        assertThat(lockNodes(c1, name)).isEmpty();
+    }
+
+    @Test
     void aLockNeverUsedIsAbsentAndNamesAreValidated() {
         LockInspector inspector = new LockInspector(newClient());
         assertThat(inspector.lock(uniqueName("never"))).isEmpty();

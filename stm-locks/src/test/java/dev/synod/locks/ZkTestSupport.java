@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.curator.retry.RetryNTimes;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.Watcher;
@@ -85,6 +86,24 @@ public abstract class ZkTestSupport {
                 .sessionTimeoutMs(sessionTimeoutMs)
                 .connectionTimeoutMs(1000)
                 .retryPolicy(new ExponentialBackoffRetry(50, 3)));
+    }
+
+    /**
+     * A started, connected client on {@code connectString} (a proxy) whose session (60 s) outlives an
+     * outage and whose retry policy keeps a blocking request going for minutes (60 retries a second
+     * apart, each waiting up to the 5 s connection timeout): a call that waits on it shows.
+     * {@code requests} (if not null) counts its ZooKeeper requests.
+     */
+    protected CuratorFramework newPatientClientVia(String connectString, RequestCounter requests) {
+        CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
+                .connectString(connectString)
+                .sessionTimeoutMs(60_000)
+                .connectionTimeoutMs(5_000)
+                .retryPolicy(new RetryNTimes(60, 1_000));
+        if (requests != null) {
+            builder.zookeeperFactory(ZkHarness.countingFactory(requests));
+        }
+        return started(builder);
     }
 
     private CuratorFramework started(CuratorFrameworkFactory.Builder builder) {

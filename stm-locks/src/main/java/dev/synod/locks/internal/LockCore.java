@@ -4,12 +4,14 @@ import dev.synod.locks.DistributedLock;
 import dev.synod.locks.LockListener;
 import dev.synod.stm.LockLostException;
 import dev.synod.stm.spi.CommitGuard;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.function.Consumer;
 import org.apache.curator.framework.imps.CuratorFrameworkState;
@@ -24,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * so holds belong to the lock, not to the object. Thread-safe.
  *
  * <p>A hold is lost when {@code LOST} is reported for its session, when its node is gone after a
- * reconnection, and as soon as its session is known to be over ({@link
+ * reconnection (asked without blocking Curator's connection-state thread; the answer is handled on
+ * the engine's event thread), and as soon as its session is known to be over ({@link
  * LockEngine#isSessionAlive}: the client was closed, or learned of the expiry before Curator
  * reported it); that last test is local, so the hot path (reentrant acquire, ownership queries)
  * makes no request.
@@ -61,6 +64,13 @@ public final class LockCore implements DistributedLock {
     private final Runnable beforeAwait;
     private final Map<Thread, Hold> holds = new ConcurrentHashMap<>();
     private final List<LockListener> listeners = new CopyOnWriteArrayList<>();
+    /**
+     * Orders what the listeners hear: connection events (Curator's thread) and the verdicts of the
+     * checks made after a reconnection (the engine's event thread) are handled one at a time.
+     */
+    private final Object listenerOrder = new Object();
+
+    private long stateEvents; // guarded by listenerOrder: connection events seen so far
 
     /**
      * @param kind "lock", "read lock" or "write lock", used in messages
@@ -292,59 +302,96 @@ public final class LockCore implements DistributedLock {
         return new LockLostException(description + " was lost (" + why + ") " + what);
     }
 
+    /** Runs on Curator's connection-state thread: it must never wait for ZooKeeper. */
     private void onConnectionState(ConnectionState state) {
-        switch (state) {
-            case SUSPENDED -> {
-                if (mark(h -> !h.lost && !h.uncertain, h -> h.uncertain = true)) {
-                    fire(LockListener::onUncertain);
+        if (state == ConnectionState.READ_ONLY) {
+            return; // says nothing about our nodes, and must not void a pending check
+        }
+        synchronized (listenerOrder) {
+            long event = ++stateEvents;
+            switch (state) {
+                case SUSPENDED -> {
+                    if (mark(h -> !h.lost && !h.uncertain, h -> h.uncertain = true)) {
+                        fire(LockListener::onUncertain);
+                    }
                 }
-            }
-            case LOST -> {
-                // LOST reports the expiry of an earlier session; it may be delivered after a thread
-                // already took the lock under the session that replaced it, and that hold is intact
-                if (mark(h -> !h.lost && !LockEngine.isSessionAlive(h.node), h -> h.lost = true)) {
-                    LOG.warn("{} was lost: the ZooKeeper session expired", description);
-                    fire(LockListener::onLost);
+                case LOST -> {
+                    // LOST reports the expiry of an earlier session; it may be delivered after a thread
+                    // already took the lock under the session that replaced it, and that hold is intact
+                    if (mark(h -> !h.lost && !LockEngine.isSessionAlive(h.node), h -> h.lost = true)) {
+                        LOG.warn("{} was lost: the ZooKeeper session expired", description);
+                        fire(LockListener::onLost);
+                    }
                 }
+                case RECONNECTED, CONNECTED -> verifyAfterReconnect(event);
+                default -> {}
             }
-            case RECONNECTED, CONNECTED -> verifyAfterReconnect();
-            default -> {}
         }
     }
 
-    private void verifyAfterReconnect() {
-        boolean restored = false;
-        boolean lost = false;
+    /**
+     * Asks whether the nodes of the uncertain holds are still ours, without waiting for the
+     * answers: they come on the engine's event thread, and once all are in, {@link #settle} marks
+     * the holds and tells the listeners, unless a later connection event came first (a new drop
+     * leaves the holds uncertain until the next reconnection checks again).
+     */
+    private void verifyAfterReconnect(long event) {
+        List<Map.Entry<Thread, Hold>> uncertain = new ArrayList<>();
         for (Map.Entry<Thread, Hold> entry : holds.entrySet()) {
             Hold hold = entry.getValue();
-            if (hold.lost || !hold.uncertain) {
-                continue;
-            }
-            boolean owned;
-            try {
-                owned = engine.stillOwned(hold.node.path(), hold.node.sessionId());
-            } catch (RuntimeException e) {
-                LOG.warn("cannot check {} after reconnecting; it stays uncertain", description, e);
-                continue;
-            }
-            hold.uncertain = false;
-            if (owned) {
-                restored = true;
-                continue;
-            }
-            synchronized (this) {
-                // a node its owner released meanwhile is gone too: that hold was not lost
-                if (holds.get(entry.getKey()) == hold) {
-                    hold.lost = true;
-                    lost = true;
-                }
+            if (!hold.lost && hold.uncertain) {
+                uncertain.add(Map.entry(entry.getKey(), hold));
             }
         }
-        if (lost) {
-            LOG.warn("{} was lost: its node is gone after reconnecting", description);
-            fire(LockListener::onLost);
-        } else if (restored) {
-            fire(LockListener::onRestored);
+        if (uncertain.isEmpty()) {
+            return;
+        }
+        Map<Map.Entry<Thread, Hold>, Boolean> verdicts = new ConcurrentHashMap<>();
+        AtomicInteger pending = new AtomicInteger(uncertain.size());
+        for (Map.Entry<Thread, Hold> entry : uncertain) {
+            engine.checkOwned(entry.getValue().node, owned -> {
+                if (owned == null) {
+                    LOG.warn("cannot check {} after reconnecting; it stays uncertain", description);
+                } else {
+                    verdicts.put(entry, owned);
+                }
+                if (pending.decrementAndGet() == 0) {
+                    settle(event, verdicts);
+                }
+            });
+        }
+    }
+
+    /** Applies the verdicts of the check made on connection event {@code event}; on the event thread. */
+    private void settle(long event, Map<Map.Entry<Thread, Hold>, Boolean> verdicts) {
+        synchronized (listenerOrder) {
+            if (event != stateEvents) {
+                LOG.debug("{}: the check after reconnecting was overtaken by a later connection event", description);
+                return;
+            }
+            boolean restored = false;
+            boolean lost = false;
+            for (Map.Entry<Map.Entry<Thread, Hold>, Boolean> verdict : verdicts.entrySet()) {
+                Hold hold = verdict.getKey().getValue();
+                hold.uncertain = false;
+                if (verdict.getValue()) {
+                    restored = true;
+                    continue;
+                }
+                synchronized (this) {
+                    // a node its owner released meanwhile is gone too: that hold was not lost
+                    if (holds.get(verdict.getKey().getKey()) == hold) {
+                        hold.lost = true;
+                        lost = true;
+                    }
+                }
+            }
+            if (lost) {
+                LOG.warn("{} was lost: its node is gone after reconnecting", description);
+                fire(LockListener::onLost);
+            } else if (restored) {
+                fire(LockListener::onRestored);
+            }
         }
     }
 

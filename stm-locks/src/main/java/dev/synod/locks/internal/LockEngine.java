@@ -12,7 +12,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -47,8 +51,10 @@ public final class LockEngine {
     private static final Logger LOG = LoggerFactory.getLogger(LockEngine.class);
     private static final byte[] EMPTY = new byte[0];
     private static final int MAX_CREATE_ATTEMPTS = 10;
-    /** The deadline of an acquire without a timeout. */
-    private static final long NO_DEADLINE = Long.MIN_VALUE;
+    /** How often a wait for a background delete looks whether the client is still connected. */
+    private static final long ANSWER_POLL_MS = 50;
+
+    private static final long EVENT_THREAD_IDLE_SECONDS = 5;
 
     /** A node this engine created and that holds the lock. */
     public record Acquired(String path, long token, long sessionId, long lossEpoch, ZooKeeper handle) {}
@@ -71,12 +77,21 @@ public final class LockEngine {
     private final List<Consumer<ConnectionState>> observers = new CopyOnWriteArrayList<>();
     private final ConnectionStateListener stateListener = (c, state) -> onConnectionState(state);
     private final AtomicLong lossEpoch = new AtomicLong();
+    /**
+     * Runs the work of this lock that must not hold up Curator's connection-state thread (the
+     * verdicts of the checks made after a reconnection), in order, on one thread of its own. The
+     * thread is started when needed and ends after a few idle seconds: there is nothing to shut
+     * down, and the executor goes with the engine.
+     */
+    private final ThreadPoolExecutor events;
+
     private int interest; // guarded by this: holds and waiters that need connection events
 
     /** An engine for the lock at {@code paths}; {@code client} must have no namespace. */
     public LockEngine(CuratorFramework client, LockPaths paths) {
         this.client = Objects.requireNonNull(client, "client");
         this.paths = Objects.requireNonNull(paths, "paths");
+        this.events = newEventThread(paths.name());
     }
 
     public CuratorFramework client() {
@@ -99,38 +114,46 @@ public final class LockEngine {
 
     /**
      * Acquires a node of {@code driver}'s kind. {@code timeoutNanos < 0} waits forever, {@code 0}
-     * only takes the lock if it is free now. A timeout of 0 or more also bounds the wait for a
-     * connection before the node's creation is sent: with none by then, the acquire times out (at
-     * once for 0). On success the caller owns one unit of interest ({@link #release(Acquired)} or
-     * {@link #releaseLost(String)} gives it back).
+     * only takes the lock if it is free now. A timeout of 0 or more also bounds every wait for a
+     * connection, before the node's creation is sent and after it (a waiter that loses its
+     * connection): with none by the deadline, the acquire times out (at once for 0). A request
+     * sent on a live connection is answered even past the deadline; one lost with the connection
+     * is not asked again after it. Without a timeout, each wait for a connection is bounded by
+     * twice the connection timeout ({@code CoordinationException}). When {@code interruptible},
+     * an interrupt ends every wait. The node of an acquire that does not get the lock is deleted in
+     * the background, waiting for the answer only while connected. On success the caller owns one
+     * unit of interest ({@link #release(Acquired)} or {@link #releaseLost(String)} gives it back).
      *
-     * @return the node, or {@code null} when the time ran out (no node is left behind)
-     * @throws InterruptedException only when {@code interruptible}; no node is left behind
+     * @return the node, or {@code null} when the time ran out (no node is left behind once the
+     *     client is connected)
+     * @throws InterruptedException only when {@code interruptible}; no node is left behind once
+     *     the client is connected
      */
     public Acquired acquire(LockDriver driver, long timeoutNanos, boolean interruptible) throws InterruptedException {
         if (interruptible && Thread.interrupted()) {
             throw new InterruptedException();
         }
         boolean deferredInterrupt = !interruptible && Thread.interrupted();
-        long deadline = System.nanoTime() + Math.max(0, timeoutNanos);
-        // a timed acquire (0 included) also bounds its wait for a connection before it sends its
-        // node's creation; only an acquire without a timeout waits under the connection timeout
-        long createDeadline = timeoutNanos >= 0 ? deadline : NO_DEADLINE;
+        // every step honours a timed acquire's deadline (0 included) and an interruptible acquire's
+        // interrupts: waiting for a connection, and asking again after losing one, end with them
+        Wait wait = timeoutNanos >= 0
+                ? Wait.until(System.nanoTime() + timeoutNanos, interruptible)
+                : Wait.untimed(interruptible);
         retain();
         Created ours = null;
         boolean acquired = false; // set only when the node is handed to the caller
         try {
             long epoch = lossEpoch.get();
-            ours = create(driver, createDeadline);
+            ours = create(driver, wait);
             boolean mayShortcut = true;
             while (true) {
                 if (!(mayShortcut && (ours.alone() || LockNodes.isDowngrade(ours.name())))) {
-                    List<String> queue = sortedLockNodes();
+                    List<String> queue = sortedLockNodes(wait);
                     int index = queue.indexOf(ours.name());
                     if (index < 0) { // our session was lost while we waited: queue again
                         epoch = lossEpoch.get();
                         ours = null; // gone from the queue: nothing to delete
-                        ours = create(driver, createDeadline);
+                        ours = create(driver, wait);
                         mayShortcut = true;
                         continue;
                     }
@@ -140,7 +163,7 @@ public final class LockEngine {
                     } else if (timeoutNanos == 0) {
                         return null;
                     } else {
-                        WaitOutcome outcome = waitFor(blocker, timeoutNanos < 0 ? -1 : deadline, interruptible);
+                        WaitOutcome outcome = waitFor(blocker, wait);
                         if (outcome == WaitOutcome.TIMED_OUT) {
                             return null;
                         }
@@ -151,26 +174,28 @@ public final class LockEngine {
                         continue;
                     }
                 }
-                if (epoch != lossEpoch.get() && !stillOwned(ours.path(), ours.sessionId())) {
+                if (epoch != lossEpoch.get() && !owned(ours, wait)) {
                     epoch = lossEpoch.get();
                     ZkCalls.deleteInBackground(client, ours.path()); // not ours any more; never wait for it
                     ours = null;
-                    ours = create(driver, createDeadline);
+                    ours = create(driver, wait);
                     mayShortcut = true;
                     continue;
                 }
                 acquired = true;
                 return new Acquired(ours.path(), ours.czxid(), ours.sessionId(), epoch, ours.handle());
             }
-        } catch (CreateTimedOut e) {
+        } catch (Wait.TimedOut e) {
+            // the deadline passed without a connection (a node whose creation is unknown goes in the
+            // background), or with an answer lost to a dropped connection
             if (interruptible && Thread.interrupted()) {
-                throw new InterruptedException(); // interrupted while waiting for a connection
+                throw new InterruptedException();
             }
-            return null; // no connection before the deadline (a node whose creation is unknown goes in the background)
+            return null;
         } finally {
             if (!acquired) {
                 if (ours != null) {
-                    deleteNode(ours.path());
+                    deleteGivenUp(ours.path());
                 }
                 dispose();
             }
@@ -187,14 +212,14 @@ public final class LockEngine {
      * meanwhile (Curator may report the loss only later), the node is replaced by a plain shared
      * node that queues like any reader.
      */
-    private Created create(LockDriver driver, long deadline) {
-        Created ours = create(driver.tag(), deadline);
+    private Created create(LockDriver driver, Wait wait) throws InterruptedException {
+        Created ours = create(driver.tag(), wait);
         if (!LockNodes.isDowngrade(ours.name()) || driver.downgradeHolds(ours.sessionId())) {
             return ours;
         }
         LOG.debug("write hold behind downgrade node {} is not on its session; queueing as a reader", ours.path());
-        deleteNode(ours.path());
-        return create(LockNodes.SHARED, deadline);
+        deleteGivenUp(ours.path());
+        return create(LockNodes.SHARED, wait);
     }
 
     /**
@@ -279,14 +304,63 @@ public final class LockEngine {
                 && node.handle().getState().isAlive();
     }
 
-    /** Whether {@code path} still exists and belongs to the client's current session. */
-    public boolean stillOwned(String path, long sessionId) {
-        Stat stat = ZkCalls.uninterruptibly(
-                client, "checking " + path, () -> client.checkExists().forPath(path));
-        long current = ZkCalls.uninterruptibly(client, "reading the session id", () -> client.getZookeeperClient()
-                .getZooKeeper()
-                .getSessionId());
-        return stat != null && stat.getEphemeralOwner() == sessionId && sessionId == current;
+    /** Whether our node still exists and belongs to the client's current session, asked within {@code wait}. */
+    private boolean owned(Created ours, Wait wait) throws InterruptedException {
+        if (!isSessionAlive(ours.handle(), ours.sessionId())) {
+            return false;
+        }
+        ZkCalls.Answer<Stat> answer = exists(ours.path(), wait);
+        Stat stat = answer.value();
+        return stat != null
+                && stat.getEphemeralOwner() == ours.sessionId()
+                && answer.handle().getSessionId() == ours.sessionId();
+    }
+
+    private static boolean isSessionAlive(ZooKeeper handle, long sessionId) {
+        return handle.getSessionId() == sessionId && handle.getState().isAlive();
+    }
+
+    /**
+     * Asks, without blocking, whether a held node still exists on its own session, and calls
+     * {@code outcome} on the engine's event thread with {@code true} (still ours), {@code false}
+     * (gone, or its session over) or {@code null} (no answer: the connection dropped again). Used
+     * on Curator's connection-state thread, which must never wait for ZooKeeper.
+     */
+    public void checkOwned(Acquired node, Consumer<Boolean> outcome) {
+        if (!isSessionAlive(node)) {
+            events.execute(() -> outcome.accept(false));
+            return;
+        }
+        try {
+            node.handle()
+                    .exists(
+                            node.path(),
+                            false,
+                            (rc, path, ctx, stat) -> {
+                                Boolean owned =
+                                        switch (Code.get(rc)) {
+                                            case OK -> stat.getEphemeralOwner() == node.sessionId();
+                                            case NONODE -> false;
+                                            default -> isSessionAlive(node) ? null : Boolean.FALSE;
+                                        };
+                                events.execute(() -> outcome.accept(owned));
+                            },
+                            null);
+        } catch (RuntimeException e) {
+            LOG.debug("could not ask whether {} is still ours: {}", node.path(), e.toString());
+            events.execute(() -> outcome.accept(null));
+        }
+    }
+
+    private static ThreadPoolExecutor newEventThread(String name) {
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(
+                1, 1, EVENT_THREAD_IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
+                    Thread thread = new Thread(task, "synod-lock-events-" + name);
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        executor.allowCoreThreadTimeOut(true);
+        return executor;
     }
 
     /** Wakes every waiter of this engine so that it looks at the queue again. */
@@ -316,38 +390,42 @@ public final class LockEngine {
         INTERRUPTED_UNINTERRUPTIBLY
     }
 
-    /** Waits until node {@code blocker} goes away, the connection changes, or the deadline passes. */
-    private WaitOutcome waitFor(String blocker, long deadline, boolean interruptible) throws InterruptedException {
+    /**
+     * Waits until node {@code blocker} goes away, the connection changes, or the deadline passes.
+     * Setting the watch honours {@code wait} too.
+     */
+    private WaitOutcome waitFor(String blocker, Wait wait) throws InterruptedException {
         CountDownLatch latch = new CountDownLatch(1);
         Watcher watcher = event -> latch.countDown();
         waiters.add(latch);
         try {
             String path = paths.lockRoot() + "/" + blocker;
-            boolean exists = ZkCalls.uninterruptibly(client, "watching " + path, () -> {
-                try {
-                    client.getData().usingWatcher(watcher).forPath(path);
-                    return true;
-                } catch (KeeperException.NoNodeException e) {
-                    return false;
-                }
-            });
-            if (!exists) {
+            String what = "watching " + path;
+            ZkCalls.Answer<byte[]> answer = ZkCalls.read(
+                    client,
+                    wait,
+                    what,
+                    (zk, reply) -> zk.getData(path, watcher, (rc, p, ctx, data, stat) -> reply.accept(rc, data), null));
+            if (answer.code() == Code.NONODE) {
                 return WaitOutcome.CHANGED;
             }
+            if (answer.code() != Code.OK) {
+                throw ZkCalls.failure(client, what, answer.code());
+            }
             try {
-                if (interruptible && Thread.interrupted()) {
+                if (wait.interruptible() && Thread.interrupted()) {
                     throw new InterruptedException();
                 }
-                if (deadline == -1) {
+                if (!wait.timed()) {
                     latch.await();
                     return WaitOutcome.CHANGED;
                 }
-                long remaining = deadline - System.nanoTime();
+                long remaining = wait.remainingNanos();
                 return remaining > 0 && latch.await(remaining, TimeUnit.NANOSECONDS)
                         ? WaitOutcome.CHANGED
                         : WaitOutcome.TIMED_OUT;
             } catch (InterruptedException e) {
-                if (interruptible) {
+                if (wait.interruptible()) {
                     throw e;
                 }
                 return WaitOutcome.INTERRUPTED_UNINTERRUPTIBLY;
@@ -364,8 +442,8 @@ public final class LockEngine {
      * until this client closes. The sweep's listing goes out on the same session after the
      * creation it looks for (a session answers in order), so a late creation is found too.
      */
-    private Created create(String tag, long deadline) {
-        return create(paths.lockRoot(), tag, true, deadline);
+    private Created create(String tag, Wait wait) throws InterruptedException {
+        return create(paths.lockRoot(), tag, true, wait);
     }
 
     /**
@@ -379,19 +457,23 @@ public final class LockEngine {
      * @throws CoordinationException if it cannot be created (nothing is left behind)
      */
     public String createWaiter(String root) {
-        return create(root, LockNodes.WAITER, false, NO_DEADLINE).path();
+        try {
+            return create(root, LockNodes.WAITER, false, Wait.UNINTERRUPTIBLY).path();
+        } catch (InterruptedException e) {
+            throw new AssertionError("an uninterruptible creation was interrupted", e);
+        }
     }
 
     /**
      * @param touchRoot whether the creation also writes the root ({@code setData}), whose stat then
      *     tells whether the node is alone and gives its fencing token: for lock nodes
      */
-    private Created create(String root, String tag, boolean touchRoot, long deadline) {
+    private Created create(String root, String tag, boolean touchRoot, Wait wait) throws InterruptedException {
         String attemptId = UUID.randomUUID().toString();
         AtomicBoolean unknown = new AtomicBoolean(); // a multi was sent and its outcome not learned
         try {
-            return create(root, tag, touchRoot, attemptId, unknown, deadline);
-        } catch (RuntimeException | Error e) {
+            return create(root, tag, touchRoot, attemptId, unknown, wait);
+        } catch (RuntimeException | Error | InterruptedException e) {
             if (unknown.get()) {
                 deleteAttemptInBackground(root, attemptId);
             }
@@ -400,20 +482,21 @@ public final class LockEngine {
     }
 
     private Created create(
-            String root, String tag, boolean touchRoot, String attemptId, AtomicBoolean unknown, long deadline) {
+            String root, String tag, boolean touchRoot, String attemptId, AtomicBoolean unknown, Wait wait)
+            throws InterruptedException {
         String prefix = root + "/" + LockNodes.prefix(tag, attemptId);
         String what = touchRoot ? "a lock node" : "a condition waiter";
+        String creating = "creating " + what + " under " + root;
         for (int attempt = 1; ; attempt++) {
-            if (deadline != NO_DEADLINE && !client.getZookeeperClient().isConnected()) {
-                // a timed acquire waits for a connection only until its deadline; on a live one it
-                // goes ahead whatever the time (a free lock is taken even with a tiny timeout)
-                awaitConnected(what, root, deadline);
-            }
+            // a timed acquire waits for a connection only until its deadline, an interruptible one
+            // until interrupted; on a live one it goes ahead whatever the time (a free lock is taken
+            // even with a tiny timeout)
+            ZkCalls.awaitConnected(client, wait, creating);
             ZooKeeper zk = ZkCalls.uninterruptibly(
                     client, "connecting", () -> client.getZookeeperClient().getZooKeeper());
             MultiOutcome outcome;
             try {
-                outcome = multi(zk, root, prefix, touchRoot, what);
+                outcome = multi(zk, root, prefix, touchRoot, what, wait);
             } catch (RuntimeException | Error e) {
                 unknown.set(true); // no answer in time: it may still apply
                 throw e;
@@ -443,8 +526,8 @@ public final class LockEngine {
                 case CONNECTIONLOSS, OPERATIONTIMEOUT, SESSIONEXPIRED, SESSIONMOVED -> {
                     unknown.set(true);
                     LOG.debug("{} while creating a node under {}; attempt {}", outcome.code(), root, attempt);
-                    awaitConnected(what, root, deadline);
-                    Created found = findCreated(root, attemptId);
+                    ZkCalls.awaitConnected(client, wait, creating);
+                    Created found = findCreated(root, attemptId, wait);
                     if (found != null) {
                         return found;
                     }
@@ -460,16 +543,18 @@ public final class LockEngine {
         }
     }
 
-    private MultiOutcome multi(ZooKeeper zk, String root, String prefix, boolean touchRoot, String what) {
+    private MultiOutcome multi(ZooKeeper zk, String root, String prefix, boolean touchRoot, String what, Wait wait)
+            throws InterruptedException {
         CompletableFuture<MultiOutcome> answer = new CompletableFuture<>();
         Op create = Op.create(prefix, EMPTY, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL_SEQUENTIAL);
         List<Op> ops = touchRoot ? List.of(create, Op.setData(root, EMPTY, -1)) : List.of(create);
         zk.multi(ops, (rc, path, ctx, results) -> answer.complete(new MultiOutcome(Code.get(rc), results)), null);
         int bound = client.getZookeeperClient().getConnectionTimeoutMs()
                 + Math.max(client.getZookeeperClient().getLastNegotiatedSessionTimeoutMs(), 1000) * 2;
-        // once sent on a live connection, the answer is waited for in full, timed or not: a
-        // healthy lock is not given up on for a round trip longer than the caller's timeout
-        return ZkCalls.await(answer, bound, "creating " + what + " under " + root);
+        // once sent on a live connection, the answer is waited for in full, timed or not, and
+        // without interruption: a healthy lock is not given up on for a round trip longer than the
+        // caller's timeout; past the deadline, only while the client is connected
+        return ZkCalls.await(client, answer, bound, "creating " + what + " under " + root, wait, false);
     }
 
     /**
@@ -477,19 +562,16 @@ public final class LockEngine {
      * follows a pipelined {@code sync}: after a reconnection to another server, a creation applied
      * through the old one is then seen, not created a second time.
      */
-    private Created findCreated(String root, String attemptId) {
+    private Created findCreated(String root, String attemptId, Wait wait) throws InterruptedException {
         syncFirst(root);
-        for (String name : children(root)) {
+        for (String name : children(root, wait)) {
             if (LockNodes.hasAttemptId(name, attemptId)) {
                 String path = root + "/" + name;
-                Stat stat = ZkCalls.uninterruptibly(
-                        client, "checking " + path, () -> client.checkExists().forPath(path));
-                ZooKeeper handle =
-                        ZkCalls.uninterruptibly(client, "reading the session id", () -> client.getZookeeperClient()
-                                .getZooKeeper());
-                long session = handle.getSessionId();
+                ZkCalls.Answer<Stat> answer = exists(path, wait);
+                Stat stat = answer.value();
+                long session = answer.handle().getSessionId();
                 if (stat != null && stat.getEphemeralOwner() == session) {
-                    return new Created(path, name, stat.getCzxid(), session, false, handle);
+                    return new Created(path, name, stat.getCzxid(), session, false, answer.handle());
                 }
             }
         }
@@ -509,52 +591,78 @@ public final class LockEngine {
         }
     }
 
-    private void awaitConnected(String what, String root, long deadline) {
-        int bound = Math.max(client.getZookeeperClient().getConnectionTimeoutMs(), 1000) * 2;
-        long start = System.nanoTime();
-        // recomputed on each call: an interrupt makes uninterruptibly() call again
-        boolean connected = ZkCalls.uninterruptibly(client, "reconnecting", () -> {
-            long left = bound - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            long timeout = deadline == NO_DEADLINE ? left : Math.min(left, remainingMs(deadline));
-            return client.blockUntilConnected((int) Math.max(0, timeout), TimeUnit.MILLISECONDS);
-        });
-        if (!connected) {
-            // stopped before the bound: only the caller's deadline does that
-            if (deadline != NO_DEADLINE && TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < bound) {
-                throw new CreateTimedOut();
-            }
-            throw new CoordinationException(
-                    "no ZooKeeper connection within " + bound + " ms to create " + what + " under " + root);
+    private List<String> sortedLockNodes(Wait wait) throws InterruptedException {
+        return LockNodes.sortedLockNodes(children(paths.lockRoot(), wait));
+    }
+
+    private List<String> children(String root, Wait wait) throws InterruptedException {
+        String what = "listing " + root;
+        ZkCalls.Answer<List<String>> answer = ZkCalls.read(
+                client,
+                wait,
+                what,
+                (zk, reply) ->
+                        zk.getChildren(root, false, (rc, path, ctx, children) -> reply.accept(rc, children), null));
+        return switch (answer.code()) {
+            case OK -> answer.value();
+            case NONODE -> List.of();
+            default -> throw ZkCalls.failure(client, what, answer.code());
+        };
+    }
+
+    /** The stat of {@code path} ({@code null} if it does not exist) and the handle that read it. */
+    private ZkCalls.Answer<Stat> exists(String path, Wait wait) throws InterruptedException {
+        String what = "checking " + path;
+        ZkCalls.Answer<Stat> answer = ZkCalls.read(
+                client,
+                wait,
+                what,
+                (zk, reply) -> zk.exists(path, false, (rc, p, ctx, stat) -> reply.accept(rc, stat), null));
+        if (answer.code() != Code.OK && answer.code() != Code.NONODE) {
+            throw ZkCalls.failure(client, what, answer.code());
         }
+        return answer;
     }
 
-    private static long remainingMs(long deadline) {
-        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-    }
-
-    /** A timed acquire ran out of time while creating its node: it returns as a timeout. */
-    private static final class CreateTimedOut extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        CreateTimedOut() {
-            super(null, null, false, false);
+    /**
+     * Deletes the node of an acquire that does not get the lock (it timed out, was interrupted or
+     * failed) with Curator's guaranteed delete, in the background: it never waits for a connection
+     * (Curator deletes the node once reconnected, or it goes with its session). While the client is
+     * connected it waits for the answer, a round trip, so that on a healthy connection no node is
+     * left when the acquire returns.
+     */
+    private void deleteGivenUp(String path) {
+        if (client.getState() == CuratorFrameworkState.STOPPED) {
+            return; // gone with the session that closing ended
         }
-    }
-
-    private List<String> sortedLockNodes() {
-        return LockNodes.sortedLockNodes(children(paths.lockRoot()));
-    }
-
-    private List<String> children(String root) {
-        return ZkCalls.uninterruptibly(client, "listing " + root, () -> {
+        CompletableFuture<Void> deleted = new CompletableFuture<>();
+        try {
+            client.delete()
+                    .quietly()
+                    .guaranteed()
+                    .inBackground((c, event) -> deleted.complete(null))
+                    .forPath(path);
+        } catch (Exception e) {
+            LOG.warn("could not queue the delete of {}", path, e);
+            return;
+        }
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ZkCalls.answerBoundMs(client));
+        boolean interrupted = false;
+        while (!deleted.isDone() && client.getZookeeperClient().isConnected() && System.nanoTime() - end < 0) {
             try {
-                return client.getChildren().forPath(root);
-            } catch (KeeperException.NoNodeException e) {
-                return List.of();
+                deleted.get(ANSWER_POLL_MS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (ExecutionException | TimeoutException e) {
+                // not yet: look at the connection again
             }
-        });
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
+    /** Deletes a node under the client's retry policy, waiting for it; never interrupted. */
     private void deleteNode(String path) {
         try {
             ZkCalls.uninterruptibly(client, "deleting " + path, () -> {

@@ -26,13 +26,32 @@ public final class LockQueue {
 
     /**
      * Whether the node at {@code index} of the sorted queue holds the lock: an exclusive node when it
-     * is first and no downgrade node is queued, a shared node when no exclusive node precedes it, a
-     * downgrade node (a read lock its writer took) always.
+     * is first and no downgrade node of another session is queued, a shared node when no exclusive
+     * node precedes it, a downgrade node (a read lock its writer took) always. A first exclusive
+     * node with downgrade nodes of its own session only is their writer, which took the read lock
+     * while it held: it still holds. (Another thread of that session that queued for the write
+     * lock, and stands first once the downgrading writer let go of it, waits for the read lock yet
+     * reads the same; the znodes cannot tell the two apart.)
+     *
+     * @param sessions the owning session of each node of {@code sorted}, in the same order
      */
-    public static boolean holds(List<String> sorted, int index) {
-        LockDriver driver = isExclusive(sorted.get(index))
-                ? LockDriver.exclusive()
-                : LockDriver.shared(() -> false, session -> false);
-        return driver.blocker(sorted, index) == null;
+    public static boolean holds(List<String> sorted, List<Long> sessions, int index) {
+        if (sorted.size() != sessions.size()) {
+            throw new IllegalArgumentException(sorted.size() + " nodes but " + sessions.size() + " sessions");
+        }
+        String node = sorted.get(index);
+        if (isExclusive(node)) {
+            return index == 0 && downgradesOnlyOf(sorted, sessions, sessions.get(0));
+        }
+        return LockDriver.shared(() -> false, session -> false).blocker(sorted, index) == null;
+    }
+
+    private static boolean downgradesOnlyOf(List<String> sorted, List<Long> sessions, long session) {
+        for (int i = 0; i < sorted.size(); i++) {
+            if (LockNodes.isDowngrade(sorted.get(i)) && sessions.get(i) != session) {
+                return false;
+            }
+        }
+        return true;
     }
 }
