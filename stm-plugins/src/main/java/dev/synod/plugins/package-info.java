@@ -21,7 +21,8 @@
  *       default) or the Redis client's socket timeout expires. Borrowing a connection is bounded by
  *       the pool and driver.
  *   <li>Two containers over the same storage are {@code equal}: a {@code Stm} refuses to open a
- *       second ref or atom over them.
+ *       second ref or atom over them, and reopening a name gives back its handle only with the
+ *       same container object (an equal one may be of another value type).
  *   <li>An interrupted thread: the driver decides (most abort the call, which is then a {@code
  *       StateStoreException}); the interrupt flag is not cleared by Synod.
  * </ul>

@@ -69,7 +69,12 @@ class SharedStorageIsRefusedTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("already holds the values of 'a'");
             assertThatThrownBy(() -> stm.atom("c", second, "c0")).isInstanceOf(IllegalArgumentException.class);
-            assertThat(stm.ref("a", second, "ignored")).isSameAs(a); // the same storage: the same ref
+            // the same storage through another container object, whose value type the Stm cannot
+            // check: refused rather than handing back a ref that may be of another type
+            assertThatThrownBy(() -> stm.ref("a", second, "ignored"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("same container object");
+            assertThat(stm.ref("a", first, "ignored")).isSameAs(a);
             stm.run(txn -> a.set("a1"));
             assertThat(a.get()).isEqualTo("a1");
         } finally {
