@@ -69,8 +69,9 @@ import org.apache.curator.retry.ExponentialBackoffRetry;
  *       read-only transaction) are answered from the cache for {@link Builder#maxStaleness} after
  *       the connection is lost (default: the connection timeout), then fail with {@link
  *       CoordinationException} until the connection is back and the cache has caught up.
- *   <li>A caller-owned client closed under this Stm: {@code StmClosedException} from every read
- *       and write, as after {@link #close()}.
+ *   <li>A caller-owned client closed under this Stm: {@code StmClosedException} from every method
+ *       that reads or changes state (adding a watch or a validator too), as after {@link #close()},
+ *       which still closes quietly.
  *   <li>Session expired: Curator opens a new session; the watch is added again and every cached ref
  *       is read again (watches on refs hear of changes missed meanwhile, once each).
  *   <li>After {@link #close()}: every method that reads or changes state throws {@code

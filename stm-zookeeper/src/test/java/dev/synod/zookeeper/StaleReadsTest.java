@@ -127,6 +127,10 @@ class StaleReadsTest {
         assertThatThrownBy(atom::get).isInstanceOf(StmClosedException.class);
         assertThatThrownBy(() -> stm.atomically(txn -> ref.get())).isInstanceOf(StmClosedException.class);
         assertThatThrownBy(() -> stm.run(txn -> ref.alter(x -> x + 1))).isInstanceOf(StmClosedException.class);
+        assertThatThrownBy(() -> ref.addWatch("w", (k, r, o, n) -> {})).isInstanceOf(StmClosedException.class);
+        assertThatThrownBy(() -> atom.setValidator(v -> true)).isInstanceOf(StmClosedException.class);
+        assertThatThrownBy(() -> stm.ref("other", LONG, 1L)).isInstanceOf(StmClosedException.class);
+        stm.close(); // still closes quietly
     }
 
     @Test

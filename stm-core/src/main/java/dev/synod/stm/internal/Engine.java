@@ -689,6 +689,7 @@ public final class Engine implements Stm {
         if (closed) {
             throw new StmClosedException("this Stm (" + coordinator.describe() + ") is closed");
         }
+        coordinator.checkOpen(); // e.g. a caller-owned client closed under it
     }
 
     @Override

@@ -115,6 +115,15 @@ public interface Coordinator extends AutoCloseable {
     default void checkStaleness() {}
 
     /**
+     * Throws if the coordinator can no longer be used (its connection to the service was closed
+     * underneath it); called before every operation, so it must be a memory read. The default
+     * does nothing.
+     *
+     * @throws dev.synod.stm.StmClosedException if the coordinator or its client was closed
+     */
+    default void checkOpen() {}
+
+    /**
      * Waits until {@link #readPoint()} is at least {@code stamp}.
      *
      * @return whether it got there before the timeout

@@ -734,6 +734,12 @@ public final class ZkCoordinator implements Coordinator {
         connection.close();
     }
 
+    /** Throws {@code StmClosedException} if this coordinator or its Curator client was closed. */
+    @Override
+    public void checkOpen() {
+        ensureOpen();
+    }
+
     private void ensureOpen() {
         if (closed.get()) {
             throw new StmClosedException(describe() + " is closed");
