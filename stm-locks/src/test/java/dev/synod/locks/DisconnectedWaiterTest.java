@@ -44,11 +44,7 @@ class DisconnectedWaiterTest extends ZkTestSupport {
             assertThat(Duration.ofNanos(System.nanoTime() - cut)).isLessThan(Duration.ofSeconds(8));
             assertThat(lockNodes(other, name)).as("its session lives on").hasSize(2);
 
-            proxy.refuseConnections(false);
-            eventually("the waiter's node deleted", () -> lockNodes(other, name).size() == 1);
-            assertThat(client.getZookeeperClient().getZooKeeper().getSessionId())
-                    .as("deleted, not expired")
-                    .isEqualTo(session);
+            assertDeletedOnReconnecting(proxy, other, name, client, session);
         } finally {
             holder.unlock();
         }
@@ -77,20 +73,9 @@ class DisconnectedWaiterTest extends ZkTestSupport {
             proxy.dropConnections();
             eventually("the client saw the drop", () -> !client.getZookeeperClient()
                     .isConnected());
-            long interrupted = System.nanoTime();
-            attempt.thread.interrupt();
-            Object outcome = attempt.result.get(5, TimeUnit.SECONDS);
-            assertThat(outcome).isInstanceOf(InterruptedException.class);
-            assertThat(Duration.ofNanos(System.nanoTime() - interrupted)).isLessThan(Duration.ofSeconds(5));
-            assertThat(attempt.interruptedAfter)
-                    .as("the interrupt was consumed")
-                    .isFalse();
+            assertInterruptedPromptly(attempt);
 
-            proxy.refuseConnections(false);
-            eventually("the waiter's node deleted", () -> lockNodes(other, name).size() == 1);
-            assertThat(client.getZookeeperClient().getZooKeeper().getSessionId())
-                    .as("deleted, not expired")
-                    .isEqualTo(session);
+            assertDeletedOnReconnecting(proxy, other, name, client, session);
         } finally {
             holder.unlock();
         }
@@ -116,14 +101,7 @@ class DisconnectedWaiterTest extends ZkTestSupport {
                     "the acquire waits",
                     () -> attempt.thread.getState() == Thread.State.TIMED_WAITING
                             || attempt.thread.getState() == Thread.State.WAITING);
-            long interrupted = System.nanoTime();
-            attempt.thread.interrupt();
-            Object outcome = attempt.result.get(5, TimeUnit.SECONDS);
-            assertThat(outcome).isInstanceOf(InterruptedException.class);
-            assertThat(Duration.ofNanos(System.nanoTime() - interrupted)).isLessThan(Duration.ofSeconds(5));
-            assertThat(attempt.interruptedAfter)
-                    .as("the interrupt was consumed")
-                    .isFalse();
+            assertInterruptedPromptly(attempt);
 
             proxy.refuseConnections(false);
             assertThat(client.blockUntilConnected(20, TimeUnit.SECONDS)).isTrue();
@@ -163,5 +141,26 @@ class DisconnectedWaiterTest extends ZkTestSupport {
             thread.setDaemon(true); // left waiting if the lock hangs; closing the clients ends its wait
             thread.start();
         }
+    }
+
+    /** Once reconnected, the waiter's node is deleted (only the holder's stays), on the same session. */
+    private void assertDeletedOnReconnecting(
+            TcpProxy proxy, CuratorFramework other, String name, CuratorFramework client, long session)
+            throws Exception {
+        proxy.refuseConnections(false);
+        eventually("the waiter's node deleted", () -> lockNodes(other, name).size() == 1);
+        assertThat(client.getZookeeperClient().getZooKeeper().getSessionId())
+                .as("deleted, not expired")
+                .isEqualTo(session);
+    }
+
+    /** Interrupts the attempt: it ends with InterruptedException within 5 s, the interrupt consumed. */
+    private void assertInterruptedPromptly(Interruptible attempt) throws Exception {
+        long interrupted = System.nanoTime();
+        attempt.thread.interrupt();
+        Object outcome = attempt.result.get(5, TimeUnit.SECONDS);
+        assertThat(outcome).isInstanceOf(InterruptedException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - interrupted)).isLessThan(Duration.ofSeconds(5));
+        assertThat(attempt.interruptedAfter).as("the interrupt was consumed").isFalse();
     }
 }

@@ -367,10 +367,7 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
      */
     @Override
     public void destroy() {
-        engine.ensureOpen();
-        if (engine.inTransaction()) {
-            throw new IllegalStateException("cannot destroy '" + name + "' inside a transaction");
-        }
+        engine.checkDestroyable(this); // before claiming
         TxnOptions options = engine.defaultOptions();
         long deadline = System.nanoTime() + options.timeout().toNanos();
         gate.enter(options, deadline);

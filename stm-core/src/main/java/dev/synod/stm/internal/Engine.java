@@ -285,11 +285,18 @@ public final class Engine implements Stm {
         return new LocalRefImpl<>(this, initial);
     }
 
-    void destroy(IdentityBase<?> identity) {
+    /**
+     * Throws unless {@code identity} may be destroyed now: this Stm open, and outside a transaction.
+     */
+    void checkDestroyable(IdentityBase<?> identity) {
         ensureOpen();
         if (CURRENT.get() != null) {
             throw new IllegalStateException("cannot destroy '" + identity.name + "' inside a transaction");
         }
+    }
+
+    void destroy(IdentityBase<?> identity) {
+        checkDestroyable(identity);
         coordinator.delete(identity.name);
         identities.remove(identity.name, identity);
     }
@@ -309,10 +316,7 @@ public final class Engine implements Stm {
      * A writer whose commit was in flight fails it and deletes its own staged version.
      */
     void destroyVersioned(IdentityBase<?> identity, VersionedStateContainer<?> container) {
-        ensureOpen();
-        if (CURRENT.get() != null) {
-            throw new IllegalStateException("cannot destroy '" + identity.name + "' inside a transaction");
-        }
+        checkDestroyable(identity);
         String name = identity.name;
         long cutoff = System.currentTimeMillis() - DESTROY_ORPHAN_AGE.toMillis();
         Set<String> referenced;

@@ -134,19 +134,9 @@ class ContainerAtomTest {
                 Stm fast = Stm.create(shared, TxnOptions.defaults().withTimeout(Duration.ofSeconds(10)))) {
             Atom<Long> stalled = slow.atom("taken", store, 1L);
             Atom<Long> other = fast.atom("taken", store, 1L);
-            java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
             java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-            java.util.concurrent.CompletableFuture<Long> slowUpdate =
-                    java.util.concurrent.CompletableFuture.supplyAsync(() -> stalled.swap(x -> {
-                        inside.countDown();
-                        try {
-                            release.await(); // paused (a GC, a slow function) for longer than its lease
-                        } catch (InterruptedException e) {
-                            throw new IllegalStateException(e);
-                        }
-                        return x + 100;
-                    }));
-            assertThat(inside.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            // paused (a GC, a slow function) for longer than its lease
+            java.util.concurrent.CompletableFuture<Long> slowUpdate = swapHeldUntil(stalled, release);
             // the other client waits out the lease, takes the claim over and its update is acknowledged
             assertThat(other.swap(x -> x + 1)).isEqualTo(2L);
             release.countDown();
@@ -168,19 +158,8 @@ class ContainerAtomTest {
                 Stm hasty = Stm.create(shared, TxnOptions.defaults().withTimeout(Duration.ofMillis(300)))) {
             Atom<Long> holder = patient.atom("lease", store, 1L);
             Atom<Long> other = hasty.atom("lease", store, 1L);
-            java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
             java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-            java.util.concurrent.CompletableFuture<Long> holding =
-                    java.util.concurrent.CompletableFuture.supplyAsync(() -> holder.swap(x -> {
-                        inside.countDown();
-                        try {
-                            release.await();
-                        } catch (InterruptedException e) {
-                            throw new IllegalStateException(e);
-                        }
-                        return x + 100;
-                    }));
-            assertThat(inside.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            java.util.concurrent.CompletableFuture<Long> holding = swapHeldUntil(holder, release);
             sleep(200); // the claim is older than two thirds of the other client's own timeout
             // its own timeout is 300 ms, but the claim asks for 20 s: it gives up instead of taking over
             assertThatThrownBy(() -> other.swap(x -> x + 1))
@@ -267,6 +246,27 @@ class ContainerAtomTest {
             assertThatThrownBy(() -> coordinator.fetch(List.of("doomed")))
                     .isInstanceOf(dev.synod.stm.NoSuchRefException.class);
         }
+    }
+
+    /**
+     * Starts {@code atom.swap(x -> x + 100)} on another thread, its function held until {@code
+     * release} opens; returns once the function runs (the claim is held).
+     */
+    private static java.util.concurrent.CompletableFuture<Long> swapHeldUntil(
+            Atom<Long> atom, java.util.concurrent.CountDownLatch release) throws InterruptedException {
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CompletableFuture<Long> update =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> atom.swap(x -> {
+                    inside.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return x + 100;
+                }));
+        assertThat(inside.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return update;
     }
 
     private static void sleep(long millis) {

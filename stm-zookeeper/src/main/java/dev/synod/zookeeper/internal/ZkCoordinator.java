@@ -144,7 +144,7 @@ public final class ZkCoordinator implements Coordinator {
      */
     @Override
     public void checkStaleness() {
-        ensureOpen();
+        ensureOpen(); // closed comes before stale: a closed client's cache is stale too
         long staleFor = readPoint.staleForNanos();
         long limit = maxStalenessNanos();
         if (staleFor <= limit) {
