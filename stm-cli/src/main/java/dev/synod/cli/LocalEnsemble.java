@@ -208,7 +208,33 @@ final class LocalEnsemble implements Closeable {
         return temporary;
     }
 
+    /**
+     * Deletes {@code root} and everything in it. A server thread still winding down (during a
+     * shutdown, say) may add or remove a file while the tree is walked, which makes one pass fail;
+     * so it tries a few times, briefly apart, before giving up.
+     */
     private static void deleteTree(Path root) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                deleteTreeOnce(root);
+                return;
+            } catch (IOException | java.io.UncheckedIOException e) {
+                if (attempt >= DELETE_ATTEMPTS) {
+                    throw e instanceof IOException io ? io : ((java.io.UncheckedIOException) e).getCause();
+                }
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while deleting " + root, e);
+            }
+        }
+    }
+
+    private static final int DELETE_ATTEMPTS = 20;
+
+    private static void deleteTreeOnce(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }
