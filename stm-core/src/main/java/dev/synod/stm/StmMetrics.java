@@ -21,6 +21,8 @@ package dev.synod.stm;
  *     should never trip: a non-zero count points at a coordinator bug, and a WARN is logged)
  * @param turnsClaimed times an update that kept losing races took a turn on what it writes, so
  *     that other clients hold back until it commits (DESIGN 7; see {@code Atom} and {@code Stm})
+ * @param atomsUnwatched times this client stopped watching an atom it only updated (16 races lost
+ *     since its last {@code get()}, no watch on it; see {@code Atom}, "Reading")
  */
 public record StmMetrics(
         long commits,
@@ -34,4 +36,5 @@ public record StmMetrics(
         long atomUpdates,
         long atomConflicts,
         long staleCacheRetries,
-        long turnsClaimed) {}
+        long turnsClaimed,
+        long atomsUnwatched) {}

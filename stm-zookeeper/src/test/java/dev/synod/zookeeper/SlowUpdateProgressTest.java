@@ -7,6 +7,7 @@ import dev.synod.stm.Atom;
 import dev.synod.stm.Ref;
 import dev.synod.stm.TxnOptions;
 import dev.synod.zookeeper.StmFixture.Client;
+import dev.synod.zookeeper.testing.CountingZooKeeper;
 import dev.synod.zookeeper.testing.RequestCounter;
 import dev.synod.zookeeper.testing.ZkHarness;
 import java.time.Duration;
@@ -58,14 +59,17 @@ class SlowUpdateProgressTest {
     private static void slowSwapAgainstFastOnes(StmFixture fx, String name, ZooKeeperStm slowStm, long millis)
             throws Exception {
         List<Atom<Long>> fast = new ArrayList<>();
+        List<Client> fastClients = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             Client c = fx.client();
+            fastClients.add(c);
             fast.add(i == 0 ? c.stm().atom(name, LONG, 0L) : c.stm().atom(name, LONG));
         }
         Atom<Long> slow = slowStm.atom(name, LONG);
         AtomicBoolean stop = new AtomicBoolean();
         ExecutorService pool = Executors.newFixedThreadPool(3);
         long slowResult;
+        long quietFast;
         long[] fastSwaps = new long[3];
         try {
             List<Future<?>> running = new ArrayList<>();
@@ -89,6 +93,12 @@ class SlowUpdateProgressTest {
                 }
                 return x + 1_000_000;
             });
+            // fast clients 1 and 2 never read the atom: they stopped watching it after losing
+            // races, and still heard of the turn (client 0 reads it above, and stays watching)
+            String cell = fx.namespace + "/cells/" + name;
+            quietFast = fastClients.subList(1, 3).stream()
+                    .filter(c -> !watchedPaths(c).contains(cell))
+                    .count();
             stop.set(true);
             for (Future<?> f : running) {
                 f.get();
@@ -98,10 +108,21 @@ class SlowUpdateProgressTest {
             pool.shutdownNow();
         }
         assertThat(slowResult).isGreaterThan(1_000_000L);
+        assertThat(quietFast)
+                .as("fast clients that had stopped watching the atom")
+                .isPositive();
         assertThat(slowStm.metrics().turnsClaimed()).as("it claimed a turn").isGreaterThanOrEqualTo(1);
         long expected = 1_000_000L + fastSwaps[0] + fastSwaps[1] + fastSwaps[2];
         StmFixture.await(() -> fast.get(0).get() == expected);
         StmFixture.await(() -> slow.get() == expected); // its cache, too, catches up
+    }
+
+    private static List<String> watchedPaths(Client c) {
+        try {
+            return ((CountingZooKeeper) c.curator().getZookeeperClient().getZooKeeper()).persistentWatchPaths();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test

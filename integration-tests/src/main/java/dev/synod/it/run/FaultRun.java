@@ -53,6 +53,12 @@ public final class FaultRun {
      */
     public static final String STALE_CACHE_RETRIES = "stale-cache retries";
 
+    /**
+     * Times a client stopped watching the counter atom because it only updated it (StmMetrics):
+     * shows that the runs exercised that mode.
+     */
+    public static final String ATOMS_UNWATCHED = "atoms unwatched";
+
     /** The count of clients that ended without reporting their metrics: should be zero. */
     public static final String UNREPORTED_METRICS = "clients without metrics";
 
@@ -166,6 +172,7 @@ public final class FaultRun {
         STATES.forEach(s -> counts.put(s, 0L));
         counts.put(STALE_CACHE_RETRIES, 0L);
         counts.put(UNREPORTED_METRICS, 0L);
+        counts.put(ATOMS_UNWATCHED, 0L);
         clients.forEach((w, processes) -> {
             List<List<Op>> parts = new ArrayList<>();
             for (ClientProcess p : processes) {
@@ -173,6 +180,7 @@ public final class FaultRun {
                 STATES.forEach(s -> counts.merge(s, p.stateCount(s), Long::sum));
                 if (p.hasMetric("stale-cache-retries")) {
                     counts.merge(STALE_CACHE_RETRIES, p.metric("stale-cache-retries"), Long::sum);
+                    counts.merge(ATOMS_UNWATCHED, p.metric("atoms-unwatched"), Long::sum);
                 } else {
                     counts.merge(UNREPORTED_METRICS, 1L, Long::sum);
                 }

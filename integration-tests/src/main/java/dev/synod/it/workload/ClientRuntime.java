@@ -141,6 +141,7 @@ final class ClientRuntime {
             }
         }
         event("METRIC stale-cache-retries " + stm.metrics().staleCacheRetries());
+        event("METRIC atoms-unwatched " + stm.metrics().atomsUnwatched());
         event("DONE " + history.size());
         Thread closer = new Thread(stm::close, "close");
         closer.setDaemon(true);

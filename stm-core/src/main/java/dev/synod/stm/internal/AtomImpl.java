@@ -11,6 +11,7 @@ import dev.synod.stm.StmInterruptedException;
 import dev.synod.stm.TransactionTimeoutException;
 import dev.synod.stm.TxnOptions;
 import dev.synod.stm.ValueTooLargeException;
+import dev.synod.stm.Watch;
 import dev.synod.stm.spi.CommitRequest;
 import dev.synod.stm.spi.CommitResult;
 import dev.synod.stm.spi.Coordinator;
@@ -41,6 +42,19 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
 
     /** Threads of this client updating this atom take turns. */
     private final AtomGate gate;
+
+    /**
+     * Lost races, since the last {@link #get}, after which this client tells the coordinator that
+     * it only updates the atom ({@link Coordinator#updatesOnly}), unless it has watches.
+     */
+    static final int UPDATES_ONLY_AFTER = 16;
+
+    /** Lost races of this client's updates since the last {@link #get} (or since opening). */
+    private final java.util.concurrent.atomic.AtomicInteger lostSinceRead =
+            new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Orders the hint above with {@link #addWatch}: an atom with watches is never left unwatched. */
+    private final Object watchLock = new Object();
 
     /** Writer ids of the last few versions are kept (without values) to resolve unknown outcomes. */
     static final int ID_HISTORY = 8;
@@ -103,9 +117,15 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
         }
     }
 
-    /** The current value, re-reading if an external version was deleted under us. */
-    private Decoded<T> latest() {
-        Versioned cell = engine.coordinator().current(name);
+    /**
+     * The current value ({@code current}: as the read point promises; else the last state known,
+     * which may trail for an atom this client only updates), re-reading if an external version was
+     * deleted under us.
+     */
+    private Decoded<T> latest(boolean current) {
+        Versioned cell = current
+                ? engine.coordinator().current(name)
+                : engine.coordinator().lastKnown(name);
         while (true) {
             try {
                 return decode(cell);
@@ -126,7 +146,7 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
         } else {
             engine.coordinator().fetch(List.of(name), deadline);
         }
-        return latest();
+        return latest(false); // just read: current, without watching an atom only updated here again
     }
 
     /**
@@ -172,7 +192,30 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
     public T get() {
         engine.ensureOpen();
         engine.coordinator().checkStaleness();
-        return latest().value();
+        lostSinceRead.set(0);
+        return latest(true).value();
+    }
+
+    /**
+     * As for any identity; an atom this client stopped watching while it only updated it is
+     * watched again first (one round trip), so that the watch hears of the others' changes.
+     *
+     * @throws dev.synod.stm.CoordinationException if the atom cannot be watched again (the watch is
+     *     then not added)
+     */
+    @Override
+    public void addWatch(Object key, Watch<T> watch) {
+        synchronized (watchLock) {
+            super.addWatch(key, watch);
+        }
+        try {
+            engine.coordinator().current(name);
+        } catch (CoordinationException e) {
+            removeWatch(key);
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.debug("'{}': not current when the watch was added", name, e); // say, destroyed
+        }
     }
 
     @Override
@@ -196,7 +239,7 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
         gate.enter(options, deadline);
         Coordinator.Claim claim = null;
         try {
-            Decoded<T> current = latest();
+            Decoded<T> current = latest(false);
             long longestAttempt = 0;
             for (int attempt = 0; ; attempt++) {
                 long started = System.nanoTime();
@@ -246,7 +289,7 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
         gate.enter(options, deadline);
         Coordinator.Claim claim = null;
         try {
-            Decoded<T> current = latest();
+            Decoded<T> current = latest(false);
             if (!current.value().equals(expected)) {
                 // The cache may trail, and the server we read from may trail the leader: decide on
                 // the latest committed value.
@@ -338,6 +381,14 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
      */
     private boolean backOff(int attempt, TxnOptions options, long deadline, Coordinator.Claim claim) {
         engine.counters().atomConflicts.increment();
+        if (lostSinceRead.incrementAndGet() == UPDATES_ONLY_AFTER) {
+            synchronized (watchLock) {
+                if (!hasWatches()) {
+                    engine.coordinator().updatesOnly(name);
+                    engine.counters().atomsUnwatched.increment();
+                }
+            }
+        }
         if (attempt >= options.maxRetries()) {
             throw new RetryLimitExceededException("atom '" + name + "' lost " + (attempt + 1)
                     + " compare-and-set races in a row (maxRetries=" + options.maxRetries() + ")");
@@ -360,7 +411,7 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
      */
     private Decoded<T> retryState(boolean paused, Decoded<T> lost, long deadline) {
         if (!paused && engine.cachedNewerThan(name, lost.cell().version()) != null) {
-            return latest();
+            return latest(false);
         }
         return fetch(false, deadline);
     }

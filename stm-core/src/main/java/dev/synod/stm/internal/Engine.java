@@ -644,7 +644,7 @@ public final class Engine implements Stm {
      */
     Versioned cachedNewerThan(String name, long version) {
         try {
-            Versioned now = coordinator.current(name);
+            Versioned now = coordinator.lastKnown(name);
             return now.version() > version ? now : null;
         } catch (RuntimeException notCached) {
             return null;

@@ -17,6 +17,7 @@ final class Metrics {
     final LongAdder atomConflicts = new LongAdder();
     final LongAdder staleCacheRetries = new LongAdder();
     final LongAdder turnsClaimed = new LongAdder();
+    final LongAdder atomsUnwatched = new LongAdder();
 
     StmMetrics snapshot() {
         return new StmMetrics(
@@ -31,6 +32,7 @@ final class Metrics {
                 atomUpdates.sum(),
                 atomConflicts.sum(),
                 staleCacheRetries.sum(),
-                turnsClaimed.sum());
+                turnsClaimed.sum(),
+                atomsUnwatched.sum());
     }
 }

@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
  * #current(String)} reflects every commit with stamp {@code <= T}: its stamp is at least the stamp
  * of the last such commit to that cell. {@code current} may also reflect newer commits (the engine
  * then reads older values from the history it keeps in the bytes). Read points never go backwards.
+ * A cell the engine said it only updates ({@link #updatesOnly}) is served by {@code current} as the
+ * contract says, at the cost of a round trip the first time; only {@link #lastKnown} may trail.
  *
  * <h2>Failures</h2>
  *
@@ -67,6 +69,32 @@ public interface Coordinator extends AutoCloseable {
      * @throws dev.synod.stm.NoSuchRefException if the cell has been deleted
      */
     Versioned current(String name);
+
+    /**
+     * The latest state of an opened cell known to this client, without {@link #current}'s promise:
+     * for a cell the engine said it only updates ({@link #updatesOnly}) it may trail the service
+     * until {@link #current} is called for it again. Used where a stale state costs only a lost
+     * race (the first attempt of an atom update). A memory read; the default is {@link #current}.
+     *
+     * @throws IllegalStateException if the cell was not opened
+     * @throws dev.synod.stm.NoSuchRefException if the cell has been deleted
+     */
+    default Versioned lastKnown(String name) {
+        return current(name);
+    }
+
+    /**
+     * A hint from the engine: this client keeps losing races updating cell {@code name} (an atom),
+     * has not read it outside its updates since, and nothing here listens to its changes. A
+     * coordinator that keeps opened cells current by change notifications may stop them for this
+     * cell: every commit of the others would otherwise be announced to a client that learns of it
+     * anyway, from its next lost race. Until {@link #current} (or {@link #open}) is next called for
+     * the cell, which makes it current and announced again, the read-point contract does not cover
+     * it, {@link #lastKnown} may trail, and listeners hear only of the states this client's own
+     * commits and reads bring. Claims on the cell ({@link #claim}) must still be honoured. Never
+     * throws and never blocks on the service; the default does nothing.
+     */
+    default void updatesOnly(String name) {}
 
     /**
      * Reads the latest committed state of the given cells from the service, all at one state of

@@ -32,6 +32,11 @@ final class CellCache implements AutoCloseable {
         private boolean opened;
         /** open() calls in progress for this cell. */
         private int openers;
+        /**
+         * Whether this client stopped watching the cell ({@link #quiet}): its state is then only
+         * what this client's own commits and reads brought, and may trail the service.
+         */
+        private boolean quiet;
 
         /** A placeholder for a cell being opened: events for it are tracked from now on. */
         Slot() {
@@ -41,7 +46,7 @@ final class CellCache implements AutoCloseable {
     }
 
     /** A snapshot of a slot. */
-    record State(Versioned value, long stamp, boolean deleted, boolean opened) {}
+    record State(Versioned value, long stamp, boolean deleted, boolean opened, boolean quiet) {}
 
     private final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
     private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
@@ -106,6 +111,41 @@ final class CellCache implements AutoCloseable {
     }
 
     /**
+     * Marks an opened cell as no longer watched (see {@code ZkCoordinator#updatesOnly}).
+     *
+     * @return whether it was watched until now (false: not opened, deleted or already quiet)
+     */
+    boolean quiet(String name) {
+        Slot slot = slots.get(name);
+        if (slot == null) {
+            return false;
+        }
+        synchronized (slot) {
+            if (!slot.opened || slot.deleted || slot.quiet) {
+                return false;
+            }
+            slot.quiet = true;
+            return true;
+        }
+    }
+
+    /** Whether this client stopped watching the cell (its state may trail the service). */
+    boolean isQuiet(String name) {
+        State s = state(name);
+        return s != null && s.quiet();
+    }
+
+    /** The cell is watched again, and its state was read after the watch was in place. */
+    void watchedAgain(String name) {
+        Slot slot = slots.get(name);
+        if (slot != null) {
+            synchronized (slot) {
+                slot.quiet = false;
+            }
+        }
+    }
+
+    /**
      * The state of a tracked cell, or {@code null} if the cell is not tracked; the value is null
      * while the cell is being opened.
      */
@@ -115,7 +155,7 @@ final class CellCache implements AutoCloseable {
             return null;
         }
         synchronized (slot) {
-            return new State(slot.value, slot.stamp, slot.deleted, slot.opened);
+            return new State(slot.value, slot.stamp, slot.deleted, slot.opened, slot.quiet);
         }
     }
 

@@ -182,6 +182,22 @@ final class WatchWorker implements Watcher {
     }
 
     /**
+     * Stops the notifications of one cell's changes on {@code zk} (the cell is already marked quiet
+     * in the cache), and keeps hearing of its claims through a one-time watch on its children,
+     * armed again by each read of them. Both requests are sent at once, in this order; nothing is
+     * waited for.
+     */
+    void quiet(ZooKeeper zk, String name) {
+        synchronized (USERS) {
+            if (closed) {
+                return;
+            }
+            unwatch(zk, paths.pathOf(name));
+        }
+        readClaims(name);
+    }
+
+    /**
      * Removes this worker's watch on {@code path} from {@code zk} (asynchronously, no wait). On the
      * server, {@code removeAllWatches} removes every watcher of the path for the session, so it is
      * sent only when no other worker of this JVM on the same handle still watches the path;
@@ -244,9 +260,10 @@ final class WatchWorker implements Watcher {
     /**
      * Reads the claims on cell {@code name} into {@link Claims}, asynchronously and in order with
      * the session's other requests: on a notification that they changed, and for a claimant that
-     * does not find its claim known yet. The result completes once the reply is applied, or with
-     * the {@link KeeperException} of a failed read (the claims known then stay as they were: each
-     * is honoured for its lease at most).
+     * does not find its claim known yet. For a quiet cell (no persistent watch) the read also arms
+     * a one-time watch on the claims, so that the next change is announced too. The result
+     * completes once the reply is applied, or with the {@link KeeperException} of a failed read
+     * (the claims known then stay as they were: each is honoured for its lease at most).
      */
     CompletableFuture<Void> readClaims(String name) {
         CompletableFuture<Void> applied = new CompletableFuture<>();
@@ -259,7 +276,7 @@ final class WatchWorker implements Watcher {
         try {
             zk.getChildren(
                     path,
-                    false,
+                    cache.isQuiet(name) ? this : null,
                     (rc, p, ctx, children, stat) -> {
                         KeeperException.Code code = KeeperException.Code.get(rc);
                         if (code == KeeperException.Code.OK) {
@@ -592,7 +609,11 @@ final class WatchWorker implements Watcher {
         if (zk != watchedHandle) {
             readPoint.markStale();
             // a cell opened from now on adds its own watch on this handle (or a newer one)
-            List<String> names = cache.openedNames();
+            List<String> names = new ArrayList<>();
+            List<String> quiet = new ArrayList<>();
+            for (String name : cache.openedNames()) {
+                (cache.isQuiet(name) ? quiet : names).add(name);
+            }
             List<CompletableFuture<Void>> added = new ArrayList<>(names.size());
             for (String name : names) {
                 added.add(watch(zk, name));
@@ -606,11 +627,15 @@ final class WatchWorker implements Watcher {
                 return;
             }
             watchedHandle = zk;
+            for (String name : quiet) {
+                readClaims(name); // the one-time watches on their claims went with the old session
+            }
             LOG.info(
-                    "{}: new ZooKeeper session 0x{}: {} cell watches re-added",
+                    "{}: new ZooKeeper session 0x{}: {} cell watches re-added ({} quiet cells: claims only)",
                     paths.cellsRoot(),
                     Long.toHexString(zk.getSessionId()),
-                    names.size());
+                    names.size(),
+                    quiet.size());
         }
         if (readPoint.isStale()) {
             refresh();
@@ -664,6 +689,20 @@ final class WatchWorker implements Watcher {
                 }
             }
             mine.clear();
+        }
+        ZooKeeper zk = watchedHandle;
+        if (removeWatches && zk != null && zk.getState().isAlive()) {
+            for (String name : cache.openedNames()) {
+                if (cache.isQuiet(name)) {
+                    try {
+                        // the one-time watch on its claims, if armed
+                        zk.removeWatches(
+                                paths.pathOf(name), this, WatcherType.Children, true, (rc, p, ctx) -> {}, null);
+                    } catch (RuntimeException e) {
+                        LOG.debug("removing the claims watch on {} failed: {}", name, e.toString());
+                    }
+                }
+            }
         }
     }
 }

@@ -207,7 +207,7 @@ public final class ZkCoordinator implements Coordinator {
         ensureOpen();
         CellCache.State known = cache.state(name);
         if (known != null && known.opened() && known.value() != null && !known.deleted()) {
-            return known.value(); // already open: the watch keeps it current
+            return current(name); // already open: the watch keeps it current (a quiet one is watched again)
         }
         if (Thread.currentThread().isInterrupted()) {
             // it would be noticed only at the end, after the cell may have been created
@@ -378,10 +378,32 @@ public final class ZkCoordinator implements Coordinator {
         return readPoint.get();
     }
 
+    /**
+     * As the SPI says; for a cell this client stopped watching ({@link #updatesOnly}), first
+     * watches it again and reads it (one round trip, under the retry policy), so that the state
+     * returned honours the read point again and later changes are announced.
+     *
+     * @throws CoordinationException if a quiet cell cannot be watched and read again
+     */
     @Override
     public Versioned current(String name) {
         ensureOpen();
         CellCache.State s = cache.state(name);
+        if (s != null && s.quiet()) {
+            watchAgain(name);
+            s = cache.state(name);
+        }
+        return cached(name, s);
+    }
+
+    /** The cached state, even of a quiet cell (which may trail the service): a memory read. */
+    @Override
+    public Versioned lastKnown(String name) {
+        ensureOpen();
+        return cached(name, cache.state(name));
+    }
+
+    private Versioned cached(String name, CellCache.State s) {
         if (s == null || (s.value() == null && !s.deleted())) {
             throw new IllegalStateException("cell '" + name + "' was not opened in " + describe());
         }
@@ -389,6 +411,60 @@ public final class ZkCoordinator implements Coordinator {
             throw noSuchRef(name);
         }
         return s.value();
+    }
+
+    /**
+     * Stops watching an opened cell that this client only updates (see the SPI): removes its
+     * persistent watch (one request) and keeps a one-time watch on its claims, armed by a read of
+     * them (one request), both sent without waiting. Commits of others are then no longer
+     * announced here; this client's own commits and reads still bring its state. Does nothing if
+     * the cell is not open, already quiet, or the client is not connected (nothing is sent then).
+     */
+    @Override
+    public void updatesOnly(String name) {
+        if (closed.get()) {
+            return;
+        }
+        ZooKeeper zk = connection.handleIfConnected();
+        if (zk == null) {
+            return;
+        }
+        synchronized (quietLock(name)) {
+            if (cache.quiet(name)) {
+                worker.quiet(zk, name);
+                LOG.debug("{}: stopped watching '{}' (updated here, not read)", describe(), name);
+            }
+        }
+    }
+
+    /** Per cell, the lock that orders stopping and resuming its watch. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Object> quietLocks =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Object quietLock(String name) {
+        return quietLocks.computeIfAbsent(name, n -> new Object());
+    }
+
+    /**
+     * Watches a quiet cell again: its persistent watch pipelined in front of a read of it, whose
+     * reply puts the state in the cache (or marks the cell deleted). Concurrent callers wait for
+     * the first.
+     */
+    private void watchAgain(String name) {
+        synchronized (quietLock(name)) {
+            if (!cache.isQuiet(name)) {
+                return;
+            }
+            readWithBarrier(
+                    List.of(name),
+                    false,
+                    new AtomicReference<>(),
+                    "watching '" + name + "' again",
+                    true,
+                    ZkConnection.NO_DEADLINE);
+            cache.watchedAgain(name);
+            LOG.debug("{}: watching '{}' again", describe(), name);
+        }
     }
 
     @Override

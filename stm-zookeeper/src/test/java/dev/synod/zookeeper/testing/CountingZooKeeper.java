@@ -105,6 +105,11 @@ public class CountingZooKeeper extends ZooKeeper {
         return getPersistentWatches();
     }
 
+    /** The paths with a one-time watch on their children of this handle, as the client knows them. */
+    public List<String> childWatchPaths() {
+        return getChildWatches();
+    }
+
     /** The paths with a persistent recursive watch of this handle, as the client knows them. */
     public List<String> persistentRecursiveWatchPaths() {
         return getPersistentRecursiveWatches();
@@ -137,6 +142,12 @@ public class CountingZooKeeper extends ZooKeeper {
             AsyncCallback.VoidCallback cb,
             Object ctx) {
         countedAsync("removeWatches", () -> super.removeWatches(path, counting(watcher), watcherType, local, cb, ctx));
+    }
+
+    @Override
+    public void removeAllWatches(
+            String path, WatcherType watcherType, boolean local, AsyncCallback.VoidCallback cb, Object ctx) {
+        countedAsync("removeWatches", () -> super.removeAllWatches(path, watcherType, local, cb, ctx));
     }
 
     private static String multiKind(Iterable<Op> ops) {
@@ -304,7 +315,7 @@ public class CountingZooKeeper extends ZooKeeper {
 
     @Override
     public void getChildren(String path, Watcher watcher, AsyncCallback.Children2Callback cb, Object ctx) {
-        countedAsync("getChildren", () -> super.getChildren(path, watcher, cb, ctx));
+        countedAsync("getChildren", () -> super.getChildren(path, watcher == null ? null : counting(watcher), cb, ctx));
     }
 
     @Override
