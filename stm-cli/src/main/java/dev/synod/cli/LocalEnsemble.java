@@ -27,8 +27,11 @@ final class LocalEnsemble implements Closeable {
     private volatile TestingServer single;
     private volatile TestingCluster cluster;
     private volatile String connectString;
-    /** The temporary directory holding every server's data, or null for a caller's directory. */
-    private final Path temporary;
+    /**
+     * The temporary directory holding every server's data, or null for a caller's directory (or
+     * before it is created, which is after the shutdown hook is in place).
+     */
+    private volatile Path temporary;
     /** Stops the servers and deletes {@link #temporary} if the JVM ends before {@link #close()}. */
     private final Thread hook;
 
@@ -40,8 +43,7 @@ final class LocalEnsemble implements Closeable {
 
     private boolean closed;
 
-    private LocalEnsemble(Path temporary) {
-        this.temporary = temporary;
+    private LocalEnsemble() {
         this.hook = new Thread(this::closeOnExit, "synod-local-ensemble-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
     }
@@ -60,10 +62,13 @@ final class LocalEnsemble implements Closeable {
         System.setProperty("zookeeper.admin.enableServer", "false");
         // Temporary data lives under one directory of ours, known (and deleted by the shutdown
         // hook) before any server starts: a Ctrl-C during the start leaves nothing behind.
-        LocalEnsemble ensemble =
-                new LocalEnsemble(dataDir == null ? Files.createTempDirectory("synod-zookeeper-") : null);
-        File root = dataDir == null ? ensemble.temporary.toFile() : dataDir;
+        LocalEnsemble ensemble = new LocalEnsemble();
+        File root = dataDir;
         try {
+            if (dataDir == null) {
+                ensemble.temporary = Files.createTempDirectory("synod-zookeeper-");
+                root = ensemble.temporary.toFile();
+            }
             if (servers == 1) {
                 // in a directory of its own: ZooKeeper writes its configuration file beside it
                 File dir = dataDir == null ? new File(root, "server-1") : dataDir;
@@ -175,6 +180,7 @@ final class LocalEnsemble implements Closeable {
         } finally {
             if (temporary != null) {
                 deleteTree(temporary);
+                deleteAgainIfRecreated(temporary);
             }
             if (Thread.currentThread() != hook) {
                 try {
@@ -233,6 +239,30 @@ final class LocalEnsemble implements Closeable {
     }
 
     private static final int DELETE_ATTEMPTS = 20;
+
+    /**
+     * A server stopped during its own start may still have a thread that creates its data
+     * directories (parents included) after {@link #close()} deleted them: watches {@code root}
+     * for a moment and deletes it again until it stays gone for three checks in a row, 100 ms
+     * apart (two seconds at most).
+     */
+    private static void deleteAgainIfRecreated(Path root) throws IOException {
+        int absent = 0;
+        for (int check = 0; check < 20 && absent < 3; check++) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while deleting " + root, e);
+            }
+            if (Files.exists(root)) {
+                absent = 0;
+                deleteTree(root);
+            } else {
+                absent++;
+            }
+        }
+    }
 
     private static void deleteTreeOnce(Path root) throws IOException {
         if (!Files.exists(root)) {
