@@ -8,6 +8,7 @@ import dev.synod.stm.Atom;
 import dev.synod.stm.NoSuchRefException;
 import dev.synod.zookeeper.StmFixture.Client;
 import dev.synod.zookeeper.testing.CountingZooKeeper;
+import dev.synod.zookeeper.testing.TcpProxy;
 import dev.synod.zookeeper.testing.ZkHarness;
 import java.util.List;
 import java.util.Map;
@@ -52,11 +53,15 @@ class UpdatesOnlyTest {
         assertThat(a.requests().get("setData")).isEqualTo(2);
         assertThat(a.requests().get("removeWatches")).isEqualTo(1);
         assertThat(a.requests().get("getChildren")).isEqualTo(1);
+        assertThat(a.stm().metrics().atomsUnwatched()).isEqualTo(1);
 
         // four losses in a row: from the third on, the update pauses and then reads the atom; it
         // stays unwatched (only a get() or a watch brings the watch back)
         value += loseRaces(atA, atB, 4, 4);
         assertThat(handle(a).persistentWatchPaths()).isEmpty();
+        assertThat(a.stm().metrics().atomsUnwatched())
+                .as("already quiet: nothing more sent")
+                .isEqualTo(1);
 
         a.requests().reset();
         for (int i = 0; i < 5; i++) {
@@ -135,6 +140,10 @@ class UpdatesOnlyTest {
         zk.expireSession(a.curator());
         StmFixture.await(() ->
                 handle(a).getSessionId() != session && handle(a).getState().isConnected());
+        String path = fx.namespace + "/cells/expiring";
+        // the new session watches the claims (one-time watch armed again), not the value
+        StmFixture.await(() -> handle(a).childWatchPaths().contains(path));
+        assertThat(handle(a).persistentWatchPaths()).isEmpty();
         atB.swap(x -> x + 1);
         assertThat(atA.get()).isEqualTo(value + 1);
         assertThat(handle(a).persistentWatchPaths()).containsExactly(fx.namespace + "/cells/expiring");
@@ -142,6 +151,47 @@ class UpdatesOnlyTest {
         atA.swap(x -> x + 1);
         atB.swap(x -> x + 1);
         StmFixture.await(() -> atA.get() == value + 3); // a cached read: it may trail B's last swap a moment
+    }
+
+    @Test
+    void aClaimsReadThatFailsIsSentAgainOnceReconnected() throws Exception {
+        StmFixture fx = new StmFixture(zk);
+        TcpProxy proxy = zk.track(new TcpProxy(zk.server().getPort(), 1));
+        Client a = fx.client(proxy.connectString());
+        Client b = fx.client();
+        Atom<Long> atA = a.stm().atom("rearmed", LONG, 0L);
+        Atom<Long> atB = b.stm().atom("rearmed", LONG);
+        String path = fx.namespace + "/cells/rearmed";
+        loseRaces(atA, atB, AFTER - 2);
+        // the read that would arm the watch on the claims goes out on a connection cut just before
+        a.requests().beforeNext("getChildren", proxy::dropConnections);
+        loseRaces(atA, atB, 2);
+        assertThat(a.stm().metrics().atomsUnwatched()).isEqualTo(1);
+        assertThat(proxy.drops()).isPositive();
+        // same session, reconnected: the claims are read again, and the watch on them armed
+        StmFixture.await(() -> handle(a).childWatchPaths().contains(path));
+        assertThat(handle(a).persistentWatchPaths()).isEmpty();
+    }
+
+    @Test
+    void aWatchAddedAgainToAQuietAtomHearsOnlyLaterChanges() throws Exception {
+        StmFixture fx = new StmFixture(zk);
+        Client a = fx.client();
+        Client b = fx.client();
+        Atom<Long> atA = a.stm().atom("again", LONG, 0L);
+        Atom<Long> atB = b.stm().atom("again", LONG);
+        List<List<Long>> heard = new CopyOnWriteArrayList<>();
+        atA.addWatch("w", (key, ref, oldValue, newValue) -> heard.add(List.of(oldValue, newValue)));
+        atA.removeWatch("w");
+        long value = loseRaces(atA, atB, AFTER);
+        StmFixture.await(() -> handle(a).persistentWatchPaths().isEmpty());
+        atB.swap(x -> x + 1); // not announced to A: its cache trails
+        atA.addWatch("w", (key, ref, oldValue, newValue) -> heard.add(List.of(oldValue, newValue)));
+        atB.swap(x -> x + 1);
+        StmFixture.await(() -> !heard.isEmpty());
+        assertThat(heard.get(0))
+                .as("the change made after the watch was added, not the catching up before it")
+                .isEqualTo(List.of(value + 1, value + 2));
     }
 
     @Test

@@ -53,7 +53,12 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
     private final java.util.concurrent.atomic.AtomicInteger lostSinceRead =
             new java.util.concurrent.atomic.AtomicInteger();
 
-    /** Orders the hint above with {@link #addWatch}: an atom with watches is never left unwatched. */
+    /**
+     * Watches being added ({@link #addWatch}); with {@link #watchLock}, which orders the hint above
+     * with them, an atom with watches is never left unwatched.
+     */
+    private int addingWatches;
+
     private final Object watchLock = new Object();
 
     /** Writer ids of the last few versions are kept (without values) to resolve unknown outcomes. */
@@ -205,16 +210,27 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
      */
     @Override
     public void addWatch(Object key, Watch<T> watch) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(watch, "watch");
+        engine.ensureOpen();
         synchronized (watchLock) {
-            super.addWatch(key, watch);
+            addingWatches++; // no hint from here on
         }
         try {
-            engine.coordinator().current(name);
-        } catch (CoordinationException e) {
-            removeWatch(key);
-            throw e;
-        } catch (RuntimeException e) {
-            LOG.debug("'{}': not current when the watch was added", name, e); // say, destroyed
+            try {
+                // before the watch is registered: what brings the cache up to date is not a change
+                // the watch should hear of
+                engine.coordinator().current(name);
+            } catch (CoordinationException e) {
+                throw e; // the watch is not added
+            } catch (RuntimeException e) {
+                LOG.debug("'{}': not current when the watch was added", name, e); // say, destroyed
+            }
+            super.addWatch(key, watch);
+        } finally {
+            synchronized (watchLock) {
+                addingWatches--;
+            }
         }
     }
 
@@ -381,10 +397,11 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
      */
     private boolean backOff(int attempt, TxnOptions options, long deadline, Coordinator.Claim claim) {
         engine.counters().atomConflicts.increment();
-        if (lostSinceRead.incrementAndGet() == UPDATES_ONLY_AFTER) {
+        if (lostSinceRead.incrementAndGet() >= UPDATES_ONLY_AFTER) {
+            // on every loss from then on: a hint that did nothing (say, while disconnected) is not
+            // lost, and one for a cell already quiet costs a memory read
             synchronized (watchLock) {
-                if (!hasWatches()) {
-                    engine.coordinator().updatesOnly(name);
+                if (!hasWatches() && addingWatches == 0 && engine.coordinator().updatesOnly(name)) {
                     engine.counters().atomsUnwatched.increment();
                 }
             }

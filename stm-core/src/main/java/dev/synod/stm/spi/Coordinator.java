@@ -92,9 +92,15 @@ public interface Coordinator extends AutoCloseable {
      * the cell, which makes it current and announced again, the read-point contract does not cover
      * it, {@link #lastKnown} may trail, and listeners hear only of the states this client's own
      * commits and reads bring. Claims on the cell ({@link #claim}) must still be honoured. Never
-     * throws and never blocks on the service; the default does nothing.
+     * throws and never waits (the engine calls it on every race lost past the threshold); the
+     * default does nothing.
+     *
+     * @return whether the coordinator stopped keeping the cell current now (false if it did
+     *     nothing, or had stopped already)
      */
-    default void updatesOnly(String name) {}
+    default boolean updatesOnly(String name) {
+        return false;
+    }
 
     /**
      * Reads the latest committed state of the given cells from the service, all at one state of

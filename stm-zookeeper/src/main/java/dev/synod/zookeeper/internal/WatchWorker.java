@@ -122,6 +122,11 @@ final class WatchWorker implements Watcher {
         this.thread.setDaemon(true);
     }
 
+    /** The handle the opened cells are watched on (a new session's until its watches are re-added: the old one). */
+    ZooKeeper watchedHandle() {
+        return watchedHandle;
+    }
+
     /** Starts the worker on the current session (no cell is opened yet, so nothing is watched). */
     void start() {
         watchedHandle = connection.handle("starting the cache of " + paths.cellsRoot());
@@ -194,7 +199,7 @@ final class WatchWorker implements Watcher {
             }
             unwatch(zk, paths.pathOf(name));
         }
-        readClaims(name);
+        readClaims(name, zk);
     }
 
     /**
@@ -266,17 +271,34 @@ final class WatchWorker implements Watcher {
      * (the claims known then stay as they were: each is honoured for its lease at most).
      */
     CompletableFuture<Void> readClaims(String name) {
+        return readClaims(name, watchedHandle);
+    }
+
+    /**
+     * Cells whose claims have had a one-time watch armed by this worker (to remove at close), and
+     * whether a quiet cell's claims read failed: the next tick then reads the claims of every
+     * quiet cell again, which arms their watches again.
+     */
+    private final Set<String> claimsWatched = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private volatile boolean rearmClaims;
+
+    /** As {@link #readClaims(String)}, on handle {@code zk}. */
+    private CompletableFuture<Void> readClaims(String name, ZooKeeper zk) {
         CompletableFuture<Void> applied = new CompletableFuture<>();
-        ZooKeeper zk = watchedHandle;
         if (zk == null) {
             applied.completeExceptionally(KeeperException.create(KeeperException.Code.CONNECTIONLOSS));
             return applied;
         }
         String path = paths.pathOf(name);
+        boolean arm = cache.isQuiet(name);
+        if (arm) {
+            claimsWatched.add(name);
+        }
         try {
             zk.getChildren(
                     path,
-                    cache.isQuiet(name) ? this : null,
+                    arm ? this : null,
                     (rc, p, ctx, children, stat) -> {
                         KeeperException.Code code = KeeperException.Code.get(rc);
                         if (code == KeeperException.Code.OK) {
@@ -286,6 +308,11 @@ final class WatchWorker implements Watcher {
                         }
                         if (code == KeeperException.Code.NONODE) {
                             claims.forget(name);
+                        } else if (arm) {
+                            // no watch was armed: without one, this client would never hear of
+                            // another's turn on the cell again
+                            rearmClaims = true;
+                            check();
                         }
                         applied.completeExceptionally(
                                 code == null
@@ -296,6 +323,10 @@ final class WatchWorker implements Watcher {
             claimsReads.put(name, applied);
         } catch (RuntimeException e) {
             LOG.debug("{}: could not read the claims on {}", paths.cellsRoot(), path, e);
+            if (arm) {
+                rearmClaims = true;
+                check();
+            }
             applied.completeExceptionally(e);
         }
         return applied;
@@ -610,9 +641,10 @@ final class WatchWorker implements Watcher {
             readPoint.markStale();
             // a cell opened from now on adds its own watch on this handle (or a newer one)
             List<String> names = new ArrayList<>();
-            List<String> quiet = new ArrayList<>();
             for (String name : cache.openedNames()) {
-                (cache.isQuiet(name) ? quiet : names).add(name);
+                if (!cache.isQuiet(name)) {
+                    names.add(name);
+                }
             }
             List<CompletableFuture<Void>> added = new ArrayList<>(names.size());
             for (String name : names) {
@@ -627,24 +659,40 @@ final class WatchWorker implements Watcher {
                 return;
             }
             watchedHandle = zk;
-            for (String name : quiet) {
-                readClaims(name); // the one-time watches on their claims went with the old session
+            // a cell watched again meanwhile (see ZkCoordinator.watchAgain) was passed over above
+            for (String name : cache.openedNames()) {
+                if (!cache.isQuiet(name) && !names.contains(name)) {
+                    watch(zk, name);
+                }
             }
             LOG.info(
-                    "{}: new ZooKeeper session 0x{}: {} cell watches re-added ({} quiet cells: claims only)",
+                    "{}: new ZooKeeper session 0x{}: {} cell watches re-added",
                     paths.cellsRoot(),
                     Long.toHexString(zk.getSessionId()),
-                    names.size(),
-                    quiet.size());
+                    names.size());
         }
-        if (readPoint.isStale()) {
+        boolean stale = readPoint.isStale();
+        if (stale) {
+            // notifications of claims may have been missed; the next change brings them back
+            claims.clear();
+        }
+        if (stale || rearmClaims) {
+            // a quiet cell hears of its claims only through a one-time watch, gone with an old
+            // session, never armed by a failed read, and needed for claims missed while away
+            rearmClaims = false;
+            for (String name : cache.openedNames()) {
+                if (cache.isQuiet(name)) {
+                    readClaims(name, zk);
+                }
+            }
+        }
+        if (stale) {
             refresh();
         }
     }
 
     /** Makes every opened cell current (sync, then one read), then un-freezes the read point. */
     private void refresh() {
-        claims.clear(); // notifications of claims may have been missed; the next change brings them back
         long generation = readPoint.refreshStarting();
         List<String> names = cache.openedNames();
         CellReader.Result result = readInto(names, true);
@@ -692,15 +740,12 @@ final class WatchWorker implements Watcher {
         }
         ZooKeeper zk = watchedHandle;
         if (removeWatches && zk != null && zk.getState().isAlive()) {
-            for (String name : cache.openedNames()) {
-                if (cache.isQuiet(name)) {
-                    try {
-                        // the one-time watch on its claims, if armed
-                        zk.removeWatches(
-                                paths.pathOf(name), this, WatcherType.Children, true, (rc, p, ctx) -> {}, null);
-                    } catch (RuntimeException e) {
-                        LOG.debug("removing the claims watch on {} failed: {}", name, e.toString());
-                    }
+            for (String name : claimsWatched) {
+                try {
+                    // the one-time watch on its claims, if still armed (if not, the reply says so)
+                    zk.removeWatches(paths.pathOf(name), this, WatcherType.Children, true, (rc, p, ctx) -> {}, null);
+                } catch (RuntimeException e) {
+                    LOG.debug("removing the claims watch on {} failed: {}", name, e.toString());
                 }
             }
         }

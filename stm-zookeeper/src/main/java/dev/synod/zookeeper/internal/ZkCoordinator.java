@@ -417,53 +417,77 @@ public final class ZkCoordinator implements Coordinator {
      * Stops watching an opened cell that this client only updates (see the SPI): removes its
      * persistent watch (one request) and keeps a one-time watch on its claims, armed by a read of
      * them (one request), both sent without waiting. Commits of others are then no longer
-     * announced here; this client's own commits and reads still bring its state. Does nothing if
-     * the cell is not open, already quiet, or the client is not connected (nothing is sent then).
+     * announced here; this client's own commits and reads still bring its state. Does nothing,
+     * and returns false, if the cell is not open or already quiet, if the client is not connected
+     * (nothing is sent then), or if another thread is watching the cell again at this moment (it
+     * is wanted current). Never waits.
      */
     @Override
-    public void updatesOnly(String name) {
+    public boolean updatesOnly(String name) {
         if (closed.get()) {
-            return;
+            return false;
         }
         ZooKeeper zk = connection.handleIfConnected();
         if (zk == null) {
-            return;
+            return false;
         }
-        synchronized (quietLock(name)) {
-            if (cache.quiet(name)) {
-                worker.quiet(zk, name);
-                LOG.debug("{}: stopped watching '{}' (updated here, not read)", describe(), name);
+        java.util.concurrent.locks.Lock lock = quietLock(name);
+        if (!lock.tryLock()) {
+            return false;
+        }
+        try {
+            if (!cache.quiet(name)) {
+                return false;
             }
+            worker.quiet(zk, name);
+            LOG.debug("{}: stopped watching '{}' (updated here, not read)", describe(), name);
+            return true;
+        } finally {
+            lock.unlock();
         }
     }
 
     /** Per cell, the lock that orders stopping and resuming its watch. */
-    private final java.util.concurrent.ConcurrentHashMap<String, Object> quietLocks =
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.locks.Lock> quietLocks =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    private Object quietLock(String name) {
-        return quietLocks.computeIfAbsent(name, n -> new Object());
+    private java.util.concurrent.locks.Lock quietLock(String name) {
+        return quietLocks.computeIfAbsent(name, n -> new java.util.concurrent.locks.ReentrantLock());
     }
 
     /**
      * Watches a quiet cell again: its persistent watch pipelined in front of a read of it, whose
      * reply puts the state in the cache (or marks the cell deleted). Concurrent callers wait for
-     * the first.
+     * the first. If a new session's watches were re-added meanwhile, which passes over quiet
+     * cells, it is done again on the new handle.
      */
     private void watchAgain(String name) {
-        synchronized (quietLock(name)) {
+        java.util.concurrent.locks.Lock lock = quietLock(name);
+        lock.lock();
+        try {
             if (!cache.isQuiet(name)) {
                 return;
             }
-            readWithBarrier(
-                    List.of(name),
-                    false,
-                    new AtomicReference<>(),
-                    "watching '" + name + "' again",
-                    true,
-                    ZkConnection.NO_DEADLINE);
-            cache.watchedAgain(name);
+            while (true) {
+                AtomicReference<ZooKeeper> watchedOn = new AtomicReference<>();
+                readWithBarrier(
+                        List.of(name),
+                        false,
+                        watchedOn,
+                        "watching '" + name + "' again",
+                        true,
+                        ZkConnection.NO_DEADLINE);
+                cache.watchedAgain(name); // from here on, a new session's watches include this cell
+                if (watchedOn.get() == worker.watchedHandle()) {
+                    break;
+                }
+                // a new session's watches were re-added before the line above, without this cell
+                cache.quiet(name);
+                ensureOpen();
+            }
             LOG.debug("{}: watching '{}' again", describe(), name);
+        } finally {
+            lock.unlock();
         }
     }
 
