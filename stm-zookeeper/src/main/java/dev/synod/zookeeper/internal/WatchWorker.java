@@ -283,6 +283,12 @@ final class WatchWorker implements Watcher {
 
     private volatile boolean rearmClaims;
 
+    /** When the claims of quiet cells were last read again after a failure (worker thread only). */
+    private long lastRearmNanos;
+
+    /** A claims read that keeps failing (not for a lost connection) is sent again this often at most. */
+    private static final long REARM_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
     /** As {@link #readClaims(String)}, on handle {@code zk}. */
     private CompletableFuture<Void> readClaims(String name, ZooKeeper zk) {
         CompletableFuture<Void> applied = new CompletableFuture<>();
@@ -485,7 +491,7 @@ final class WatchWorker implements Watcher {
                         done.addAndGet(taken);
                     }
                 }
-                if (check || readPoint.isStale()) {
+                if (check || readPoint.isStale() || rearmClaims) {
                     tick();
                 }
             } catch (InterruptedException e) {
@@ -676,10 +682,11 @@ final class WatchWorker implements Watcher {
             // notifications of claims may have been missed; the next change brings them back
             claims.clear();
         }
-        if (stale || rearmClaims) {
+        if (stale || (rearmClaims && System.nanoTime() - lastRearmNanos > REARM_PAUSE_NANOS)) {
             // a quiet cell hears of its claims only through a one-time watch, gone with an old
             // session, never armed by a failed read, and needed for claims missed while away
             rearmClaims = false;
+            lastRearmNanos = System.nanoTime();
             for (String name : cache.openedNames()) {
                 if (cache.isQuiet(name)) {
                     readClaims(name, zk);
