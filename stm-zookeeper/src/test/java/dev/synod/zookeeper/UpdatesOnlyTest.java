@@ -109,7 +109,7 @@ class UpdatesOnlyTest {
         Atom<Long> watched = a.stm().atom("watched", LONG, 0L);
         Atom<Long> watchedAtB = b.stm().atom("watched", LONG);
         List<List<Long>> heard = new CopyOnWriteArrayList<>();
-        watched.addWatch("w", (key, ref, oldValue, newValue) -> heard.add(List.of(oldValue, newValue)));
+        watched.addWatch("w", recordingInto(heard));
         long last = loseRaces(watched, watchedAtB, 2 * AFTER) + 1;
         assertThat(handle(a).persistentWatchPaths()).contains(fx.namespace + "/cells/watched");
         watchedAtB.swap(x -> x + 1);
@@ -120,7 +120,7 @@ class UpdatesOnlyTest {
         long before = loseRaces(quiet, quietAtB, AFTER);
         StmFixture.await(() -> !handle(a).persistentWatchPaths().contains(fx.namespace + "/cells/quiet"));
         heard.clear();
-        quiet.addWatch("w", (key, ref, oldValue, newValue) -> heard.add(List.of(oldValue, newValue)));
+        quiet.addWatch("w", recordingInto(heard));
         assertThat(handle(a).persistentWatchPaths()).contains(fx.namespace + "/cells/quiet");
         quietAtB.swap(x -> x + 1);
         StmFixture.await(() -> heard.contains(List.of(before, before + 1)));
@@ -134,8 +134,7 @@ class UpdatesOnlyTest {
         Client b = fx.client();
         Atom<Long> atA = a.stm().atom("expiring", LONG, 0L);
         Atom<Long> atB = b.stm().atom("expiring", LONG);
-        long value = loseRaces(atA, atB, AFTER);
-        StmFixture.await(() -> handle(a).persistentWatchPaths().isEmpty());
+        long value = quiet(a, atA, atB);
         long session = handle(a).getSessionId();
         zk.expireSession(a.curator());
         StmFixture.await(() ->
@@ -181,12 +180,11 @@ class UpdatesOnlyTest {
         Atom<Long> atA = a.stm().atom("again", LONG, 0L);
         Atom<Long> atB = b.stm().atom("again", LONG);
         List<List<Long>> heard = new CopyOnWriteArrayList<>();
-        atA.addWatch("w", (key, ref, oldValue, newValue) -> heard.add(List.of(oldValue, newValue)));
+        atA.addWatch("w", recordingInto(heard));
         atA.removeWatch("w");
-        long value = loseRaces(atA, atB, AFTER);
-        StmFixture.await(() -> handle(a).persistentWatchPaths().isEmpty());
+        long value = quiet(a, atA, atB);
         atB.swap(x -> x + 1); // not announced to A: its cache trails
-        atA.addWatch("w", (key, ref, oldValue, newValue) -> heard.add(List.of(oldValue, newValue)));
+        atA.addWatch("w", recordingInto(heard));
         atB.swap(x -> x + 1);
         StmFixture.await(() -> !heard.isEmpty());
         assertThat(heard.get(0))
@@ -201,8 +199,7 @@ class UpdatesOnlyTest {
         Client b = fx.client();
         Atom<Long> atA = a.stm().atom("doomed", LONG, 0L);
         Atom<Long> atB = b.stm().atom("doomed", LONG);
-        loseRaces(atA, atB, AFTER);
-        StmFixture.await(() -> handle(a).persistentWatchPaths().isEmpty());
+        quiet(a, atA, atB);
         atB.destroy();
         assertThatThrownBy(() -> atA.swap(x -> x + 1)).isInstanceOf(NoSuchRefException.class);
         assertThatThrownBy(atA::get).isInstanceOf(NoSuchRefException.class);
@@ -222,6 +219,18 @@ class UpdatesOnlyTest {
         assertThat(handle(a).persistentWatchPaths()).isEmpty();
         a.stm().close(); // the Curator client is the caller's and stays open
         StmFixture.await(() -> !handle(a).childWatchPaths().contains(path));
+    }
+
+    /** Makes client {@code a} stop watching {@code atA}: 16 lost races; returns the increments made. */
+    private static long quiet(Client a, Atom<Long> atA, Atom<Long> atB) throws InterruptedException {
+        long increments = loseRaces(atA, atB, AFTER);
+        StmFixture.await(() -> handle(a).persistentWatchPaths().isEmpty());
+        return increments;
+    }
+
+    /** A watch that records each change it hears of as the pair (old value, new value). */
+    private static dev.synod.stm.Watch<Long> recordingInto(List<List<Long>> heard) {
+        return (key, ref, oldValue, newValue) -> heard.add(List.of(oldValue, newValue));
     }
 
     /**
