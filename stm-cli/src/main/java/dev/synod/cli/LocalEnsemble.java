@@ -178,15 +178,18 @@ final class LocalEnsemble implements Closeable {
                 cluster.close();
             }
         } finally {
-            if (temporary != null) {
-                deleteTree(temporary);
-                deleteAgainIfRecreated(temporary);
-            }
-            if (Thread.currentThread() != hook) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException e) {
-                    // the JVM is shutting down: the hook runs anyway and finds us closed
+            try {
+                if (temporary != null) {
+                    deleteTree(temporary);
+                    deleteAgainIfRecreated(temporary);
+                }
+            } finally {
+                if (Thread.currentThread() != hook) {
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(hook);
+                    } catch (IllegalStateException e) {
+                        // the JVM is shutting down: the hook runs anyway and finds us closed
+                    }
                 }
             }
         }
@@ -248,12 +251,16 @@ final class LocalEnsemble implements Closeable {
      */
     private static void deleteAgainIfRecreated(Path root) throws IOException {
         int absent = 0;
+        boolean interrupted = false;
         for (int check = 0; check < 20 && absent < 3; check++) {
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while deleting " + root, e);
+            // not interruptible: a caller interrupted while closing still wants the data gone
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+            for (long left = until - System.nanoTime(); left > 0; left = until - System.nanoTime()) {
+                try {
+                    TimeUnit.NANOSECONDS.sleep(left);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
             if (Files.exists(root)) {
                 absent = 0;
@@ -261,6 +268,9 @@ final class LocalEnsemble implements Closeable {
             } else {
                 absent++;
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

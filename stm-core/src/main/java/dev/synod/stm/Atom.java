@@ -25,11 +25,15 @@ import java.util.function.UnaryOperator;
  *
  * <p><b>Reading.</b> {@link #get()} is a read of the local cache, kept current by a watch, with
  * one exception: a client whose updates of an atom have lost 16 races since it last called {@code
- * get()}, and that has no watch on it ({@link #addWatch}), stops watching it (on ZooKeeper), since
- * every change of the others would otherwise be announced to a client that only learns of it
- * from its next lost race anyway. Its next {@code get()}, or a watch added, makes the client watch
- * the atom again; that {@code get()} costs one round trip and returns the latest value. Updates
- * are compare-and-sets either way and never write a value computed from a stale one.
+ * get()}, and that has no watch on it
+ * ({@link #addWatch}), stops watching it (on ZooKeeper; not with {@code maxRetries} 0), since every
+ * change of the others would otherwise be announced to a client that only learns of it from its
+ * next lost race anyway. Its next {@code get()}, or a watch added, makes the client watch the atom
+ * again; that {@code get()} reads the atom (one round trip) and returns the latest value, so it
+ * needs the connection: without one it fails with {@link CoordinationException} once the retry
+ * policy gives up, where a watched atom would answer from its cache; {@code addWatch} then fails
+ * the same way, the watch not added. Updates are compare-and-sets either way and never write a
+ * value computed from a stale one.
  *
  * <h2>Faults, for every changing method</h2>
  * The limits are the Stm's {@linkplain Stm#defaultOptions() default options}: {@link

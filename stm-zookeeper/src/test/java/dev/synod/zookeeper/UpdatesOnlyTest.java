@@ -6,14 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.synod.stm.Atom;
 import dev.synod.stm.NoSuchRefException;
+import dev.synod.stm.RetryLimitExceededException;
+import dev.synod.stm.TxnOptions;
 import dev.synod.zookeeper.StmFixture.Client;
 import dev.synod.zookeeper.testing.CountingZooKeeper;
+import dev.synod.zookeeper.testing.RequestCounter;
 import dev.synod.zookeeper.testing.TcpProxy;
 import dev.synod.zookeeper.testing.ZkHarness;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.curator.framework.CuratorFramework;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -190,6 +194,31 @@ class UpdatesOnlyTest {
         assertThat(heard.get(0))
                 .as("the change made after the watch was added, not the catching up before it")
                 .isEqualTo(List.of(value + 1, value + 2));
+    }
+
+    @Test
+    void withoutRetriesAnAtomStaysWatched() throws Exception {
+        StmFixture fx = new StmFixture(zk);
+        CuratorFramework curator = zk.client(new RequestCounter());
+        ZooKeeperStm noRetries = zk.track(ZooKeeperStm.builder()
+                .client(curator)
+                .namespace(fx.namespace)
+                .defaultOptions(TxnOptions.defaults().withMaxRetries(0))
+                .build());
+        Client b = fx.client();
+        Atom<Long> atA = noRetries.atom("no-retries", LONG, 0L);
+        Atom<Long> atB = b.stm().atom("no-retries", LONG);
+        for (int i = 0; i < 2 * AFTER; i++) {
+            // a first attempt from a state not watched could never win: such updates would all fail
+            assertThatThrownBy(() -> atA.swap(x -> {
+                        atB.swap(y -> y + 1);
+                        return x + 1;
+                    }))
+                    .isInstanceOf(RetryLimitExceededException.class);
+        }
+        assertThat(noRetries.metrics().atomsUnwatched()).isZero();
+        assertThat(((CountingZooKeeper) curator.getZookeeperClient().getZooKeeper()).persistentWatchPaths())
+                .containsExactly(fx.namespace + "/cells/no-retries");
     }
 
     @Test

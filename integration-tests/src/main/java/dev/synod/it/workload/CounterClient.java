@@ -14,10 +14,10 @@ import java.util.random.RandomGenerator;
  * when the value moved on), or reads it linearizably ({@value #READ}: a swap with the identity,
  * which is a compare-and-set on the stored version and returns the value it replaced).
  *
- * <p>Client processes with an odd number never call {@code get()}: they only swap and read by
- * swapping, so that after losing races they stop watching the atom (see {@code Atom}, "Reading")
- * and the history checks that mode under faults too; the others compare-and-set what {@code get()}
- * returned as well.
+ * <p>Client processes with an odd number never call {@code get()}: their compare-and-set expects
+ * the value the thread's last swap, read or compare-and-set left, so that after losing races they
+ * stop watching the atom (see {@code Atom}, "Reading") and the history checks that mode under
+ * faults too; the others compare-and-set what {@code get()} returned.
  */
 public final class CounterClient implements Workload {
     /** The function of a swap by +1. */
@@ -30,6 +30,8 @@ public final class CounterClient implements Workload {
     private final History history;
     private final int process;
     private final Atom<Long> counter;
+    /** Per thread, the value its last operation saw or left (processes that never call get()). */
+    private final java.util.Map<Integer, Long> lastSeen = new java.util.concurrent.ConcurrentHashMap<>();
 
     private CounterClient(ClientContext context) {
         this.history = context.history();
@@ -50,23 +52,29 @@ public final class CounterClient implements Workload {
     @Override
     public void step(int thread, RandomGenerator random) {
         int dice = random.nextInt(10);
-        String f = process % 2 == 1 ? (dice < 6 ? SWAP : READ) : dice < 4 ? SWAP : dice < 7 ? CAS : READ;
+        String f = dice < 4 ? SWAP : dice < 7 ? CAS : READ;
+        boolean neverGet = process % 2 == 1;
         Op invoke = history.invoke(process, thread, f, null);
         try {
             switch (f) {
                 case SWAP -> {
-                    counter.swap(x -> x + 1);
+                    lastSeen.put(thread, counter.swap(x -> x + 1));
                     history.ok(invoke, null);
                 }
                 case CAS -> {
-                    long seen = counter.get();
+                    long seen = neverGet ? lastSeen.getOrDefault(thread, 0L) : counter.get();
                     if (counter.compareAndSet(seen, seen + 1)) {
+                        lastSeen.put(thread, seen + 1);
                         history.ok(invoke, null);
                     } else {
                         history.fail(invoke, null, "cas-mismatch");
                     }
                 }
-                default -> history.ok(invoke, LongNode.valueOf(counter.swap(x -> x)));
+                default -> {
+                    long value = counter.swap(x -> x);
+                    lastSeen.put(thread, value);
+                    history.ok(invoke, LongNode.valueOf(value));
+                }
             }
         } catch (RuntimeException e) {
             Outcomes.record(history, invoke, e);

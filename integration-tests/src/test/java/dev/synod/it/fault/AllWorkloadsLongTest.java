@@ -45,5 +45,10 @@ class AllWorkloadsLongTest {
         assertThat(report.counts().get(FaultRun.STALE_CACHE_RETRIES))
                 .as("transactions the read-atomic safety net had to retry in %s", report.name())
                 .isZero();
+        assertThat(report.counts().get(FaultRun.ATOMS_UNWATCHED))
+                .as(
+                        "times a counter client stopped watching the atom in %s (the mode must be exercised)",
+                        report.name())
+                .isPositive();
     }
 }

@@ -63,10 +63,13 @@ public interface Coordinator extends AutoCloseable {
 
     /**
      * The latest state of an opened cell known to this client; never older than the read point
-     * requires. Usually a memory read.
+     * requires. Usually a memory read; for a cell the engine said it only updates ({@link
+     * #updatesOnly}), the first call after that may read the service (and fail as a read does).
      *
      * @throws IllegalStateException if the cell was not opened
      * @throws dev.synod.stm.NoSuchRefException if the cell has been deleted
+     * @throws dev.synod.stm.CoordinationException if such a read fails
+     * @throws dev.synod.stm.StmInterruptedException if interrupted during such a read
      */
     Versioned current(String name);
 

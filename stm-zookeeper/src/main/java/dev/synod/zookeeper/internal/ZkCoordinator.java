@@ -28,8 +28,9 @@ import org.apache.zookeeper.ZooKeeper;
  * The {@link Coordinator} on ZooKeeper: a cell is one znode {@code <namespace>/cells/<name>} (with
  * '/' in the name replaced by ':'), its version the znode's data version and its stamp the znode's
  * {@code mzxid}. A commit is one request ({@link Committer}); the opened cells are cached and kept
- * current by one persistent watch per opened cell ({@link WatchWorker}); the read point is the zxid
- * up to which the cache is known to be complete ({@link ReadPoint}).
+ * current by one persistent watch per opened cell ({@link WatchWorker}), except quiet cells (atoms
+ * this client only updates: {@link #updatesOnly}), watched again by {@link #current}; the read point
+ * is the zxid up to which the cache of the watched cells is known to be complete ({@link ReadPoint}).
  *
  * <p>Thread-safe. Uses the raw ZooKeeper handle of the Curator client for commits (never retried:
  * see {@link Committer}) and for reads (under Curator's retry policy: reads are idempotent).
@@ -463,29 +464,53 @@ public final class ZkCoordinator implements Coordinator {
      */
     private void watchAgain(String name) {
         java.util.concurrent.locks.Lock lock = quietLock(name);
-        lock.lock();
+        try {
+            lock.lockInterruptibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StmInterruptedException("interrupted while waiting to read '" + name + "' in " + describe());
+        }
         try {
             if (!cache.isQuiet(name)) {
                 return;
             }
+            long giveUp = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2L * connection.connectionTimeoutMs());
             while (true) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new StmInterruptedException("interrupted while reading '" + name + "' in " + describe());
+                }
                 AtomicReference<ZooKeeper> watchedOn = new AtomicReference<>();
+                // bounded by the retry policy, as every read is
                 readWithBarrier(
-                        List.of(name),
-                        false,
-                        watchedOn,
-                        "watching '" + name + "' again",
-                        true,
-                        ZkConnection.NO_DEADLINE);
+                        List.of(name), false, watchedOn, "reading '" + name + "'", true, ZkConnection.NO_DEADLINE);
                 cache.watchedAgain(name); // from here on, a new session's watches include this cell
                 if (watchedOn.get() == worker.watchedHandle()) {
                     break;
                 }
-                // a new session's watches were re-added before the line above, without this cell
+                // a new session's watches were re-added before the line above, without this cell,
+                // or are not re-added yet: wait for the cache worker, then watch on its handle
                 cache.quiet(name);
                 ensureOpen();
+                if (System.nanoTime() - giveUp > 0) {
+                    throw new CoordinationException("could not watch '" + name + "' in " + describe()
+                            + " again: the cache has not caught up with the new ZooKeeper session");
+                }
+                worker.check();
+                Thread.sleep(10);
             }
             LOG.debug("{}: watching '{}' again", describe(), name);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StmInterruptedException("interrupted while reading '" + name + "' in " + describe());
+        } catch (RuntimeException e) {
+            if (closed.get() && !(e instanceof StmClosedException)) {
+                // closed meanwhile: its cache refused the watch, say, with an exception of its own
+                StmClosedException closedMeanwhile =
+                        new StmClosedException(describe() + " was closed while reading '" + name + "'");
+                closedMeanwhile.addSuppressed(e);
+                throw closedMeanwhile;
+            }
+            throw e;
         } finally {
             lock.unlock();
         }
