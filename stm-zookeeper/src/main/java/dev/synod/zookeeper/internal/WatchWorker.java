@@ -646,7 +646,7 @@ final class WatchWorker implements Watcher {
         if (zk != watchedHandle) {
             readPoint.markStale();
             // a cell opened from now on adds its own watch on this handle (or a newer one)
-            List<String> names = new ArrayList<>();
+            Set<String> names = new HashSet<>();
             for (String name : cache.openedNames()) {
                 if (!cache.isQuiet(name)) {
                     names.add(name);

@@ -256,14 +256,7 @@ public final class ZkCoordinator implements Coordinator {
             Thread.currentThread().interrupt();
             throw new StmInterruptedException("interrupted while opening '" + name + "' in " + describe());
         } catch (RuntimeException e) {
-            if (closed.get() && !(e instanceof StmClosedException)) {
-                // closed while opening: its cache refused the watch, say, with an exception of its own
-                StmClosedException closedMeanwhile =
-                        new StmClosedException(describe() + " was closed while opening '" + name + "'");
-                closedMeanwhile.addSuppressed(e);
-                throw closedMeanwhile;
-            }
-            throw e;
+            throw closedMeanwhile(e, "opening '" + name + "'");
         } finally {
             if (creating != null) {
                 pending.end(creating);
@@ -503,17 +496,24 @@ public final class ZkCoordinator implements Coordinator {
             Thread.currentThread().interrupt();
             throw new StmInterruptedException("interrupted while reading '" + name + "' in " + describe());
         } catch (RuntimeException e) {
-            if (closed.get() && !(e instanceof StmClosedException)) {
-                // closed meanwhile: its cache refused the watch, say, with an exception of its own
-                StmClosedException closedMeanwhile =
-                        new StmClosedException(describe() + " was closed while reading '" + name + "'");
-                closedMeanwhile.addSuppressed(e);
-                throw closedMeanwhile;
-            }
-            throw e;
+            throw closedMeanwhile(e, "reading '" + name + "'");
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * {@code e} as it should reach the caller of {@code action}: if this coordinator was closed
+     * meanwhile, its cache refused a watch, say, with an exception of its own; that becomes a
+     * {@link StmClosedException} (with {@code e} suppressed).
+     */
+    private RuntimeException closedMeanwhile(RuntimeException e, String action) {
+        if (closed.get() && !(e instanceof StmClosedException)) {
+            StmClosedException closedMeanwhile = new StmClosedException(describe() + " was closed while " + action);
+            closedMeanwhile.addSuppressed(e);
+            return closedMeanwhile;
+        }
+        return e;
     }
 
     @Override
