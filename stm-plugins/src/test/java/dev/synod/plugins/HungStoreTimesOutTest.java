@@ -20,6 +20,7 @@ import dev.synod.stm.Stm;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -45,19 +46,37 @@ class HungStoreTimesOutTest {
     @Test
     void postgresThatStopsAnsweringTimesOut() throws Exception {
         TestStores.postgres();
+        jdbcThatStopsAnsweringTimesOut(
+                "pg", TestStores.PG_HOST, TestStores.PG_PORT, port -> TestStores.newPostgresPool("127.0.0.1", port));
+    }
+
+    /** As for PostgreSQL, on MariaDB (the MySQL dialect), whose driver has no socket timeout by default either. */
+    @Test
+    void mariadbThatStopsAnsweringTimesOut() throws Exception {
+        TestStores.mariadb();
+        jdbcThatStopsAnsweringTimesOut(
+                "mariadb",
+                TestStores.MARIADB_HOST,
+                TestStores.MARIADB_PORT,
+                port -> TestStores.newMariadbPool("127.0.0.1", port, ""));
+    }
+
+    private static void jdbcThatStopsAnsweringTimesOut(
+            String store, String host, int port, IntFunction<JdbcConnectionPool> poolAt) throws Exception {
         String versions = TestStores.uniqueTable("synod_hung_v");
         String values = TestStores.uniqueTable("synod_hung_s");
-        TcpProxy proxy = new TcpProxy(TestStores.PG_HOST, TestStores.PG_PORT);
+        TcpProxy proxy = new TcpProxy(host, port);
         // a pool each: this simple pool hands out a connection again after the driver closed it
-        JdbcConnectionPool pool = TestStores.newPostgresPool("127.0.0.1", proxy.port());
-        JdbcConnectionPool otherPool = TestStores.newPostgresPool("127.0.0.1", proxy.port());
+        JdbcConnectionPool pool = poolAt.apply(proxy.port());
+        JdbcConnectionPool otherPool = poolAt.apply(proxy.port());
+        JdbcConnectionPool admin = poolAt.apply(port);
         try {
             JdbcVersionedStateContainer<String> versioned = JdbcVersionedStateContainer.builder(
-                            pool, "hung/pg", String.class)
+                            pool, "hung/" + store, String.class)
                     .table(versions)
                     .timeout(TIMEOUT)
                     .build();
-            JdbcStateContainer<String> plain = JdbcStateContainer.builder(otherPool, "hung/pg", String.class)
+            JdbcStateContainer<String> plain = JdbcStateContainer.builder(otherPool, "hung/" + store, String.class)
                     .table(values)
                     .timeout(TIMEOUT)
                     .build();
@@ -74,8 +93,9 @@ class HungStoreTimesOutTest {
             proxy.close(); // cuts the connections first, so that nothing waits on them
             pool.dispose();
             otherPool.dispose();
-            TestStores.dropTable(TestStores.postgres(), versions);
-            TestStores.dropTable(TestStores.postgres(), values);
+            TestStores.dropTable(admin, versions);
+            TestStores.dropTable(admin, values);
+            admin.dispose();
         }
     }
 

@@ -63,7 +63,7 @@ class StoreBadInputTest {
     }
 
     static Stream<String> stores() {
-        return Stream.of("h2", "postgres", "redis", "mongo");
+        return Stream.of("h2", "postgres", "mariadb", "redis", "mongo");
     }
 
     private Runnable cleanup = () -> {};
@@ -162,6 +162,10 @@ class StoreBadInputTest {
             case "postgres" -> {
                 DataSource admin = TestStores.postgres(); // skips (fails under CI=true) when absent
                 yield jdbc(TestStores.newPostgresPool(), admin);
+            }
+            case "mariadb" -> {
+                DataSource admin = TestStores.mariadb(); // skips (fails under CI=true) when absent
+                yield jdbc(TestStores.newMariadbPool(""), admin);
             }
             case "redis" -> {
                 TestStores.requireRedis();

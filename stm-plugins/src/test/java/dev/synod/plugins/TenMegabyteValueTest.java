@@ -78,6 +78,21 @@ class TenMegabyteValueTest {
     }
 
     @Test
+    void mariadb() throws Exception {
+        String table = TestStores.uniqueTable("synod_big");
+        try {
+            commitTenMegabytes(
+                    "MariaDB",
+                    "big/mariadb",
+                    JdbcVersionedStateContainer.builder(TestStores.mariadb(), "big/mariadb", String.class)
+                            .table(table)
+                            .build());
+        } finally {
+            TestStores.dropTable(TestStores.mariadb(), table);
+        }
+    }
+
+    @Test
     void redis() {
         TestStores.requireRedis();
         try (RedisClient redis = RedisClient.create(TestStores.REDIS_HOST, TestStores.REDIS_PORT)) {

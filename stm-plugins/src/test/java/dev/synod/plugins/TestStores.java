@@ -9,6 +9,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.h2.jdbcx.JdbcDataSource;
+import org.mariadb.jdbc.MariaDbDataSource;
 import org.postgresql.ds.PGConnectionPoolDataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -18,6 +19,8 @@ public final class TestStores {
     public static final int PG_PORT = 5432;
     public static final String REDIS_HOST = "127.0.0.1";
     public static final int REDIS_PORT = 6379;
+    public static final String MARIADB_HOST = "127.0.0.1";
+    public static final int MARIADB_PORT = 3306;
 
     private TestStores() {}
 
@@ -60,6 +63,44 @@ public final class TestStores {
         ds.setConnectTimeout(5);
         ds.setSocketTimeout(30);
         return ds;
+    }
+
+    /**
+     * MariaDB (or MySQL) at 127.0.0.1:3306/test, user root without a password; skips (or fails
+     * under CI=true) if absent. The tests share one pool.
+     */
+    public static DataSource mariadb() {
+        ServiceAvailability.require("MariaDB", MARIADB_HOST, MARIADB_PORT);
+        synchronized (TestStores.class) {
+            if (mariadbPool == null) {
+                mariadbPool = newMariadbPool("");
+            }
+            return mariadbPool;
+        }
+    }
+
+    private static JdbcConnectionPool mariadbPool;
+
+    /**
+     * A pool of its own on MariaDB at 127.0.0.1:3306/test with {@code options} added to the URL
+     * (e.g. {@code "&sessionVariables=..."}); the caller disposes it.
+     */
+    public static JdbcConnectionPool newMariadbPool(String options) {
+        ServiceAvailability.require("MariaDB", MARIADB_HOST, MARIADB_PORT);
+        return newMariadbPool(MARIADB_HOST, MARIADB_PORT, options);
+    }
+
+    /** As {@link #newMariadbPool(String)} on {@code host:port} (a proxy, say). */
+    public static JdbcConnectionPool newMariadbPool(String host, int port, String options) {
+        try {
+            MariaDbDataSource ds = new MariaDbDataSource("jdbc:mariadb://" + host + ":" + port
+                    + "/test?user=root&sslMode=disable&connectTimeout=5000" + options);
+            JdbcConnectionPool pool = JdbcConnectionPool.create(ds);
+            pool.setMaxConnections(16);
+            return pool;
+        } catch (SQLException e) {
+            throw new IllegalStateException("bad MariaDB URL", e);
+        }
     }
 
     /** Redis at 127.0.0.1:6379; skips (or fails under CI=true) if absent. */

@@ -4,6 +4,7 @@ import dev.synod.plugins.internal.Names;
 import dev.synod.plugins.internal.Timeouts;
 import dev.synod.plugins.internal.Values;
 import dev.synod.plugins.jdbc.internal.JdbcStore;
+import dev.synod.plugins.jdbc.internal.SqlDialect;
 import dev.synod.stm.Codec;
 import dev.synod.stm.NoSuchRefException;
 import dev.synod.stm.spi.StateContainer;
@@ -17,7 +18,9 @@ import javax.sql.DataSource;
  * A {@link StateContainer} (the latest value only, for atoms) in a SQL table: one row per
  * container name, values encoded by a {@link Codec} (JSON by default). Many containers share one
  * table, created by {@link #init()} if absent (PostgreSQL shown; H2 uses {@code
- * VARBINARY(1000000000)}, other databases {@code BLOB}):
+ * VARBINARY(1000000000)}; MySQL and MariaDB {@code LONGBLOB}, and key columns compared exactly,
+ * {@code CHARACTER SET ascii COLLATE ascii_bin} for names and {@code utf8mb4_bin} for version keys;
+ * other databases {@code BLOB}):
  *
  * <pre>{@code
  * CREATE TABLE IF NOT EXISTS synod_values (
@@ -25,10 +28,10 @@ import javax.sql.DataSource;
  *     value_bytes BYTEA        NOT NULL)
  * }</pre>
  *
- * <p>On other databases (not PostgreSQL or H2) a write is an update, else an insert, in one
- * transaction that reads the row back before it commits: a value the column cut short (MySQL's and
- * MariaDB's {@code BLOB} holds 64 KB; create the table yourself with {@code LONGBLOB}) fails with
- * a {@link dev.synod.stm.StateStoreException} instead of being stored.
+ * <p>On other databases (not PostgreSQL, MySQL, MariaDB or H2), and on MySQL and MariaDB when
+ * the table was made with a value column other than {@code LONGBLOB}, a write is an update, else
+ * an insert, in one transaction that reads the row back before it commits: a value the column cut
+ * short fails with a {@link dev.synod.stm.StateStoreException} instead of being stored.
  *
  * <p>Thread-safe; may be used from several JVMs at once (last write wins, also when two writers
  * create the row at once). Every method blocks on the database, borrowing one connection per call,
@@ -75,11 +78,11 @@ public final class JdbcStateContainer<T> implements StateContainer<T> {
     /** Creates the table if it does not exist. Idempotent, safe when clients race. */
     @Override
     public void init() {
-        String binary = store.call("inspecting the database", describe(), (c, d) -> d.binaryType());
+        SqlDialect dialect = store.call("inspecting the database", describe(), (c, d) -> d);
         store.createTable(
                 describe(),
-                "CREATE TABLE IF NOT EXISTS " + table + " (ref_name VARCHAR(400) NOT NULL PRIMARY KEY, value_bytes "
-                        + binary + " NOT NULL)");
+                "CREATE TABLE IF NOT EXISTS " + table + " (ref_name " + dialect.keyType(400, true)
+                        + " NOT NULL PRIMARY KEY, value_bytes " + dialect.binaryType() + " NOT NULL)");
     }
 
     /** Deletes this container's row. Idempotent. */

@@ -4,6 +4,7 @@ import dev.synod.plugins.internal.Names;
 import dev.synod.plugins.internal.Timeouts;
 import dev.synod.plugins.internal.Values;
 import dev.synod.plugins.jdbc.internal.JdbcStore;
+import dev.synod.plugins.jdbc.internal.SqlDialect;
 import dev.synod.stm.Codec;
 import dev.synod.stm.spi.VersionedStateContainer;
 import java.sql.PreparedStatement;
@@ -23,7 +24,9 @@ import javax.sql.DataSource;
  * containers share one table.
  *
  * <p>The table is created by {@link #init()} if absent (PostgreSQL shown; H2 uses {@code
- * VARBINARY(1000000000)}, other databases {@code BLOB}):
+ * VARBINARY(1000000000)}; MySQL and MariaDB {@code LONGBLOB}, and key columns compared exactly,
+ * {@code CHARACTER SET ascii COLLATE ascii_bin} for names and {@code utf8mb4_bin} for version keys;
+ * other databases {@code BLOB}):
  *
  * <pre>{@code
  * CREATE TABLE IF NOT EXISTS synod_versions (
@@ -33,10 +36,10 @@ import javax.sql.DataSource;
  *     PRIMARY KEY (ref_name, version_key))
  * }</pre>
  *
- * <p>On other databases (not PostgreSQL or H2) a write is an update, else an insert, in one
- * transaction that reads the row back before it commits: a value the column cut short (MySQL's and
- * MariaDB's {@code BLOB} holds 64 KB; create the table yourself with {@code LONGBLOB}) fails with
- * a {@link dev.synod.stm.StateStoreException} instead of being stored.
+ * <p>On other databases (not PostgreSQL, MySQL, MariaDB or H2), and on MySQL and MariaDB when
+ * the table was made with a value column other than {@code LONGBLOB}, a write is an update, else
+ * an insert, in one transaction that reads the row back before it commits: a value the column cut
+ * short fails with a {@link dev.synod.stm.StateStoreException} instead of being stored.
  *
  * <pre>{@code
  * VersionedStateContainer<Report> reports =
@@ -92,15 +95,12 @@ public final class JdbcVersionedStateContainer<T> implements VersionedStateConta
     /** Creates the table if it does not exist. Idempotent, safe when clients race. */
     @Override
     public void init() {
+        SqlDialect dialect = store.call("inspecting the database", describe(), (c, d) -> d);
         store.createTable(
                 describe(),
-                "CREATE TABLE IF NOT EXISTS " + table + " (ref_name VARCHAR(400) NOT NULL,"
-                        + " version_key VARCHAR(200) NOT NULL, value_bytes " + dialectBinary() + " NOT NULL,"
-                        + " PRIMARY KEY (ref_name, version_key))");
-    }
-
-    private String dialectBinary() {
-        return store.call("inspecting the database", describe(), (c, d) -> d.binaryType());
+                "CREATE TABLE IF NOT EXISTS " + table + " (ref_name " + dialect.keyType(400, true) + " NOT NULL,"
+                        + " version_key " + dialect.keyType(200, false) + " NOT NULL, value_bytes "
+                        + dialect.binaryType() + " NOT NULL, PRIMARY KEY (ref_name, version_key))");
     }
 
     /** Deletes this container's rows (the table stays: other containers share it). Idempotent. */

@@ -1,44 +1,12 @@
 package dev.synod.plugins.jdbc;
 
 import dev.synod.plugins.TestStores;
-import dev.synod.stm.spi.VersionedStateContainer;
-import dev.synod.stm.testkit.VersionedStateContainerCompatibilityKit;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
-/** The compatibility kit against Postgres, in a table of its own. */
-class PostgresVersionedStateContainerTest extends VersionedStateContainerCompatibilityKit<String> {
-    private static DataSource dataSource;
-    private static String table;
-
-    @BeforeAll
-    static void database() {
-        dataSource = TestStores.postgres();
-        table = TestStores.uniqueTable("synod_kit");
-    }
-
-    @AfterAll
-    static void dropTable() throws Exception {
-        if (dataSource != null) {
-            TestStores.dropTable(dataSource, table);
-        }
-    }
-
+/** The versioned compatibility kit against PostgreSQL. */
+class PostgresVersionedStateContainerTest extends JdbcVersionedKit {
     @Override
-    protected VersionedStateContainer<String> newContainer(String name) {
-        return JdbcVersionedStateContainer.builder(dataSource, name, String.class)
-                .table(table)
-                .build();
-    }
-
-    @Override
-    protected String value(int i) {
-        return "value-" + i;
-    }
-
-    @Override
-    protected String valueOfSize(int bytes, int i) {
-        return i + "-" + "x".repeat(bytes);
+    protected DataSource database() {
+        return TestStores.postgres();
     }
 }

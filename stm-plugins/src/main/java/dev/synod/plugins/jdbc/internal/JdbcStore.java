@@ -46,6 +46,11 @@ public final class JdbcStore {
     private volatile String url;
     private volatile SqlDialect dialect;
     private volatile boolean networkTimeouts = true;
+    /**
+     * MySQL and MariaDB: whether the table's value column is a {@code LONGBLOB}, so that the upsert
+     * cannot cut a value short; null until the table has been seen.
+     */
+    private volatile Boolean longBlob;
 
     /** Work done on a borrowed connection. */
     @FunctionalInterface
@@ -181,14 +186,15 @@ public final class JdbcStore {
 
     /**
      * Stores {@code bytes} under the key {@code keys} (values of the key columns, in order),
-     * replacing what is there. With the dialect's upsert, one statement; otherwise (GENERIC) an
+     * replacing what is there. With the dialect's upsert, one statement (on MySQL and MariaDB only
+     * into a {@code LONGBLOB} column, see {@link #holdsLongBlobs}); otherwise (GENERIC) an
      * update, else an insert, in one transaction: an insert that loses the race to create the row
      * (a duplicate key) rolls back and updates instead, and the row is read back before the commit,
      * so that a value the column truncated is never committed (SQLState {@code 22001}).
      */
     public void put(Connection c, SqlDialect d, byte[] bytes, String... keys) throws SQLException {
         String upsert = d.upsert(table, "value_bytes", keyColumns.toArray(String[]::new));
-        if (upsert != null) {
+        if (upsert != null && (d != SqlDialect.MYSQL || holdsLongBlobs(c))) {
             try (PreparedStatement ps = prepare(c, upsert)) {
                 bind(ps, 1, keys);
                 ps.setBytes(keys.length + 1, bytes);
@@ -216,6 +222,70 @@ public final class JdbcStore {
                 restoreAutoCommit(c);
             }
         }
+    }
+
+    /**
+     * MySQL and MariaDB: whether the value column is a {@code LONGBLOB} (as {@code init()} creates
+     * it), read once from {@code information_schema}. A table made otherwise (by hand, or by a
+     * version of Synod before the MySQL dialect) may hold a {@code BLOB}, which without strict SQL
+     * mode keeps the first 64 KB of a longer value with only a warning: its writes take the checked
+     * path of the GENERIC dialect instead. Logs a warning for such a column, and for key columns
+     * compared without regard to case (refs whose names differ only in case would share rows).
+     */
+    private boolean holdsLongBlobs(Connection c) throws SQLException {
+        Boolean known = longBlob;
+        if (known != null) {
+            return known;
+        }
+        String[] parts = table.split("\\.");
+        String schema = parts.length == 2 ? parts[0] : null;
+        String name = parts[parts.length - 1];
+        boolean found = false;
+        boolean blob = false;
+        try (PreparedStatement ps = prepare(
+                c,
+                "SELECT COLUMN_NAME, DATA_TYPE, COLLATION_NAME FROM information_schema.COLUMNS"
+                        + " WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND LOWER(TABLE_NAME) = LOWER(?)")) {
+            ps.setString(1, schema);
+            ps.setString(2, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found = true;
+                    String column = rs.getString(1).toLowerCase(Locale.ROOT);
+                    String type = rs.getString(2).toLowerCase(Locale.ROOT);
+                    String collation = rs.getString(3);
+                    if (column.equals("value_bytes")) {
+                        blob = type.equals("longblob");
+                        if (!blob) {
+                            LOG.warn(
+                                    "{}: value_bytes is a {} column, which may cut values short; writes are read"
+                                            + " back before they commit. Use ALTER TABLE {} MODIFY value_bytes"
+                                            + " LONGBLOB NOT NULL",
+                                    describe(),
+                                    type.toUpperCase(Locale.ROOT),
+                                    table);
+                        }
+                    } else if (keyColumns.contains(column)
+                            && collation != null
+                            && !collation.toLowerCase(Locale.ROOT).endsWith("_bin")) {
+                        LOG.warn(
+                                "{}: {} is compared without regard to case (collation {}): refs whose names"
+                                        + " differ only in case share rows and overwrite each other's values."
+                                        + " Use a binary collation, e.g. ALTER TABLE {} MODIFY {} VARCHAR(...)"
+                                        + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL",
+                                describe(),
+                                column,
+                                collation,
+                                table,
+                                column);
+                    }
+                }
+            }
+        }
+        if (found) {
+            longBlob = blob; // a table not there yet is looked at again on the next write
+        }
+        return found && blob;
     }
 
     private static void restoreAutoCommit(Connection c) {

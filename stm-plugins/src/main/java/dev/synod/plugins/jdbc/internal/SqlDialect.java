@@ -4,10 +4,19 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Locale;
 
-/** The few statements that differ between databases: the binary column type and the upsert. */
+/**
+ * The few things that differ between databases: the binary column type, the key column types and
+ * the upsert.
+ */
 public enum SqlDialect {
     POSTGRESQL("BYTEA"),
     H2("VARBINARY(1000000000)"),
+    /**
+     * MySQL and MariaDB: a {@code LONGBLOB} column ({@code BLOB} holds only 64 KB), key columns
+     * compared byte for byte (the default collations ignore case, which would make the refs {@code
+     * Accounts} and {@code accounts} share rows), and {@code INSERT ... ON DUPLICATE KEY UPDATE}.
+     */
+    MYSQL("LONGBLOB"),
     /**
      * Any other database: a {@code BLOB} column, and update-then-insert in a transaction that reads
      * the row back before committing (see {@link JdbcStore#put}).
@@ -29,11 +38,28 @@ public enum SqlDialect {
         if (product.equals("h2")) {
             return H2;
         }
+        if (product.contains("mysql") || product.contains("mariadb")) {
+            return MYSQL;
+        }
         return GENERIC;
     }
 
     public String binaryType() {
         return binaryType;
+    }
+
+    /**
+     * The type of a key column of at most {@code length} characters, compared exactly (case
+     * counts); {@code ascii} when its values are ASCII only (ref names), which keeps the primary
+     * key short on databases that size it by the character set.
+     */
+    public String keyType(int length, boolean ascii) {
+        return switch (this) {
+            case MYSQL ->
+                "VARCHAR(" + length + ") CHARACTER SET "
+                        + (ascii ? "ascii COLLATE ascii_bin" : "utf8mb4 COLLATE utf8mb4_bin");
+            default -> "VARCHAR(" + length + ")";
+        };
     }
 
     /**
@@ -50,6 +76,9 @@ public enum SqlDialect {
             case H2 ->
                 "MERGE INTO " + table + " (" + keys + ", " + valueColumn + ") KEY (" + keys + ") VALUES (" + params
                         + ")";
+            case MYSQL ->
+                "INSERT INTO " + table + " (" + keys + ", " + valueColumn + ") VALUES (" + params
+                        + ") ON DUPLICATE KEY UPDATE " + valueColumn + " = VALUES(" + valueColumn + ")";
             case GENERIC -> null;
         };
     }
