@@ -13,7 +13,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Forwards a local port to a real service; {@link #close()} stops listening and cuts every
  * connection, so clients meet a real closed port (the store "goes away"); {@link #blackHole()}
  * keeps every connection open but forwards nothing more, so clients wait for answers that never
- * come (the store "hangs").
+ * come (the store "hangs"); {@link #hold()} delays every byte until {@link #release()} (a request
+ * sent, arriving late).
  */
 public final class TcpProxy implements AutoCloseable {
     private final ServerSocket server;
@@ -21,6 +22,24 @@ public final class TcpProxy implements AutoCloseable {
     private final int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean blackHoled;
+    private boolean held; // guarded by this
+
+    /** From now on forwards nothing until {@link #release()}, which forwards what came meanwhile. */
+    public synchronized void hold() {
+        held = true;
+    }
+
+    /** Forwards what was held, and everything after it. */
+    public synchronized void release() {
+        held = false;
+        notifyAll();
+    }
+
+    private synchronized void awaitRelease() throws InterruptedException {
+        while (held) {
+            wait();
+        }
+    }
 
     public TcpProxy(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
@@ -69,12 +88,15 @@ public final class TcpProxy implements AutoCloseable {
                             OutputStream out = to.getOutputStream()) {
                         int n;
                         while ((n = in.read(buf)) >= 0) {
+                            awaitRelease();
                             if (!blackHoled) {
                                 out.write(buf, 0, n);
                             }
                         }
                     } catch (IOException e) {
                         // connection cut
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
                     } finally {
                         closeQuietly(from);
                         closeQuietly(to);
@@ -87,6 +109,7 @@ public final class TcpProxy implements AutoCloseable {
 
     @Override
     public void close() {
+        release();
         closeQuietly(server);
         sockets.forEach(TcpProxy::closeQuietly);
     }

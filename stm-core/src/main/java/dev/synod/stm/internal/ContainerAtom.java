@@ -39,10 +39,13 @@ import java.util.function.UnaryOperator;
  * passed since it sent its claim; later than that it first renews the claim (a compare-and-set of
  * the cell, which fails if the claim was taken over: then nothing is stored and it gets {@link
  * LockLostException}). So a store write begins at least half a lease before anyone may take over;
- * what the claim cannot cover is a write to the store that itself takes longer than that (keep the
- * store's own timeouts well under half the transaction timeout) or a holder paused for that long
- * in the middle of it. A {@code VersionedStateContainer} has no such window: its updates are a
- * single compare-and-set.
+ * what the claim alone cannot cover is a write to the store that itself takes longer than that or a
+ * holder paused for that long in the middle of it. A container that {@linkplain
+ * StateContainer#fencing() fences} covers it: every write carries the stamp of the claim it is made
+ * under, and the store refuses a write older than one it holds, so the late write of a holder whose
+ * claim was taken over stores nothing ({@link LockLostException}). With a container that does not
+ * fence, keep the store's own timeouts well under half the transaction timeout. A {@code
+ * VersionedStateContainer} has no such window: its updates are a single compare-and-set.
  */
 final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
     private static final byte SETTLED = 0;
@@ -228,7 +231,7 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
                 claimed = renewed;
                 claimSent = renewSent;
             }
-            store(next);
+            store(next, claimed.stamp());
         } catch (RuntimeException | Error e) {
             try {
                 settle(claimed, id);
@@ -284,11 +287,18 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
         }
     }
 
-    private void store(T value) {
+    /** Writes the store, fenced by {@code token} (the stamp of the claim held) where it can be. */
+    private void store(T value, long token) {
+        boolean stored;
         try {
-            container.set(value);
+            stored = container.set(value, token);
         } catch (RuntimeException e) {
             throw External.failure("writing atom '" + name + "' to " + container, e, true);
+        }
+        if (!stored) {
+            throw new LockLostException("the claim on atom '" + name + "' was taken over while its update ran, and "
+                    + container + " refused the late write (fenced off by the later claim's token): nothing was"
+                    + " stored, the update was not applied");
         }
     }
 

@@ -151,6 +151,86 @@ class ContainerAtomTest {
     }
 
     @Test
+    void aStoreWriteHeldPastTheLeaseIsFencedOffByTheClaimThatTookOver() throws Exception {
+        InMemoryCoordinator shared = new InMemoryCoordinator();
+        MapStateContainer<Long> store = new MapStateContainer<>(true);
+        java.util.concurrent.CountDownLatch writing = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean hold = new java.util.concurrent.atomic.AtomicBoolean();
+        // the slow client's store write is sent, then held (a hung connection, a pause) past its lease
+        dev.synod.stm.spi.StateContainer<Long> slowStore = new dev.synod.stm.spi.StateContainer<>() {
+            @Override
+            public void init() {}
+
+            @Override
+            public void destroy() {
+                store.destroy();
+            }
+
+            @Override
+            public Long get() {
+                return store.get();
+            }
+
+            @Override
+            public void set(Long value) {
+                store.set(value);
+            }
+
+            @Override
+            public boolean set(Long value, long token) {
+                if (hold.getAndSet(false)) {
+                    writing.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+                return store.set(value, token);
+            }
+
+            @Override
+            public boolean fencing() {
+                return true;
+            }
+        };
+        try (Stm slow = Stm.create(shared, TxnOptions.defaults().withTimeout(Duration.ofMillis(600)));
+                Stm fast = Stm.create(shared, TxnOptions.defaults().withTimeout(Duration.ofSeconds(10)))) {
+            Atom<Long> stalled = slow.atom("fenced", slowStore, 1L);
+            Atom<Long> other = fast.atom("fenced", store, 1L);
+            hold.set(true);
+            java.util.concurrent.CompletableFuture<Long> slowUpdate =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> stalled.swap(x -> x + 100));
+            assertThat(writing.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            // the other client waits out the lease, takes the claim over and its update is acknowledged
+            assertThat(other.swap(x -> x + 1)).isEqualTo(2L);
+            release.countDown(); // the late write reaches the store now
+            assertThatThrownBy(slowUpdate::join)
+                    .hasCauseInstanceOf(dev.synod.stm.LockLostException.class)
+                    .hasMessageContaining("fenced off")
+                    .hasMessageContaining("nothing was stored");
+            assertThat(other.get())
+                    .as("the acknowledged update after the takeover is not overwritten")
+                    .isEqualTo(2L);
+            assertThat(stalled.swap(x -> x + 1)).isEqualTo(3L);
+        }
+    }
+
+    @Test
+    void anAtomCreatedOverAStoreHoldingAForeignTokenStartsAfresh() {
+        MapStateContainer<Long> store = new MapStateContainer<>(true);
+        // left by a coordinator whose data was since reset: its stamps were far higher
+        assertThat(store.set(99L, Long.MAX_VALUE)).isTrue();
+        try (Stm stm = Stm.create(new InMemoryCoordinator(), TxnOptions.defaults())) {
+            Atom<Long> atom = stm.atom("reset", store, 5L);
+            assertThat(atom.get()).isEqualTo(5L);
+            assertThat(atom.swap(x -> x + 1)).isEqualTo(6L);
+            assertThat(store.get()).isEqualTo(6L);
+        }
+    }
+
+    @Test
     void anotherClientHonoursTheLeaseTheHolderAsked() throws Exception {
         InMemoryCoordinator shared = new InMemoryCoordinator();
         MapStateContainer<Long> store = new MapStateContainer<>();

@@ -25,8 +25,13 @@ import javax.sql.DataSource;
  * <pre>{@code
  * CREATE TABLE IF NOT EXISTS synod_values (
  *     ref_name    VARCHAR(400) NOT NULL PRIMARY KEY,
- *     value_bytes BYTEA        NOT NULL)
+ *     value_bytes BYTEA        NOT NULL,
+ *     fence       BIGINT)
  * }</pre>
+ *
+ * <p>The container {@linkplain #fencing() fences}: {@link #set(Object, long)} stores only if the
+ * row's {@code fence} holds no higher token (see {@link StateContainer}). A table made before the
+ * column existed gets it from {@link #init()}, or from the first write.
  *
  * <p>On other databases (not PostgreSQL, MySQL, MariaDB or H2), and on MySQL and MariaDB when
  * the table was made with a value column other than {@code LONGBLOB}, a write is an update, else
@@ -82,7 +87,19 @@ public final class JdbcStateContainer<T> implements StateContainer<T> {
         store.createTable(
                 describe(),
                 "CREATE TABLE IF NOT EXISTS " + table + " (ref_name " + dialect.keyType(400, true)
-                        + " NOT NULL PRIMARY KEY, value_bytes " + dialect.binaryType() + " NOT NULL)");
+                        + " NOT NULL PRIMARY KEY, value_bytes " + dialect.binaryType() + " NOT NULL, fence BIGINT)");
+        store.addColumnIfMissing(describe(), "fence", "BIGINT"); // a table made before fencing
+        fenceColumn = true;
+    }
+
+    /** Whether the table is known to have its {@code fence} column. */
+    private volatile boolean fenceColumn;
+
+    private void ensureFenceColumn() {
+        if (!fenceColumn) {
+            store.addColumnIfMissing(describe(), "fence", "BIGINT");
+            fenceColumn = true;
+        }
     }
 
     /** Deletes this container's row. Idempotent. */
@@ -113,13 +130,29 @@ public final class JdbcStateContainer<T> implements StateContainer<T> {
         return Values.decode(codec, bytes, describe(), "the value");
     }
 
+    /** Stores the value and clears the row's fencing token. */
     @Override
     public void set(T value) {
         byte[] bytes = Values.encode(codec, value, describe());
-        store.call("writing", describe(), (c, d) -> {
-            store.put(c, d, bytes, name);
-            return null;
-        });
+        ensureFenceColumn();
+        store.call("writing", describe(), (c, d) -> store.putFenced(c, d, bytes, null, name));
+    }
+
+    /**
+     * Stores the value unless the row's {@code fence} column holds a higher token: a conditional
+     * update, else an insert, in one transaction. A table made before the column existed gets it
+     * (nullable {@code BIGINT}) from {@link #init()} or on first use.
+     */
+    @Override
+    public boolean set(T value, long token) {
+        byte[] bytes = Values.encode(codec, value, describe());
+        ensureFenceColumn();
+        return store.call("writing", describe(), (c, d) -> store.putFenced(c, d, bytes, token, name));
+    }
+
+    @Override
+    public boolean fencing() {
+        return true;
     }
 
     /** {@code jdbc[<JDBC URL or label>]/<table>[<name>]}. */

@@ -1,5 +1,7 @@
 package dev.synod.plugins.mongo;
 
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -12,6 +14,7 @@ import dev.synod.stm.NoSuchRefException;
 import dev.synod.stm.spi.StateContainer;
 import java.util.Objects;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 import org.bson.types.Binary;
 
 /**
@@ -26,6 +29,9 @@ import org.bson.types.Binary;
  * null value throws {@link NullPointerException}; undecodable bytes {@link
  * dev.synod.stm.CorruptRecordException}. Two containers are {@linkplain #equals equal} when they name
  * the same database, collection and container.
+ *
+ * <p>The container {@linkplain #fencing() fences} (the token in the document's {@code fence} field): {@link #set(Object, long)}
+ * refuses a token lower than the one stored (see {@link StateContainer}).
  *
  * @param <T> the value type
  */
@@ -86,6 +92,7 @@ public final class MongoStateContainer<T> implements StateContainer<T> {
         return Values.decode(codec, MongoDocs.bytes(d, where), where, "the value");
     }
 
+    /** Replaces the document: the value, without a fencing token. */
     @Override
     public void set(T value) {
         byte[] bytes = Values.encode(codec, value, where);
@@ -95,6 +102,44 @@ public final class MongoStateContainer<T> implements StateContainer<T> {
                 where,
                 limit,
                 () -> docs.replaceOne(Filters.eq("_id", name), d, new ReplaceOptions().upsert(true)));
+    }
+
+    /**
+     * Stores the value unless the document's {@code fence} field holds a higher token: a
+     * replacement conditional on the token, else an insert; an insert that meets a document
+     * another writer created meanwhile gives way to the conditional replacement again.
+     */
+    @Override
+    public boolean set(T value, long token) {
+        byte[] bytes = Values.encode(codec, value, where);
+        Document d =
+                new Document("_id", name).append("value", new Binary(bytes)).append("fence", token);
+        Bson unfencedOrOlder = Filters.and(
+                Filters.eq("_id", name), Filters.or(Filters.exists("fence", false), Filters.lte("fence", token)));
+        return StoreCalls.call("writing", where, limit, () -> {
+            for (int attempt = 1; ; attempt++) {
+                if (docs.replaceOne(unfencedOrOlder, d).getMatchedCount() > 0) {
+                    return true;
+                }
+                if (attempt > 1) {
+                    return false; // the document stood before this replacement, which found a higher token
+                }
+                try {
+                    docs.insertOne(d);
+                    return true;
+                } catch (MongoWriteException e) {
+                    if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                        throw e;
+                    }
+                    // created by another writer since our replacement: the replacement decides against it
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean fencing() {
+        return true;
     }
 
     /** {@code mongo[<database>.<collection>]/<name>}. */

@@ -19,6 +19,21 @@ final class RedisKeys {
         return prefix;
     }
 
+    /**
+     * The key of the fencing token stored beside {@code key}, in the same Redis Cluster slot: with
+     * {@code key}'s own hash tag if it has one, else {@code key} itself as the tag.
+     */
+    static String fenceKey(String key) {
+        int open = key.indexOf('{');
+        int close = open < 0 ? -1 : key.indexOf('}', open + 1);
+        return close > open + 1 ? key + ":fence" : "{" + key + "}:fence";
+    }
+
+    /** A token as 16 hex digits whose string order is the tokens' numeric order (a Lua number would round). */
+    static String orderedToken(long token) {
+        return String.format("%016x", token ^ Long.MIN_VALUE);
+    }
+
     static String describe(String label, String key) {
         return (label == null ? "redis" : "redis[" + label + "]") + "/" + key;
     }

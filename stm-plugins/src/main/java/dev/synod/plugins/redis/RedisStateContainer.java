@@ -7,6 +7,7 @@ import dev.synod.stm.Codec;
 import dev.synod.stm.NoSuchRefException;
 import dev.synod.stm.spi.StateContainer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Objects;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -26,6 +27,9 @@ import redis.clients.jedis.UnifiedJedis;
  * dev.synod.stm.CorruptRecordException}. Two containers are {@linkplain #equals equal} when they use
  * the same client object and key.
  *
+ * <p>The container {@linkplain #fencing() fences} (the token in a key of its own beside the value, compared and written by one Lua script): {@link #set(Object, long)}
+ * refuses a token lower than the one stored (see {@link StateContainer}).
+ *
  * @param <T> the value type
  */
 public final class RedisStateContainer<T> implements StateContainer<T> {
@@ -33,13 +37,27 @@ public final class RedisStateContainer<T> implements StateContainer<T> {
     private final Codec<T> codec;
     private final String key;
     private final byte[] keyBytes;
+    private final byte[] fenceKeyBytes;
     private final String label;
+
+    /** KEYS: value, fence; ARGV: bytes, token (16 hex digits, ordered as the tokens are). */
+    private static final byte[] FENCED_SET = ("local f = redis.call('GET', KEYS[2])\n"
+                    + "if f and f > ARGV[2] then return 0 end\n"
+                    + "redis.call('SET', KEYS[1], ARGV[1])\n"
+                    + "redis.call('SET', KEYS[2], ARGV[2])\n"
+                    + "return 1")
+            .getBytes(StandardCharsets.UTF_8);
+    /** KEYS: value, fence; ARGV: bytes. */
+    private static final byte[] UNFENCED_SET =
+            "redis.call('SET', KEYS[1], ARGV[1])\nredis.call('DEL', KEYS[2])\nreturn 1"
+                    .getBytes(StandardCharsets.UTF_8);
 
     private RedisStateContainer(UnifiedJedis redis, String name, Codec<T> codec, String prefix, String label) {
         this.redis = redis;
         this.codec = codec;
         this.key = prefix + "value:" + name;
         this.keyBytes = key.getBytes(StandardCharsets.UTF_8);
+        this.fenceKeyBytes = RedisKeys.fenceKey(key).getBytes(StandardCharsets.UTF_8);
         this.label = label;
     }
 
@@ -68,10 +86,10 @@ public final class RedisStateContainer<T> implements StateContainer<T> {
         RedisDurability.check(redis, describe());
     }
 
-    /** Deletes the key. Idempotent. */
+    /** Deletes the key and its fencing token. Idempotent. */
     @Override
     public void destroy() {
-        StoreCalls.call("destroying", describe(), RedisKeys.LIMIT, () -> redis.del(keyBytes));
+        StoreCalls.call("destroying", describe(), RedisKeys.LIMIT, () -> redis.del(keyBytes, fenceKeyBytes));
     }
 
     /** @throws NoSuchRefException if no value was set (or it was destroyed) */
@@ -84,10 +102,37 @@ public final class RedisStateContainer<T> implements StateContainer<T> {
         return Values.decode(codec, bytes, describe(), "the value");
     }
 
+    /** Stores the value and deletes the fencing token, in one script. */
     @Override
     public void set(T value) {
         byte[] bytes = Values.encode(codec, value, describe());
-        StoreCalls.call("writing", describe(), RedisKeys.LIMIT, () -> redis.set(keyBytes, bytes));
+        StoreCalls.call(
+                "writing",
+                describe(),
+                RedisKeys.LIMIT,
+                () -> redis.eval(UNFENCED_SET, List.of(keyBytes, fenceKeyBytes), List.of(bytes)));
+    }
+
+    /**
+     * Stores the value unless the token stored with it is higher, in one script; the token is kept
+     * in {@code {<key>}:fence} (or {@code <key>:fence} when the key has a hash tag of its own), in
+     * the same cluster slot as the value.
+     */
+    @Override
+    public boolean set(T value, long token) {
+        byte[] bytes = Values.encode(codec, value, describe());
+        byte[] ordered = RedisKeys.orderedToken(token).getBytes(StandardCharsets.UTF_8);
+        Object stored = StoreCalls.call(
+                "writing",
+                describe(),
+                RedisKeys.LIMIT,
+                () -> redis.eval(FENCED_SET, List.of(keyBytes, fenceKeyBytes), List.of(bytes, ordered)));
+        return Long.valueOf(1).equals(stored);
+    }
+
+    @Override
+    public boolean fencing() {
+        return true;
     }
 
     /** {@code redis[<label>]/<key>}, or {@code redis/<key>} without a label. */

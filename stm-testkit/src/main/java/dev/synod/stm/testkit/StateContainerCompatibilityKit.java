@@ -7,12 +7,17 @@ import dev.synod.stm.Atom;
 import dev.synod.stm.NoSuchRefException;
 import dev.synod.stm.Stm;
 import dev.synod.stm.spi.StateContainer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -24,7 +29,8 @@ import org.junit.jupiter.api.Timeout;
  * VersionedStateContainerCompatibilityKit} for an example).
  *
  * <p>Every test gets a container under a name no other test uses ({@link #container}), already
- * initialised; it is destroyed afterwards.
+ * initialised; it is destroyed afterwards. The fencing tests run only for a container whose {@link
+ * StateContainer#fencing()} is true (they are skipped otherwise).
  *
  * @param <T> the value type of the containers under test; values must implement {@code equals}
  */
@@ -160,6 +166,86 @@ public abstract class StateContainerCompatibilityKit<T> {
         T tenMb = valueOfSize(10 * 1024 * 1024, 2);
         container.set(tenMb);
         assertThat(container.get()).isEqualTo(tenMb);
+    }
+
+    /** Skips the running test unless the container fences. */
+    private void requireFencing() {
+        Assumptions.assumeTrue(container.fencing(), "the container does not fence (StateContainer.fencing())");
+    }
+
+    @Test
+    void aFencedWriteBelowTheStoredTokenIsRefusedAndStoresNothing() {
+        requireFencing();
+        assertThat(container.set(value(1), 10)).isTrue();
+        assertThat(container.get()).isEqualTo(value(1));
+        assertThat(container.set(value(2), 9)).isFalse();
+        assertThat(container.get()).isEqualTo(value(1));
+        assertThat(container.set(value(3), 10)).as("the same token again").isTrue();
+        assertThat(container.get()).isEqualTo(value(3));
+        assertThat(container.set(value(4), 11)).isTrue();
+        assertThat(container.set(value(5), 10)).isFalse();
+        assertThat(container.get()).isEqualTo(value(4));
+    }
+
+    @Test
+    void aFencedWriteCreatesTheValueAndAnotherHandleSeesItsToken() {
+        requireFencing();
+        assertThat(container.set(value(1), 7)).isTrue();
+        StateContainer<T> other = newContainer(name);
+        other.init();
+        assertThat(other.get()).isEqualTo(value(1));
+        assertThat(other.set(value(2), 6)).isFalse();
+        assertThat(container.get()).isEqualTo(value(1));
+    }
+
+    @Test
+    void tokensRangeOverAllLongs() {
+        requireFencing();
+        assertThat(container.set(value(1), Long.MIN_VALUE)).isTrue();
+        assertThat(container.set(value(2), -1)).isTrue();
+        assertThat(container.set(value(3), Long.MAX_VALUE)).isTrue();
+        assertThat(container.set(value(4), Long.MAX_VALUE - 1)).isFalse();
+        assertThat(container.get()).isEqualTo(value(3));
+    }
+
+    @Test
+    void anUnfencedSetAndDestroyClearTheToken() {
+        requireFencing();
+        assertThat(container.set(value(1), 100)).isTrue();
+        container.set(value(2));
+        assertThat(container.set(value(3), 1)).as("after an unfenced set").isTrue();
+        assertThat(container.set(value(4), 100)).isTrue();
+        container.destroy();
+        container.init();
+        assertThat(container.set(value(5), 1)).as("after destroy").isTrue();
+        assertThat(container.get()).isEqualTo(value(5));
+    }
+
+    @Test
+    void aNullValueIsRejectedByAFencedWriteToo() {
+        assertThatThrownBy(() -> container.set(null, 1)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(container::get).isInstanceOf(NoSuchRefException.class);
+    }
+
+    /** Of concurrent fenced writes, in any order, the value of the highest token is the one left. */
+    @Test
+    void concurrentFencedWritesLeaveTheValueOfTheHighestToken() throws Exception {
+        requireFencing();
+        int threads = 6;
+        int perThread = 20;
+        List<Long> tokens = new ArrayList<>();
+        for (long t = 1; t <= threads * perThread; t++) {
+            tokens.add(t);
+        }
+        Collections.shuffle(tokens, new Random(42));
+        KitThreads.run(threads, t -> {
+            for (int i = 0; i < perThread; i++) {
+                long token = tokens.get(t * perThread + i);
+                container.set(value((int) token), token);
+            }
+        });
+        assertThat(container.get()).isEqualTo(value(threads * perThread));
+        assertThat(container.set(value(0), threads * perThread - 1)).isFalse();
     }
 
     @Test

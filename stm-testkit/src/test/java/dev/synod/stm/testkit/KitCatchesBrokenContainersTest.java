@@ -52,7 +52,18 @@ class KitCatchesBrokenContainersTest {
                         "getBeforeAnySetThrowsNoSuchRef",
                         "destroyRemovesTheValueAndIsIdempotent",
                         "containersWithDifferentNamesDoNotSeeEachOther",
-                        "nullValueIsRejected");
+                        "nullValueIsRejected",
+                        "aNullValueIsRejectedByAFencedWriteToo");
+    }
+
+    @Test
+    void atomContainerThatSaysItFencesButDoesNotFailsTheFencingTests() {
+        assertThat(failedTests(ClaimsToFence.class))
+                .containsExactlyInAnyOrder(
+                        "aFencedWriteBelowTheStoredTokenIsRefusedAndStoresNothing",
+                        "aFencedWriteCreatesTheValueAndAnotherHandleSeesItsToken",
+                        "tokensRangeOverAllLongs",
+                        "concurrentFencedWritesLeaveTheValueOfTheHighestToken");
     }
 
     private static Set<String> failedTests(Class<?> kit) {
@@ -111,18 +122,20 @@ class KitCatchesBrokenContainersTest {
         }
     }
 
-    static class AtomReturnsNull extends StateContainerCompatibilityKit<String> {
+    static class ClaimsToFence extends AtomStringKit {
         @Override
         protected StateContainer<String> newContainer(String name) {
             return new MapStateContainer<>(name, Codec.json(String.class)) {
                 @Override
-                public String get() {
-                    byte[] bytes = STORE.get(this.name);
-                    return bytes == null ? null : codec.decode(bytes);
+                public boolean set(String value, long token) {
+                    set(value);
+                    return true;
                 }
             };
         }
+    }
 
+    private abstract static class AtomStringKit extends StateContainerCompatibilityKit<String> {
         @Override
         protected String value(int i) {
             return "value-" + i;
@@ -131,6 +144,19 @@ class KitCatchesBrokenContainersTest {
         @Override
         protected String valueOfSize(int bytes, int i) {
             return i + "-" + "x".repeat(bytes);
+        }
+    }
+
+    static class AtomReturnsNull extends AtomStringKit {
+        @Override
+        protected StateContainer<String> newContainer(String name) {
+            return new MapStateContainer<>(name, Codec.json(String.class)) {
+                @Override
+                public String get() {
+                    Stored stored = STORE.get(this.name);
+                    return stored == null ? null : codec.decode(stored.bytes());
+                }
+            };
         }
     }
 }

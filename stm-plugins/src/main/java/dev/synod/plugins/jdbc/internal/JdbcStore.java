@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLIntegrityConstraintViolationException;
+import java.sql.SQLTransactionRollbackException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Arrays;
@@ -37,6 +38,8 @@ public final class JdbcStore {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcStore.class);
     private static final Executor DIRECT = Runnable::run;
     private static final int PUT_ATTEMPTS = 3;
+    /** How often a fenced write the database rolled back (a deadlock) is tried in all. */
+    private static final int ROLLBACK_ATTEMPTS = 10;
 
     private final DataSource dataSource;
     private final String table;
@@ -221,6 +224,173 @@ public final class JdbcStore {
             if (auto) {
                 restoreAutoCommit(c);
             }
+        }
+    }
+
+    /**
+     * Stores {@code bytes} under the single-column key {@code key} with the fencing token {@code
+     * token} in column {@code fence}, unless the row holds a higher token; with a null token,
+     * unconditionally, clearing the row's token. One transaction: a conditional update, else an
+     * insert; an insert that meets a row another writer created meanwhile rolls back, and the
+     * update is tried again against that row, so of concurrent writers the highest token is the
+     * value left. Where the column could cut a value short (GENERIC, or a MySQL value column other
+     * than {@code LONGBLOB}) the row is read back before the commit, as in {@link #put}.
+     *
+     * @return true if stored, false if the row holds a higher token
+     */
+    public boolean putFenced(Connection c, SqlDialect d, byte[] bytes, Long token, String key) throws SQLException {
+        boolean auto = c.getAutoCommit();
+        if (auto) {
+            c.setAutoCommit(false);
+        }
+        try {
+            boolean stored = updateOrInsertFenced(c, bytes, token, key);
+            if (stored && (d == SqlDialect.GENERIC || (d == SqlDialect.MYSQL && !holdsLongBlobs(c)))) {
+                verify(c, bytes, new String[] {key});
+            }
+            if (auto) {
+                c.commit();
+            }
+            return stored;
+        } catch (SQLException | RuntimeException e) {
+            if (auto) {
+                rollbackQuietly(c);
+            }
+            throw e;
+        } finally {
+            if (auto) {
+                restoreAutoCommit(c);
+            }
+        }
+    }
+
+    private boolean updateOrInsertFenced(Connection c, byte[] bytes, Long token, String key) throws SQLException {
+        boolean rowSeen = false;
+        int duplicates = 0;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Boolean stored = attemptFenced(c, bytes, token, key, rowSeen);
+                if (stored != null) {
+                    return stored;
+                }
+                // another writer created the row since our update: the update decides against it
+                rowSeen = token != null;
+                if (++duplicates >= PUT_ATTEMPTS) {
+                    throw new SQLException("a write to " + table + " met a row created concurrently " + duplicates
+                            + " times in a row");
+                }
+            } catch (SQLException e) {
+                if (!rolledBackByTheDatabase(e) || attempt >= ROLLBACK_ATTEMPTS) {
+                    throw e;
+                }
+                // InnoDB: two writers creating one row can deadlock on the gap between their
+                // update and insert; the database chose us: start again
+                LOG.debug("{}: a write was rolled back by the database ({}); retrying", describe(), e.toString());
+                c.rollback();
+                pauseBriefly(attempt);
+                rowSeen = false;
+            }
+        }
+    }
+
+    /**
+     * One conditional update, then (if it changed nothing and the row was not seen standing) one
+     * insert. True if stored, false if refused, null if the insert met a row created meanwhile
+     * (rolled back).
+     */
+    private Boolean attemptFenced(Connection c, byte[] bytes, Long token, String key, boolean rowSeen)
+            throws SQLException {
+        String keyColumn = keyColumns.get(0);
+        String update = "UPDATE " + table + " SET value_bytes = ?, fence = ? WHERE " + keyColumn + " = ?"
+                + (token == null ? "" : " AND (fence IS NULL OR fence <= ?)");
+        try (PreparedStatement ps = prepare(c, update)) {
+            ps.setBytes(1, bytes);
+            setToken(ps, 2, token);
+            ps.setString(3, key);
+            if (token != null) {
+                ps.setLong(4, token);
+            }
+            if (ps.executeUpdate() > 0) {
+                return true;
+            }
+        }
+        if (rowSeen) {
+            return false; // the row stood before this update, which found a higher token in it
+        }
+        try (PreparedStatement ps =
+                prepare(c, "INSERT INTO " + table + " (" + keyColumn + ", value_bytes, fence) VALUES (?, ?, ?)")) {
+            ps.setString(1, key);
+            ps.setBytes(2, bytes);
+            setToken(ps, 3, token);
+            ps.executeUpdate();
+            return true;
+        } catch (SQLException e) {
+            if (!duplicateKey(e)) {
+                throw e;
+            }
+            c.rollback();
+            return null;
+        }
+    }
+
+    /** A deadlock or serialization failure: the database rolled the transaction back (SQLState class 40). */
+    private static boolean rolledBackByTheDatabase(SQLException e) {
+        return e instanceof SQLTransactionRollbackException
+                || (e.getSQLState() != null && e.getSQLState().startsWith("40"));
+    }
+
+    private void pauseBriefly(int attempt) throws SQLException {
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 5 * attempt + 2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while retrying a write to " + table, e);
+        }
+    }
+
+    private static void setToken(PreparedStatement ps, int index, Long token) throws SQLException {
+        if (token == null) {
+            ps.setNull(index, java.sql.Types.BIGINT);
+        } else {
+            ps.setLong(index, token);
+        }
+    }
+
+    /**
+     * Adds {@code column} of {@code type} to the table unless it has it (a table made before the
+     * column existed); safe when clients race.
+     */
+    public void addColumnIfMissing(String store, String column, String type) {
+        call("adding column " + column + " to " + table, store, (c, d) -> {
+            if (hasColumn(c, column)) {
+                return null;
+            }
+            try (Statement s = c.createStatement()) {
+                s.setQueryTimeout(queryTimeoutSeconds());
+                s.execute("ALTER TABLE " + table + " ADD " + column + " " + type);
+                LOG.info("{}: added column {} {}", describe(), column, type);
+            } catch (SQLException e) {
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                }
+                if (!hasColumn(c, column)) {
+                    throw e;
+                }
+                LOG.debug("{}.{} was added concurrently by another client", table, column, e);
+            }
+            return null;
+        });
+    }
+
+    private boolean hasColumn(Connection c, String column) throws SQLException {
+        try (PreparedStatement ps = prepare(c, "SELECT " + column + " FROM " + table + " WHERE 1 = 0")) {
+            ps.executeQuery().close();
+            return true;
+        } catch (SQLException e) {
+            if (!c.getAutoCommit()) {
+                c.rollback(); // PostgreSQL refuses every statement after a failed one until then
+            }
+            return false;
         }
     }
 
