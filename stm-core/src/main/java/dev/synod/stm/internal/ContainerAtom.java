@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An atom whose value lives in a plain {@link StateContainer} (Avout's unversioned protocol). An
@@ -44,10 +46,15 @@ import java.util.function.UnaryOperator;
  * StateContainer#fencing() fences} covers it: every write carries the stamp of the claim it is made
  * under, and the store refuses a write older than one it holds, so the late write of a holder whose
  * claim was taken over stores nothing ({@link LockLostException}). With a container that does not
- * fence, keep the store's own timeouts well under half the transaction timeout. A {@code
- * VersionedStateContainer} has no such window: its updates are a single compare-and-set.
+ * fence, keep the store's own timeouts well under half the transaction timeout. Fencing refuses a
+ * late write only once a later claim has written the store: if the holder that took over stored
+ * nothing (its compare-and-set did not match, its function threw), the late write lands and its
+ * writer learns that the outcome is unknown, as without fencing; no acknowledged update is lost
+ * either way. A {@code VersionedStateContainer} has no such window: its updates are a single
+ * compare-and-set.
  */
 final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
+    private static final Logger LOG = LoggerFactory.getLogger(ContainerAtom.class);
     private static final byte SETTLED = 0;
     private static final byte CLAIMED = 1;
 
@@ -231,7 +238,7 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
                 claimed = renewed;
                 claimSent = renewSent;
             }
-            store(next, claimed.stamp());
+            store(next, claimed, id);
         } catch (RuntimeException | Error e) {
             try {
                 settle(claimed, id);
@@ -287,11 +294,27 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
         }
     }
 
-    /** Writes the store, fenced by {@code token} (the stamp of the claim held) where it can be. */
-    private void store(T value, long token) {
+    /**
+     * Writes the store under our claim {@code claimed}, fenced by its stamp where the container
+     * can. A refusal means a later claim wrote first (ours was taken over: {@link
+     * LockLostException}, nothing stored), or, if our claim still stands, that the store holds a
+     * token from beyond this coordinator's history (its data was reset, or the store is shared with
+     * another one): then the value is stored unfenced, which clears that token, with a warning.
+     */
+    void store(T value, Versioned claimed, TxnId id) {
         boolean stored;
         try {
-            stored = container.set(value, token);
+            stored = container.set(value, claimed.stamp());
+            if (!stored && stillOurs(claimed, id)) {
+                LOG.warn(
+                        "{} refused a write to atom '{}' under a claim that still stands: it holds a fencing"
+                                + " token above the coordinator's stamps (the coordinator's data was reset, or the"
+                                + " store is shared with another one); storing unfenced, which clears it",
+                        container,
+                        name);
+                container.set(value);
+                stored = true;
+            }
         } catch (RuntimeException e) {
             throw External.failure("writing atom '" + name + "' to " + container, e, true);
         }
@@ -300,6 +323,12 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
                     + container + " refused the late write (fenced off by the later claim's token): nothing was"
                     + " stored, the update was not applied");
         }
+    }
+
+    /** Whether the cell is still in the state our claim left it in. */
+    private boolean stillOurs(Versioned claimed, TxnId id) {
+        Versioned now = engine.coordinator().fetch(List.of(name)).get(0);
+        return now.version() == claimed.version() && parse(now).writer().equals(id);
     }
 
     /**

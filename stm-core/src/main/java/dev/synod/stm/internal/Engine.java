@@ -188,18 +188,12 @@ public final class Engine implements Stm {
         if (Record.decode(where(n), cell.data()).writer().equals(id)) {
             // we created it, claimed: store the first value, then settle
             try {
-                if (!container.set(initial, cell.stamp())) {
-                    // the store holds a token from beyond this coordinator's history (its data was
-                    // reset, or the store was used with another one): we created the atom, so the
-                    // store's token means nothing here; start afresh
-                    LOG.warn(
-                            "{} held a fencing token above the stamp of atom '{}' that was just created"
-                                    + " (the coordinator was reset, or the store is shared with another one):"
-                                    + " storing the initial value unfenced",
-                            container,
-                            n);
-                    container.set(initial);
-                }
+                atom.store(initial, cell, id); // fenced by our claim (see ContainerAtom.store)
+            } catch (dev.synod.stm.LockLostException e) {
+                // our claim was taken over and another client stored a value first: the atom
+                // exists with that value, which an initial value must not replace
+                LOG.debug("atom '{}' was created and first written by another client", n, e);
+                return;
             } catch (RuntimeException e) {
                 coordinator.delete(n);
                 // a value the store cannot encode is the caller's IllegalArgumentException

@@ -218,6 +218,19 @@ class ContainerAtomTest {
     }
 
     @Test
+    void aForeignTokenIsClearedByAWriteUnderAClaimThatStillStands() {
+        MapStateContainer<Long> store = new MapStateContainer<>(true);
+        try (Stm stm = Stm.create(new InMemoryCoordinator(), TxnOptions.defaults())) {
+            Atom<Long> atom = stm.atom("foreign", store, 1L);
+            // the coordinator's data was reset since: the store holds a token above its stamps
+            assertThat(store.set(99L, Long.MAX_VALUE)).isTrue();
+            assertThat(atom.swap(x -> x + 1)).isEqualTo(100L);
+            assertThat(atom.swap(x -> x + 1)).isEqualTo(101L);
+            assertThat(store.get()).isEqualTo(101L);
+        }
+    }
+
+    @Test
     void anAtomCreatedOverAStoreHoldingAForeignTokenStartsAfresh() {
         MapStateContainer<Long> store = new MapStateContainer<>(true);
         // left by a coordinator whose data was since reset: its stamps were far higher

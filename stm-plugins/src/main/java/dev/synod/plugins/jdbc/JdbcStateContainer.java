@@ -18,9 +18,8 @@ import javax.sql.DataSource;
  * A {@link StateContainer} (the latest value only, for atoms) in a SQL table: one row per
  * container name, values encoded by a {@link Codec} (JSON by default). Many containers share one
  * table, created by {@link #init()} if absent (PostgreSQL shown; H2 uses {@code
- * VARBINARY(1000000000)}; MySQL and MariaDB {@code LONGBLOB}, and key columns compared exactly,
- * {@code CHARACTER SET ascii COLLATE ascii_bin} for names and {@code utf8mb4_bin} for version keys;
- * other databases {@code BLOB}):
+ * VARBINARY(1000000000)}; MySQL and MariaDB {@code LONGBLOB}, and names compared exactly, {@code
+ * CHARACTER SET ascii COLLATE ascii_bin}; other databases {@code BLOB}):
  *
  * <pre>{@code
  * CREATE TABLE IF NOT EXISTS synod_values (
@@ -38,8 +37,9 @@ import javax.sql.DataSource;
  * an insert, in one transaction that reads the row back before it commits: a value the column cut
  * short fails with a {@link dev.synod.stm.StateStoreException} instead of being stored.
  *
- * <p>Thread-safe; may be used from several JVMs at once (last write wins, also when two writers
- * create the row at once). Every method blocks on the database, borrowing one connection per call,
+ * <p>Thread-safe; may be used from several JVMs at once: of writes with {@link #set(Object)} the
+ * last wins, of fenced writes the one with the highest token, also when writers create the row at
+ * once. Every method blocks on the database, borrowing one connection per call,
  * and waits for the database at most the {@linkplain Builder#timeout(Duration) timeout} (default
  * 10 s). Database failures are thrown as {@link dev.synod.stm.StateStoreException} whose message
  * contains {@link #describe()} (and "timed out" with the timeout when it expired); a null value

@@ -25,7 +25,7 @@ import javax.sql.DataSource;
  *
  * <p>The table is created by {@link #init()} if absent (PostgreSQL shown; H2 uses {@code
  * VARBINARY(1000000000)}; MySQL and MariaDB {@code LONGBLOB}, and key columns compared exactly,
- * {@code CHARACTER SET ascii COLLATE ascii_bin} for names and {@code utf8mb4_bin} for version keys;
+ * {@code CHARACTER SET ascii COLLATE ascii_bin} for names and {@code VARBINARY(800)} for version keys;
  * other databases {@code BLOB}):
  *
  * <pre>{@code

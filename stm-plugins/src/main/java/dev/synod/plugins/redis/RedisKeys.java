@@ -1,6 +1,7 @@
 package dev.synod.plugins.redis;
 
 import java.util.Objects;
+import redis.clients.jedis.util.JedisClusterCRC16;
 
 /** Key layout shared by the Redis containers. */
 final class RedisKeys {
@@ -26,7 +27,13 @@ final class RedisKeys {
     static String fenceKey(String key) {
         int open = key.indexOf('{');
         int close = open < 0 ? -1 : key.indexOf('}', open + 1);
-        return close > open + 1 ? key + ":fence" : "{" + key + "}:fence";
+        String fence = close > open + 1 ? key + ":fence" : "{" + key + "}:fence";
+        if (JedisClusterCRC16.getSlot(fence) != JedisClusterCRC16.getSlot(key)) {
+            // a '}' or an empty "{}" in the prefix: no key beside it shares its slot
+            throw new IllegalArgumentException("Redis key '" + key + "' has braces that keep its fencing token"
+                    + " out of its cluster slot: use a prefix without '{' and '}', or with a hash tag such as {app}");
+        }
+        return fence;
     }
 
     /** A token as 16 hex digits whose string order is the tokens' numeric order (a Lua number would round). */

@@ -40,9 +40,17 @@ public final class RedisStateContainer<T> implements StateContainer<T> {
     private final byte[] fenceKeyBytes;
     private final String label;
 
-    /** KEYS: value, fence; ARGV: bytes, token (16 hex digits, ordered as the tokens are). */
+    /**
+     * KEYS: value, fence; ARGV: bytes, token (16 hex digits, ordered as the tokens are). The halves
+     * are compared as numbers: a Lua number holds 32 bits exactly, and string comparison follows
+     * the server's locale.
+     */
     private static final byte[] FENCED_SET = ("local f = redis.call('GET', KEYS[2])\n"
-                    + "if f and f > ARGV[2] then return 0 end\n"
+                    + "if f then\n"
+                    + "  local fh, th = tonumber(string.sub(f, 1, 8), 16), tonumber(string.sub(ARGV[2], 1, 8), 16)\n"
+                    + "  if fh > th or (fh == th and tonumber(string.sub(f, 9, 16), 16)"
+                    + " > tonumber(string.sub(ARGV[2], 9, 16), 16)) then return 0 end\n"
+                    + "end\n"
                     + "redis.call('SET', KEYS[1], ARGV[1])\n"
                     + "redis.call('SET', KEYS[2], ARGV[2])\n"
                     + "return 1")

@@ -57,6 +57,37 @@ class FenceColumnMigrationTest {
         assertThat(another.get()).isEqualTo("after");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres", "mariadb"})
+    void clientsInitialisingAFormerTableAtOnceAllSucceed(String database) throws Exception {
+        DataSource db = database(database);
+        String table = formerTable(db, "raced", "\"old value\"");
+        int clients = 4;
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(clients);
+        List<java.util.concurrent.CompletableFuture<Void>> inits = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            long token = i + 1;
+            inits.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
+                JdbcStateContainer<String> c = JdbcStateContainer.builder(db, "raced", String.class)
+                        .table(table)
+                        .build();
+                try {
+                    start.await();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                c.init();
+                c.set("client " + token, token);
+            }));
+        }
+        java.util.concurrent.CompletableFuture.allOf(inits.toArray(java.util.concurrent.CompletableFuture[]::new))
+                .get(60, java.util.concurrent.TimeUnit.SECONDS);
+        JdbcStateContainer<String> reader = JdbcStateContainer.builder(db, "raced", String.class)
+                .table(table)
+                .build();
+        assertThat(reader.get()).isEqualTo("client " + clients);
+    }
+
     private DataSource database(String database) {
         return switch (database) {
             case "h2" -> TestStores.h2("migration-" + UUID.randomUUID());

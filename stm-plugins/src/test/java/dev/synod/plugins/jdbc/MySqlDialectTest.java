@@ -69,6 +69,13 @@ class MySqlDialectTest {
         assertThat(lower.getAt("V1")).contains("lower-2");
         assertThat(upper.getAt("V1")).isEmpty();
         assertThat(upper.versions()).containsExactly("v1");
+        upper.setAt("padded", "v1 "); // the _bin collations would take this for "v1"
+        assertThat(upper.getAt("v1")).contains("upper");
+        assertThat(upper.getAt("v1 ")).contains("padded");
+        assertThat(upper.versions()).containsExactlyInAnyOrder("v1", "v1 ");
+        upper.setAt("ünïcode", "vé");
+        assertThat(upper.versions()).contains("vé");
+        assertThat(upper.getAt("vé")).contains("ünïcode");
         upper.destroy();
         assertThat(lower.getAt("v1")).contains("lower");
 

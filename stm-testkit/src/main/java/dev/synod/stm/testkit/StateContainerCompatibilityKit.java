@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -227,25 +228,46 @@ public abstract class StateContainerCompatibilityKit<T> {
         assertThatThrownBy(container::get).isInstanceOf(NoSuchRefException.class);
     }
 
-    /** Of concurrent fenced writes, in any order, the value of the highest token is the one left. */
+    /**
+     * Of concurrent fenced writes, in any order, the value of the highest token is the one left:
+     * over a value that exists, and (in each of several rounds on a fresh name) when the writers
+     * race to create it.
+     */
     @Test
     void concurrentFencedWritesLeaveTheValueOfTheHighestToken() throws Exception {
         requireFencing();
         int threads = 6;
-        int perThread = 20;
-        List<Long> tokens = new ArrayList<>();
-        for (long t = 1; t <= threads * perThread; t++) {
-            tokens.add(t);
-        }
-        Collections.shuffle(tokens, new Random(42));
-        KitThreads.run(threads, t -> {
-            for (int i = 0; i < perThread; i++) {
-                long token = tokens.get(t * perThread + i);
-                container.set(value((int) token), token);
+        int perThread = 10;
+        int rounds = 5;
+        for (int round = 0; round <= rounds; round++) {
+            // round 0 on the test's container, which holds a value; then fresh names, created by the race
+            StateContainer<T> target = round == 0 ? container : newContainer(name + "-r" + round);
+            target.init();
+            if (round == 0) {
+                target.set(value(0), 0);
             }
-        });
-        assertThat(container.get()).isEqualTo(value(threads * perThread));
-        assertThat(container.set(value(0), threads * perThread - 1)).isFalse();
+            List<Long> tokens = new ArrayList<>();
+            for (long t = 1; t <= threads * perThread; t++) {
+                tokens.add(t);
+            }
+            Collections.shuffle(tokens, new Random(round));
+            CyclicBarrier start = new CyclicBarrier(threads);
+            try {
+                KitThreads.run(threads, t -> {
+                    start.await();
+                    for (int i = 0; i < perThread; i++) {
+                        long token = tokens.get(t * perThread + i);
+                        target.set(value((int) token), token);
+                    }
+                });
+                assertThat(target.get()).as("round %d", round).isEqualTo(value(threads * perThread));
+                assertThat(target.set(value(0), threads * perThread - 1)).isFalse();
+            } finally {
+                if (round > 0) {
+                    target.destroy();
+                }
+            }
+        }
     }
 
     @Test

@@ -66,6 +66,12 @@ class KitCatchesBrokenContainersTest {
                         "concurrentFencedWritesLeaveTheValueOfTheHighestToken");
     }
 
+    @Test
+    void atomContainerThatChecksTheTokenThenWritesFailsTheConcurrentFencingTest() {
+        assertThat(failedTests(ChecksThenWrites.class))
+                .containsExactly("concurrentFencedWritesLeaveTheValueOfTheHighestToken");
+    }
+
     private static Set<String> failedTests(Class<?> kit) {
         Set<String> failed = new TreeSet<>();
         EngineTestKit.engine("junit-jupiter").selectors(selectClass(kit)).execute().testEvents().failed().stream()
@@ -129,6 +135,30 @@ class KitCatchesBrokenContainersTest {
                 @Override
                 public boolean set(String value, long token) {
                     set(value);
+                    return true;
+                }
+            };
+        }
+    }
+
+    /** Compares the token, then writes, in two steps: a higher token can be overwritten. */
+    static class ChecksThenWrites extends AtomStringKit {
+        @Override
+        protected StateContainer<String> newContainer(String name) {
+            return new MapStateContainer<>(name, Codec.json(String.class)) {
+                @Override
+                public boolean set(String value, long token) {
+                    java.util.Objects.requireNonNull(value, "value");
+                    Stored old = STORE.get(this.name);
+                    if (old != null && old.token() != null && old.token() > token) {
+                        return false;
+                    }
+                    try {
+                        Thread.sleep(1);
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    STORE.put(this.name, new Stored(codec.encode(value), token));
                     return true;
                 }
             };

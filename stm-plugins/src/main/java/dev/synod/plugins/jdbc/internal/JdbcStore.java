@@ -38,6 +38,8 @@ public final class JdbcStore {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcStore.class);
     private static final Executor DIRECT = Runnable::run;
     private static final int PUT_ATTEMPTS = 3;
+    /** How often a fenced write looks again at a row that changed under it. */
+    private static final int FENCED_ROUNDS = 10;
     /** How often a fenced write the database rolled back (a deadlock) is tried in all. */
     private static final int ROLLBACK_ATTEMPTS = 10;
 
@@ -265,19 +267,16 @@ public final class JdbcStore {
     }
 
     private boolean updateOrInsertFenced(Connection c, byte[] bytes, Long token, String key) throws SQLException {
-        boolean rowSeen = false;
-        int duplicates = 0;
+        int rounds = 0;
         for (int attempt = 1; ; attempt++) {
             try {
-                Boolean stored = attemptFenced(c, bytes, token, key, rowSeen);
+                Boolean stored = attemptFenced(c, bytes, token, key);
                 if (stored != null) {
                     return stored;
                 }
-                // another writer created the row since our update: the update decides against it
-                rowSeen = token != null;
-                if (++duplicates >= PUT_ATTEMPTS) {
-                    throw new SQLException("a write to " + table + " met a row created concurrently " + duplicates
-                            + " times in a row");
+                if (++rounds >= FENCED_ROUNDS) {
+                    throw new SQLException("a write to " + table + " met a row that other writers kept changing "
+                            + rounds + " times in a row");
                 }
             } catch (SQLException e) {
                 if (!rolledBackByTheDatabase(e) || attempt >= ROLLBACK_ATTEMPTS) {
@@ -288,18 +287,17 @@ public final class JdbcStore {
                 LOG.debug("{}: a write was rolled back by the database ({}); retrying", describe(), e.toString());
                 c.rollback();
                 pauseBriefly(attempt);
-                rowSeen = false;
             }
         }
     }
 
     /**
-     * One conditional update, then (if it changed nothing and the row was not seen standing) one
-     * insert. True if stored, false if refused, null if the insert met a row created meanwhile
-     * (rolled back).
+     * One conditional update; if it changed nothing, a look at the row: a higher token refuses the
+     * write; the same value and token mean it is stored already (a driver that counts only rows
+     * whose values changed); a row that appeared since the update looked is tried again; no row is
+     * inserted. True if stored, false if refused, null to try again (rolled back, nothing written).
      */
-    private Boolean attemptFenced(Connection c, byte[] bytes, Long token, String key, boolean rowSeen)
-            throws SQLException {
+    private Boolean attemptFenced(Connection c, byte[] bytes, Long token, String key) throws SQLException {
         String keyColumn = keyColumns.get(0);
         String update = "UPDATE " + table + " SET value_bytes = ?, fence = ? WHERE " + keyColumn + " = ?"
                 + (token == null ? "" : " AND (fence IS NULL OR fence <= ?)");
@@ -314,8 +312,24 @@ public final class JdbcStore {
                 return true;
             }
         }
-        if (rowSeen) {
-            return false; // the row stood before this update, which found a higher token in it
+        try (PreparedStatement ps =
+                prepare(c, "SELECT value_bytes, fence FROM " + table + " WHERE " + keyColumn + " = ?")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    byte[] stored = rs.getBytes(1);
+                    long fence = rs.getLong(2);
+                    Long storedToken = rs.wasNull() ? null : fence;
+                    if (token != null && storedToken != null && storedToken > token) {
+                        return false;
+                    }
+                    if (Objects.equals(storedToken, token) && Arrays.equals(stored, bytes)) {
+                        return true;
+                    }
+                    c.rollback(); // a fresh snapshot for the next look (InnoDB's repeatable read)
+                    return null;
+                }
+            }
         }
         try (PreparedStatement ps =
                 prepare(c, "INSERT INTO " + table + " (" + keyColumn + ", value_bytes, fence) VALUES (?, ?, ?)")) {
@@ -328,7 +342,7 @@ public final class JdbcStore {
             if (!duplicateKey(e)) {
                 throw e;
             }
-            c.rollback();
+            c.rollback(); // created by another writer since we looked: the update decides against it
             return null;
         }
     }
@@ -362,23 +376,34 @@ public final class JdbcStore {
      */
     public void addColumnIfMissing(String store, String column, String type) {
         call("adding column " + column + " to " + table, store, (c, d) -> {
-            if (hasColumn(c, column)) {
-                return null;
-            }
-            try (Statement s = c.createStatement()) {
-                s.setQueryTimeout(queryTimeoutSeconds());
-                s.execute("ALTER TABLE " + table + " ADD " + column + " " + type);
-                LOG.info("{}: added column {} {}", describe(), column, type);
-            } catch (SQLException e) {
-                if (!c.getAutoCommit()) {
-                    c.rollback();
+            for (int attempt = 1; ; attempt++) {
+                if (hasColumn(c, column)) {
+                    return null;
                 }
-                if (!hasColumn(c, column)) {
-                    throw e;
+                try (Statement s = c.createStatement()) {
+                    s.setQueryTimeout(queryTimeoutSeconds());
+                    s.execute("ALTER TABLE " + table + " ADD " + column + " " + type);
+                    if (!c.getAutoCommit()) {
+                        c.commit();
+                    }
+                    LOG.info("{}: added column {} {}", describe(), column, type);
+                    return null;
+                } catch (SQLException e) {
+                    if (!c.getAutoCommit()) {
+                        c.rollback();
+                    }
+                    if (hasColumn(c, column)) {
+                        LOG.debug("{}.{} was added concurrently by another client", table, column, e);
+                        return null;
+                    }
+                    if (attempt >= 5) {
+                        throw e;
+                    }
+                    // another client's change of the table still in progress (a lock timeout): look again
+                    LOG.debug("{}: adding {} failed ({}); looking again", describe(), column, e.toString());
+                    pauseBriefly(10 * attempt);
                 }
-                LOG.debug("{}.{} was added concurrently by another client", table, column, e);
             }
-            return null;
         });
     }
 
@@ -389,6 +414,11 @@ public final class JdbcStore {
         } catch (SQLException e) {
             if (!c.getAutoCommit()) {
                 c.rollback(); // PostgreSQL refuses every statement after a failed one until then
+            }
+            // an unknown column is SQLState class 42 (42703, 42S22, 42122...); anything else (a lost
+            // connection, say) is not a reason to alter the table
+            if (e.getSQLState() == null || !e.getSQLState().startsWith("42")) {
+                throw e;
             }
             return false;
         }
@@ -412,12 +442,18 @@ public final class JdbcStore {
         String name = parts[parts.length - 1];
         boolean found = false;
         boolean blob = false;
+        // names are stored as given, or in lower case when the server folds them
+        // (lower_case_table_names 1 or 2)
         try (PreparedStatement ps = prepare(
                 c,
                 "SELECT COLUMN_NAME, DATA_TYPE, COLLATION_NAME FROM information_schema.COLUMNS"
-                        + " WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND LOWER(TABLE_NAME) = LOWER(?)")) {
+                        + " WHERE (TABLE_SCHEMA = COALESCE(?, DATABASE()) OR (@@lower_case_table_names <> 0"
+                        + " AND TABLE_SCHEMA = LOWER(COALESCE(?, DATABASE()))))"
+                        + " AND (TABLE_NAME = ? OR (@@lower_case_table_names <> 0 AND TABLE_NAME = LOWER(?)))")) {
             ps.setString(1, schema);
-            ps.setString(2, name);
+            ps.setString(2, schema);
+            ps.setString(3, name);
+            ps.setString(4, name);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     found = true;
@@ -437,12 +473,12 @@ public final class JdbcStore {
                         }
                     } else if (keyColumns.contains(column)
                             && collation != null
-                            && !collation.toLowerCase(Locale.ROOT).endsWith("_bin")) {
+                            && collation.toLowerCase(Locale.ROOT).endsWith("_ci")) {
                         LOG.warn(
                                 "{}: {} is compared without regard to case (collation {}): refs whose names"
                                         + " differ only in case share rows and overwrite each other's values."
-                                        + " Use a binary collation, e.g. ALTER TABLE {} MODIFY {} VARCHAR(...)"
-                                        + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL",
+                                        + " Use a binary type or collation, e.g. ALTER TABLE {} MODIFY {}"
+                                        + " VARBINARY(...) NOT NULL",
                                 describe(),
                                 column,
                                 collation,
@@ -453,8 +489,12 @@ public final class JdbcStore {
             }
         }
         if (found) {
-            longBlob = blob; // a table not there yet is looked at again on the next write
-        }
+            longBlob = blob;
+        } else if (exists(c)) {
+            // there, but not found where information_schema should list it: write by the checked path
+            LOG.debug("{}: the table's columns are not in information_schema; writes are read back", describe());
+            longBlob = false;
+        } // a table not there yet is looked at again on the next write
         return found && blob;
     }
 

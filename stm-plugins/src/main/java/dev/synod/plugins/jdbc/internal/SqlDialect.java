@@ -13,7 +13,7 @@ public enum SqlDialect {
     H2("VARBINARY(1000000000)"),
     /**
      * MySQL and MariaDB: a {@code LONGBLOB} column ({@code BLOB} holds only 64 KB), key columns
-     * compared byte for byte (the default collations ignore case, which would make the refs {@code
+     * compared exactly (the default collations ignore case, which would make the refs {@code
      * Accounts} and {@code accounts} share rows), and {@code INSERT ... ON DUPLICATE KEY UPDATE}.
      */
     MYSQL("LONGBLOB"),
@@ -55,9 +55,12 @@ public enum SqlDialect {
      */
     public String keyType(int length, boolean ascii) {
         return switch (this) {
+            // the _bin collations pad with spaces ("v1" and "v1 " would be one key): ref names
+            // cannot hold spaces, other keys are stored as their UTF-8 bytes
             case MYSQL ->
-                "VARCHAR(" + length + ") CHARACTER SET "
-                        + (ascii ? "ascii COLLATE ascii_bin" : "utf8mb4 COLLATE utf8mb4_bin");
+                ascii
+                        ? "VARCHAR(" + length + ") CHARACTER SET ascii COLLATE ascii_bin"
+                        : "VARBINARY(" + 4 * length + ")";
             default -> "VARCHAR(" + length + ")";
         };
     }
