@@ -116,6 +116,44 @@ class AbandonedWaiterTest extends ZkTestSupport {
         }
     }
 
+    @Test
+    void anUntimedWaitThatLosesItsConnectionEndsSayingTheLockIsNotHeld() throws Exception {
+        String name = uniqueName("untimed-waiter");
+        try (TcpProxy proxy = new TcpProxy(server.getPort(), 1)) {
+            CuratorFramework viaProxy = newClientVia(proxy.connectString(), 30_000);
+            DistributedReentrantLock lock = new DistributedReentrantLock(viaProxy, name);
+            Condition ready = lock.newCondition("ready");
+            boolean[] heldAfter = new boolean[1];
+            CompletableFuture<Object> wait = CompletableFuture.supplyAsync(() -> {
+                lock.lock();
+                try {
+                    ready.await();
+                    return "returned";
+                } catch (InterruptedException | RuntimeException e) {
+                    return e;
+                } finally {
+                    heldAfter[0] = lock.isHeldByCurrentThread();
+                    if (heldAfter[0]) {
+                        lock.unlock();
+                    }
+                }
+            });
+            CuratorFramework other = newClient();
+            eventually("a waiter node", () -> !waiters(other, "/synod/conditions/" + name + "/ready")
+                    .isEmpty());
+            proxy.refuseConnections(true);
+            proxy.dropConnections();
+            // the connection does not come back: the wait ends (under the client's retry policy and
+            // twice its connection timeout to take the lock again), it does not wait for ever
+            Object outcome = wait.get(60, TimeUnit.SECONDS);
+            assertThat(outcome).isInstanceOf(CoordinationException.class);
+            assertThat(((Exception) outcome).getMessage())
+                    .contains("the wait on condition")
+                    .contains("not held");
+            assertThat(heldAfter[0]).isFalse();
+        }
+    }
+
     private static List<String> waiters(CuratorFramework client, String root) throws Exception {
         if (client.checkExists().forPath(root) == null) {
             return List.of();

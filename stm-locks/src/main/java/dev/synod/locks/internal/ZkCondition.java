@@ -111,6 +111,7 @@ final class ZkCondition implements java.util.concurrent.locks.Condition {
         boolean signalled = false;
         boolean throwInterrupt = false;
         boolean reinterrupt = false;
+        RuntimeException failure = null;
         try {
             while (true) {
                 CountDownLatch latch = new CountDownLatch(1);
@@ -151,9 +152,10 @@ final class ZkCondition implements java.util.concurrent.locks.Condition {
             }
         } catch (RuntimeException e) {
             abandon(waiter, e); // (a failed cancelling delete lands here too)
+            failure = e;
             throw e;
         } finally {
-            core.reacquire(holds);
+            reacquire(holds, failure);
         }
         if (throwInterrupt) {
             throw new InterruptedException();
@@ -162,6 +164,28 @@ final class ZkCondition implements java.util.concurrent.locks.Condition {
             Thread.currentThread().interrupt();
         }
         return signalled;
+    }
+
+    /**
+     * Takes the lock again after a wait, {@code holds} times; if that fails (no connection, say),
+     * the exception says that the wait ended and the lock is not held, with the failure that ended
+     * the wait (if any) suppressed in it.
+     */
+    private void reacquire(int holds, RuntimeException failure) {
+        try {
+            core.reacquire(holds);
+        } catch (RuntimeException e) {
+            RuntimeException thrown = e instanceof dev.synod.stm.CoordinationException
+                    ? new dev.synod.stm.CoordinationException(
+                            "the wait on condition " + root + " ended, but the lock could not be taken again,"
+                                    + " so it is not held: " + e.getMessage(),
+                            e)
+                    : e;
+            if (failure != null && failure != thrown) {
+                thrown.addSuppressed(failure);
+            }
+            throw thrown;
+        }
     }
 
     /**
