@@ -24,8 +24,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import redis.clients.jedis.RedisClient;
 
-/** The four workloads of the fault runs. */
+/** The workloads of the fault runs. */
 public final class Workloads {
     private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(4);
 
@@ -49,8 +50,32 @@ public final class Workloads {
 
     /** Swaps, compare-and-sets and reads of a counter atom. */
     public static WorkloadSpec counter(int processes, int threads) {
-        return new Counter(processes, threads);
+        return new Counter(processes, threads, CounterClient.ZOOKEEPER, "");
     }
+
+    /**
+     * As {@link #counter}, on an atom that keeps its value in Redis (127.0.0.1:6379) under a key
+     * prefix of this run's own: claimed updates with fenced store writes.
+     */
+    public static WorkloadSpec containerCounter(int processes, int threads) {
+        return new Counter(
+                processes,
+                threads,
+                CounterClient.REDIS,
+                "synod-it:"
+                        + Long.toHexString(
+                                java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 1) + ":");
+    }
+
+    /** The test JVM's Redis client, for the setup and final read of atoms kept in Redis. */
+    private static synchronized RedisClient redis() {
+        if (redis == null) {
+            redis = RedisClient.create(CounterClient.REDIS_HOST, CounterClient.REDIS_PORT);
+        }
+        return redis;
+    }
+
+    private static RedisClient redis;
 
     /**
      * Adds to a set ref while holding a distributed lock, fenced (lock-guarded commits) or not.
@@ -167,10 +192,16 @@ public final class Workloads {
         }
     }
 
-    private record Counter(int processes, int threads) implements WorkloadSpec {
+    private record Counter(int processes, int threads, String store, String redisPrefix) implements WorkloadSpec {
         @Override
         public String name() {
-            return "counter";
+            return store.equals(CounterClient.ZOOKEEPER) ? "counter" : "counter-" + store;
+        }
+
+        private dev.synod.stm.Atom<Long> atom(ZooKeeperStm stm) {
+            return store.equals(CounterClient.ZOOKEEPER)
+                    ? CounterClient.counter(stm)
+                    : CounterClient.containerCounter(stm, redis(), redisPrefix);
         }
 
         @Override
@@ -185,18 +216,20 @@ public final class Workloads {
 
         @Override
         public Map<String, String> args() {
-            return Map.of();
+            return store.equals(CounterClient.ZOOKEEPER)
+                    ? Map.of()
+                    : Map.of(CounterClient.STORE, store, CounterClient.REDIS_PREFIX, redisPrefix);
         }
 
         @Override
         public void setup(ZooKeeperStm stm) {
-            CounterClient.counter(stm);
+            atom(stm);
         }
 
         @Override
         public void finalRead(ZooKeeperStm stm, History history, Duration elapsed) {
             Op invoke = history.invoke(0, 0, CounterClient.READ, null);
-            history.ok(invoke, LongNode.valueOf(CounterClient.counter(stm).swap(x -> x)));
+            history.ok(invoke, LongNode.valueOf(atom(stm).swap(x -> x)));
         }
 
         @Override

@@ -3,10 +3,14 @@ package dev.synod.it.workload;
 import com.fasterxml.jackson.databind.node.LongNode;
 import dev.synod.it.history.History;
 import dev.synod.it.history.Op;
+import dev.synod.plugins.redis.RedisStateContainer;
 import dev.synod.stm.Atom;
 import dev.synod.stm.Codec;
+import dev.synod.stm.LockLostException;
 import dev.synod.stm.Stm;
 import java.util.random.RandomGenerator;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * The atom register workload client: one counter atom; a worker either swaps it to {@code +1}
@@ -18,6 +22,11 @@ import java.util.random.RandomGenerator;
  * the value the thread's last swap, read or compare-and-set left, so that after losing races they
  * stop watching the atom (see {@code Atom}, "Reading") and the history checks that mode under
  * faults too; the others compare-and-set what {@code get()} returned.
+ *
+ * <p>With {@value #STORE} {@value #REDIS} the atom ({@value #CONTAINER_ATOM}) keeps its value in
+ * Redis through a {@code RedisStateContainer} (claimed updates, fenced store writes); an update
+ * that ends in {@code LockLostException} stored nothing and is a {@code fail}, with error {@code
+ * fenced} when the store refused its late write.
  */
 public final class CounterClient implements Workload {
     /** The function of a swap by +1. */
@@ -26,6 +35,20 @@ public final class CounterClient implements Workload {
     public static final String CAS = "cas";
     /** The function of a read. */
     public static final String READ = "read";
+
+    /** Where the atom keeps its value: {@value #ZOOKEEPER} (the default) or {@value #REDIS}. */
+    public static final String STORE = "store";
+    /** The Redis key prefix of the atom kept in Redis. */
+    public static final String REDIS_PREFIX = "redisPrefix";
+
+    public static final String ZOOKEEPER = "zookeeper";
+    public static final String REDIS = "redis";
+    /** The name of the atom kept in Redis. */
+    public static final String CONTAINER_ATOM = "container-counter";
+    /** Where the atom kept in Redis is: 127.0.0.1:6379. */
+    public static final String REDIS_HOST = "127.0.0.1";
+
+    public static final int REDIS_PORT = 6379;
 
     private final History history;
     private final int process;
@@ -36,7 +59,22 @@ public final class CounterClient implements Workload {
     private CounterClient(ClientContext context) {
         this.history = context.history();
         this.process = context.process();
-        this.counter = counter(context.stm());
+        this.counter = context.args().get(STORE, ZOOKEEPER).equals(REDIS)
+                ? containerCounter(
+                        context.stm(),
+                        RedisClient.create(REDIS_HOST, REDIS_PORT), // lives as long as the process
+                        context.args().get(REDIS_PREFIX))
+                : counter(context.stm());
+    }
+
+    /** Opens (creating it at 0 if needed) the counter atom kept in Redis under {@code prefix}. */
+    public static Atom<Long> containerCounter(Stm stm, UnifiedJedis redis, String prefix) {
+        return stm.atom(
+                CONTAINER_ATOM,
+                RedisStateContainer.builder(redis, CONTAINER_ATOM, Long.class)
+                        .prefix(prefix)
+                        .build(),
+                0L);
     }
 
     /** Runs a client: see {@link ClientArgs}. */
@@ -76,6 +114,9 @@ public final class CounterClient implements Workload {
                     history.ok(invoke, LongNode.valueOf(value));
                 }
             }
+        } catch (LockLostException e) {
+            // an atom kept in a store: its claim was taken over, nothing was stored
+            history.fail(invoke, null, e.getMessage().contains("fenced off") ? "fenced" : "claim-lost");
         } catch (RuntimeException e) {
             Outcomes.record(history, invoke, e);
         }
