@@ -229,7 +229,11 @@ public final class Workloads {
         @Override
         public void finalRead(ZooKeeperStm stm, History history, Duration elapsed) {
             Op invoke = history.invoke(0, 0, CounterClient.READ, null);
-            history.ok(invoke, LongNode.valueOf(atom(stm).swap(x -> x)));
+            dev.synod.stm.Atom<Long> atom = atom(stm);
+            history.ok(invoke, LongNode.valueOf(atom.swap(x -> x)));
+            if (!store.equals(CounterClient.ZOOKEEPER)) {
+                atom.destroy(); // its keys in Redis too
+            }
         }
 
         @Override

@@ -238,7 +238,7 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
                 claimed = renewed;
                 claimSent = renewSent;
             }
-            store(next, claimed, id);
+            claimed = store(next, claimed, id, lease);
         } catch (RuntimeException | Error e) {
             try {
                 settle(claimed, id);
@@ -296,39 +296,53 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
 
     /**
      * Writes the store under our claim {@code claimed}, fenced by its stamp where the container
-     * can. A refusal means a later claim wrote first (ours was taken over: {@link
-     * LockLostException}, nothing stored), or, if our claim still stands, that the store holds a
-     * token from beyond this coordinator's history (its data was reset, or the store is shared with
-     * another one): then the value is stored unfenced, which clears that token, with a warning.
+     * can; returns the claim as it stands afterwards. A refusal means that a later claim wrote
+     * first, or that the store holds a token from beyond this coordinator's history (its data was
+     * reset, or the store is shared with another one). To tell them apart the claim is renewed, a
+     * compare-and-set that only succeeds if no one took it over: if it fails, {@link
+     * LockLostException}, nothing stored; if it succeeds, the write is tried again with the renewed
+     * stamp, newer than any the coordinator has given, and a second refusal proves the token
+     * foreign: the value is then stored unfenced, which clears it, with a warning.
      */
-    void store(T value, Versioned claimed, TxnId id) {
-        boolean stored;
-        try {
-            stored = container.set(value, claimed.stamp());
-            if (!stored && stillOurs(claimed, id)) {
-                LOG.warn(
-                        "{} refused a write to atom '{}' under a claim that still stands: it holds a fencing"
-                                + " token above the coordinator's stamps (the coordinator's data was reset, or the"
-                                + " store is shared with another one); storing unfenced, which clears it",
-                        container,
-                        name);
-                container.set(value);
-                stored = true;
+    Versioned store(T value, Versioned claimed, TxnId id, Duration lease) {
+        Versioned held = claimed;
+        for (int attempt = 1; ; attempt++) {
+            boolean stored;
+            try {
+                stored = container.set(value, held.stamp());
+                if (!stored && attempt == 2) {
+                    LOG.warn(
+                            "{} refused a write to atom '{}' under a claim just renewed: it holds a fencing token"
+                                    + " above the coordinator's stamps (the coordinator's data was reset, or the store"
+                                    + " is shared with another one); storing unfenced, which clears it",
+                            container,
+                            name);
+                    container.set(value);
+                    stored = true;
+                }
+            } catch (RuntimeException e) {
+                RuntimeException failure = External.failure("writing atom '" + name + "' to " + container, e, true);
+                if (held != claimed) {
+                    // the caller releases the claim it knows, which the renewal replaced
+                    try {
+                        settle(held, id);
+                    } catch (RuntimeException settleFailure) {
+                        failure.addSuppressed(settleFailure);
+                    }
+                }
+                throw failure;
             }
-        } catch (RuntimeException e) {
-            throw External.failure("writing atom '" + name + "' to " + container, e, true);
+            if (stored) {
+                return held;
+            }
+            Versioned renewed = write(held, id, record(id, true, lease), null);
+            if (renewed == null) {
+                throw new LockLostException("the claim on atom '" + name + "' was taken over while its update ran,"
+                        + " and " + container + " refused the late write (fenced off by the later claim's token):"
+                        + " nothing was stored, the update was not applied");
+            }
+            held = renewed;
         }
-        if (!stored) {
-            throw new LockLostException("the claim on atom '" + name + "' was taken over while its update ran, and "
-                    + container + " refused the late write (fenced off by the later claim's token): nothing was"
-                    + " stored, the update was not applied");
-        }
-    }
-
-    /** Whether the cell is still in the state our claim left it in. */
-    private boolean stillOurs(Versioned claimed, TxnId id) {
-        Versioned now = engine.coordinator().fetch(List.of(name)).get(0);
-        return now.version() == claimed.version() && parse(now).writer().equals(id);
     }
 
     /**

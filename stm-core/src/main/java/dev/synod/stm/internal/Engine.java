@@ -188,7 +188,7 @@ public final class Engine implements Stm {
         if (Record.decode(where(n), cell.data()).writer().equals(id)) {
             // we created it, claimed: store the first value, then settle
             try {
-                atom.store(initial, cell, id); // fenced by our claim (see ContainerAtom.store)
+                cell = atom.store(initial, cell, id, defaultOptions().timeout()); // fenced by our claim
             } catch (dev.synod.stm.LockLostException e) {
                 // our claim was taken over and another client stored a value first: the atom
                 // exists with that value, which an initial value must not replace

@@ -32,8 +32,9 @@ public interface StateContainer<T> {
 
     /**
      * Stores a value (never null) unconditionally, clearing the token of an earlier fenced write.
-     * The engine writes with {@link #set(Object, long)}; it falls back to this only when it has
-     * just created the atom and the store holds a token from beyond the coordinator's history.
+     * The engine writes with {@link #set(Object, long)}; it falls back to this only when a fenced
+     * write was refused twice, before and after a renewal of its claim that proved no one took it
+     * over: the store then holds a token from beyond the coordinator's history.
      */
     void set(T value);
 

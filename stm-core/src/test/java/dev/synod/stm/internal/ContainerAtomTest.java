@@ -231,6 +231,63 @@ class ContainerAtomTest {
     }
 
     @Test
+    void aStoreFailingAfterTheClaimWasRenewedLeavesTheAtomSettled() {
+        MapStateContainer<Long> inner = new MapStateContainer<>(true);
+        java.util.concurrent.atomic.AtomicInteger fencedWrites = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
+        // refuses a write (a foreign token, as it seems), then fails on the write after the renewal
+        dev.synod.stm.spi.StateContainer<Long> flaky = new dev.synod.stm.spi.StateContainer<>() {
+            @Override
+            public void init() {}
+
+            @Override
+            public void destroy() {
+                inner.destroy();
+            }
+
+            @Override
+            public Long get() {
+                return inner.get();
+            }
+
+            @Override
+            public void set(Long value) {
+                inner.set(value);
+            }
+
+            @Override
+            public boolean set(Long value, long token) {
+                if (!failing.get()) {
+                    return inner.set(value, token);
+                }
+                if (fencedWrites.incrementAndGet() == 1) {
+                    return false;
+                }
+                throw new IllegalStateException("store down");
+            }
+
+            @Override
+            public boolean fencing() {
+                return true;
+            }
+        };
+        InMemoryCoordinator shared = new InMemoryCoordinator();
+        try (Stm first = Stm.create(shared, TxnOptions.defaults().withTimeout(Duration.ofSeconds(30)));
+                Stm second = Stm.create(shared, TxnOptions.defaults().withTimeout(Duration.ofSeconds(30)))) {
+            Atom<Long> atom = first.atom("renewed-then-failed", flaky, 1L);
+            Atom<Long> other = second.atom("renewed-then-failed", inner, 1L);
+            failing.set(true);
+            assertThatThrownBy(() -> atom.swap(x -> x + 1)).isInstanceOf(dev.synod.stm.StateStoreException.class);
+            assertThat(fencedWrites.get()).isEqualTo(2);
+            long start = System.nanoTime();
+            assertThat(other.swap(x -> x + 1)).isEqualTo(2L);
+            assertThat(System.nanoTime() - start)
+                    .as("the renewed claim was released: no one waits out its lease of 30 s")
+                    .isLessThan(java.util.concurrent.TimeUnit.SECONDS.toNanos(10));
+        }
+    }
+
+    @Test
     void anAtomCreatedOverAStoreHoldingAForeignTokenStartsAfresh() {
         MapStateContainer<Long> store = new MapStateContainer<>(true);
         // left by a coordinator whose data was since reset: its stamps were far higher

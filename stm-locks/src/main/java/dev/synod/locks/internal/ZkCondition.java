@@ -155,7 +155,7 @@ final class ZkCondition implements java.util.concurrent.locks.Condition {
             failure = e;
             throw e;
         } finally {
-            reacquire(holds, failure);
+            reacquire(holds, failure, throwInterrupt || reinterrupt);
         }
         if (throwInterrupt) {
             throw new InterruptedException();
@@ -169,12 +169,15 @@ final class ZkCondition implements java.util.concurrent.locks.Condition {
     /**
      * Takes the lock again after a wait, {@code holds} times; if that fails (no connection, say),
      * the exception says that the wait ended and the lock is not held, with the failure that ended
-     * the wait (if any) suppressed in it.
+     * the wait (if any) suppressed in it, and an interrupt that ended it stays set on the thread.
      */
-    private void reacquire(int holds, RuntimeException failure) {
+    private void reacquire(int holds, RuntimeException failure, boolean interrupted) {
         try {
             core.reacquire(holds);
         } catch (RuntimeException e) {
+            if (interrupted) {
+                Thread.currentThread().interrupt(); // the interrupt that ended the wait is not lost
+            }
             RuntimeException thrown = e instanceof dev.synod.stm.CoordinationException
                     ? new dev.synod.stm.CoordinationException(
                             "the wait on condition " + root + " ended, but the lock could not be taken again,"

@@ -278,6 +278,9 @@ public final class JdbcStore {
                     throw new SQLException("a write to " + table + " met a row that other writers kept changing "
                             + rounds + " times in a row");
                 }
+                if (rounds > 2) {
+                    pauseBriefly(rounds);
+                }
             } catch (SQLException e) {
                 if (!rolledBackByTheDatabase(e) || attempt >= ROLLBACK_ATTEMPTS) {
                     throw e;
@@ -392,9 +395,13 @@ public final class JdbcStore {
                     if (!c.getAutoCommit()) {
                         c.rollback();
                     }
-                    if (hasColumn(c, column)) {
-                        LOG.debug("{}.{} was added concurrently by another client", table, column, e);
-                        return null;
+                    try {
+                        if (hasColumn(c, column)) {
+                            LOG.debug("{}.{} was added concurrently by another client", table, column, e);
+                            return null;
+                        }
+                    } catch (SQLException lookFailed) {
+                        e.addSuppressed(lookFailed); // the table still locked by another client's change, say
                     }
                     if (attempt >= 5) {
                         throw e;
