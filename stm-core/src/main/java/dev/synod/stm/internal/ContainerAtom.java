@@ -302,7 +302,9 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
      * compare-and-set that only succeeds if no one took it over: if it fails, {@link
      * LockLostException}, nothing stored; if it succeeds, the write is tried again with the renewed
      * stamp, newer than any the coordinator has given, and a second refusal proves the token
-     * foreign: the value is then stored unfenced, which clears it, with a warning.
+     * foreign: the value is then stored unfenced, which clears it, with a warning. (That write has
+     * the window of a container that does not fence: a pause longer than the lease between the
+     * renewal and the write. It happens only after the coordinator's data was reset.)
      */
     Versioned store(T value, Versioned claimed, TxnId id, Duration lease) {
         Versioned held = claimed;
