@@ -143,6 +143,9 @@ public final class JavaProcess implements AutoCloseable {
                     .redirectErrorStream(true)
                     .start();
             if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                if (!process.isAlive()) {
+                    return; // it exited since the caller looked (a client at the end of its run)
+                }
                 throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
             }
         } catch (IOException e) {

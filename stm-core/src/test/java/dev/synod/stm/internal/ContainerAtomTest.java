@@ -7,6 +7,7 @@ import dev.synod.stm.Atom;
 import dev.synod.stm.Stm;
 import dev.synod.stm.TxnOptions;
 import dev.synod.stm.ValidationException;
+import dev.synod.stm.fixtures.ForwardingStateContainer;
 import dev.synod.stm.fixtures.MapStateContainer;
 import dev.synod.stm.spi.CommitRequest;
 import java.time.Duration;
@@ -158,25 +159,7 @@ class ContainerAtomTest {
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.atomic.AtomicBoolean hold = new java.util.concurrent.atomic.AtomicBoolean();
         // the slow client's store write is sent, then held (a hung connection, a pause) past its lease
-        dev.synod.stm.spi.StateContainer<Long> slowStore = new dev.synod.stm.spi.StateContainer<>() {
-            @Override
-            public void init() {}
-
-            @Override
-            public void destroy() {
-                store.destroy();
-            }
-
-            @Override
-            public Long get() {
-                return store.get();
-            }
-
-            @Override
-            public void set(Long value) {
-                store.set(value);
-            }
-
+        dev.synod.stm.spi.StateContainer<Long> slowStore = new ForwardingStateContainer<>(store) {
             @Override
             public boolean set(Long value, long token) {
                 if (hold.getAndSet(false)) {
@@ -188,11 +171,6 @@ class ContainerAtomTest {
                     }
                 }
                 return store.set(value, token);
-            }
-
-            @Override
-            public boolean fencing() {
-                return true;
             }
         };
         try (Stm slow = Stm.create(shared, TxnOptions.defaults().withTimeout(Duration.ofMillis(600)));
@@ -236,25 +214,7 @@ class ContainerAtomTest {
         java.util.concurrent.atomic.AtomicInteger fencedWrites = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
         // refuses a write (a foreign token, as it seems), then fails on the write after the renewal
-        dev.synod.stm.spi.StateContainer<Long> flaky = new dev.synod.stm.spi.StateContainer<>() {
-            @Override
-            public void init() {}
-
-            @Override
-            public void destroy() {
-                inner.destroy();
-            }
-
-            @Override
-            public Long get() {
-                return inner.get();
-            }
-
-            @Override
-            public void set(Long value) {
-                inner.set(value);
-            }
-
+        dev.synod.stm.spi.StateContainer<Long> flaky = new ForwardingStateContainer<>(inner) {
             @Override
             public boolean set(Long value, long token) {
                 if (!failing.get()) {
@@ -264,11 +224,6 @@ class ContainerAtomTest {
                     return false;
                 }
                 throw new IllegalStateException("store down");
-            }
-
-            @Override
-            public boolean fencing() {
-                return true;
             }
         };
         InMemoryCoordinator shared = new InMemoryCoordinator();

@@ -207,16 +207,35 @@ public final class JdbcStore {
             }
             return;
         }
+        inOneTransaction(c, () -> {
+            updateOrInsert(c, bytes, keys);
+            verify(c, bytes, keys);
+            return null;
+        });
+    }
+
+    /** Work on a connection that may throw {@link SQLException}. */
+    @FunctionalInterface
+    private interface SqlWork<R> {
+        R run() throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction of its own on an auto-commit connection (committed, or
+     * rolled back on a failure, auto-commit restored); on a connection without auto-commit, inside
+     * the caller's transaction ({@link #call} commits it).
+     */
+    private static <R> R inOneTransaction(Connection c, SqlWork<R> work) throws SQLException {
         boolean auto = c.getAutoCommit();
         if (auto) {
             c.setAutoCommit(false);
         }
         try {
-            updateOrInsert(c, bytes, keys);
-            verify(c, bytes, keys);
+            R result = work.run();
             if (auto) {
                 c.commit();
             }
+            return result;
         } catch (SQLException | RuntimeException e) {
             if (auto) {
                 rollbackQuietly(c);
@@ -241,29 +260,13 @@ public final class JdbcStore {
      * @return true if stored, false if the row holds a higher token
      */
     public boolean putFenced(Connection c, SqlDialect d, byte[] bytes, Long token, String key) throws SQLException {
-        boolean auto = c.getAutoCommit();
-        if (auto) {
-            c.setAutoCommit(false);
-        }
-        try {
+        return inOneTransaction(c, () -> {
             boolean stored = updateOrInsertFenced(c, bytes, token, key);
             if (stored && (d == SqlDialect.GENERIC || (d == SqlDialect.MYSQL && !holdsLongBlobs(c)))) {
                 verify(c, bytes, new String[] {key});
             }
-            if (auto) {
-                c.commit();
-            }
             return stored;
-        } catch (SQLException | RuntimeException e) {
-            if (auto) {
-                rollbackQuietly(c);
-            }
-            throw e;
-        } finally {
-            if (auto) {
-                restoreAutoCommit(c);
-            }
-        }
+        });
     }
 
     private boolean updateOrInsertFenced(Connection c, byte[] bytes, Long token, String key) throws SQLException {
