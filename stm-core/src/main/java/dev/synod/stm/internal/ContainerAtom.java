@@ -229,13 +229,12 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
             if (System.nanoTime() - claimSent >= leaseNanos / 2) {
                 // too late to be sure the claim still stands: renew it first (fails if taken over)
                 long renewSent = System.nanoTime();
-                Versioned renewed = write(claimed, id, record(id, true, lease), null);
-                if (renewed == null) {
-                    throw new LockLostException("the claim on atom '" + name + "' was taken over while its"
-                            + " update ran (for longer than half its lease of " + lease + "); nothing was"
-                            + " stored: the update was not applied");
-                }
-                claimed = renewed;
+                claimed = renew(
+                        claimed,
+                        id,
+                        lease,
+                        "while its update ran (for longer than half its lease of " + lease + "); nothing was"
+                                + " stored: the update was not applied");
                 claimSent = renewSent;
             }
             claimed = store(next, claimed, id, lease);
@@ -307,44 +306,62 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
      * renewal and the write. It happens only after the coordinator's data was reset.)
      */
     Versioned store(T value, Versioned claimed, TxnId id, Duration lease) {
-        Versioned held = claimed;
-        for (int attempt = 1; ; attempt++) {
-            boolean stored;
-            try {
-                stored = container.set(value, held.stamp());
-                if (!stored && attempt == 2) {
-                    LOG.warn(
-                            "{} refused a write to atom '{}' under a claim just renewed: it holds a fencing token"
-                                    + " above the coordinator's stamps (the coordinator's data was reset, or the store"
-                                    + " is shared with another one); storing unfenced, which clears it",
-                            container,
-                            name);
-                    container.set(value);
-                    stored = true;
-                }
-            } catch (RuntimeException e) {
-                RuntimeException failure = External.failure("writing atom '" + name + "' to " + container, e, true);
-                if (held != claimed) {
-                    // the caller releases the claim it knows, which the renewal replaced
-                    try {
-                        settle(held, id);
-                    } catch (RuntimeException settleFailure) {
-                        failure.addSuppressed(settleFailure);
-                    }
-                }
-                throw failure;
-            }
-            if (stored) {
-                return held;
-            }
-            Versioned renewed = write(held, id, record(id, true, lease), null);
-            if (renewed == null) {
-                throw new LockLostException("the claim on atom '" + name + "' was taken over while its update ran,"
-                        + " and " + container + " refused the late write (fenced off by the later claim's token):"
-                        + " nothing was stored, the update was not applied");
-            }
-            held = renewed;
+        if (setIn(value, claimed, claimed, id, true)) {
+            return claimed;
         }
+        Versioned renewed = renew(
+                claimed,
+                id,
+                lease,
+                "while its update ran, and " + container + " refused the late write (fenced off by the later"
+                        + " claim's token): nothing was stored, the update was not applied");
+        if (!setIn(value, renewed, claimed, id, true)) {
+            LOG.warn(
+                    "{} refused a write to atom '{}' under a claim just renewed: it holds a fencing token above the"
+                            + " coordinator's stamps (the coordinator's data was reset, or the store is shared with"
+                            + " another one); storing unfenced, which clears it",
+                    container,
+                    name);
+            setIn(value, renewed, claimed, id, false);
+        }
+        return renewed;
+    }
+
+    /**
+     * One write of the store under {@code held} (fenced by its stamp, or not); whether it was
+     * stored. A failure is named; if {@code held} renewed the caller's {@code claimed}, it is
+     * released first, since the caller releases only the claim it knows.
+     */
+    private boolean setIn(T value, Versioned held, Versioned claimed, TxnId id, boolean fenced) {
+        try {
+            if (fenced) {
+                return container.set(value, held.stamp());
+            }
+            container.set(value);
+            return true;
+        } catch (RuntimeException e) {
+            RuntimeException failure = External.failure("writing atom '" + name + "' to " + container, e, true);
+            if (held != claimed) {
+                try {
+                    settle(held, id);
+                } catch (RuntimeException settleFailure) {
+                    failure.addSuppressed(settleFailure);
+                }
+            }
+            throw failure;
+        }
+    }
+
+    /**
+     * Renews our claim (a compare-and-set of the cell, which fails if it was taken over); the
+     * renewed claim, or {@link LockLostException} saying "taken over {@code why}".
+     */
+    private Versioned renew(Versioned held, TxnId id, Duration lease, String why) {
+        Versioned renewed = write(held, id, record(id, true, lease), null);
+        if (renewed == null) {
+            throw new LockLostException("the claim on atom '" + name + "' was taken over " + why);
+        }
+        return renewed;
     }
 
     /**

@@ -57,13 +57,15 @@ class FenceColumnMigrationTest {
         assertThat(another.get()).isEqualTo("after");
     }
 
+    /** On the servers clients share; H2 is not raced (see the README). */
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres", "mariadb"})
+    @ValueSource(strings = {"postgres", "mariadb"})
     void clientsInitialisingAFormerTableAtOnceAllSucceed(String database) throws Exception {
         DataSource db = database(database);
         String table = formerTable(db, "raced", "\"old value\"");
         int clients = 4;
         java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(clients);
+        java.util.concurrent.CyclicBarrier initialised = new java.util.concurrent.CyclicBarrier(clients);
         List<java.util.concurrent.CompletableFuture<Void>> inits = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
             long token = i + 1;
@@ -77,6 +79,14 @@ class FenceColumnMigrationTest {
                     throw new IllegalStateException(e);
                 }
                 c.init();
+                try {
+                    initialised.await(
+                            30,
+                            java.util.concurrent.TimeUnit
+                                    .SECONDS); // the writes race each other, not the migration (see the README)
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
                 c.set("client " + token, token);
             }));
         }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.synod.plugins.TestStores;
-import dev.synod.stm.NoSuchRefException;
 import dev.synod.stm.Ref;
 import dev.synod.stm.StateStoreException;
 import dev.synod.stm.Stm;
@@ -45,35 +44,7 @@ class GenericDialectTest {
     void aValueTheColumnTruncatesIsRefusedAndNothingIsStored() {
         GenericSqlDatabase db = database();
         String table = TestStores.uniqueTable("synod_generic");
-        JdbcVersionedStateContainer<String> versioned = JdbcVersionedStateContainer.builder(db, "big", String.class)
-                .table(table)
-                .build();
-        JdbcStateContainer<String> plain = JdbcStateContainer.builder(db, "big", String.class)
-                .table(table + "_s")
-                .build();
-        versioned.init();
-        plain.init();
-        String small = "s".repeat(1000);
-        plain.set(small);
-        db.truncatingValuesTo(BLOB_LIMIT);
-
-        String big = "b".repeat(BLOB_LIMIT + 1);
-        assertThatThrownBy(() -> versioned.setAt(big, "v1"))
-                .isInstanceOf(StateStoreException.class)
-                .hasMessageContaining(versioned.describe())
-                .hasMessageContaining("LONGBLOB");
-        assertThat(versioned.getAt("v1")).isEmpty();
-        assertThat(versioned.versions()).isEmpty();
-        assertThatThrownBy(() -> plain.set(big)).isInstanceOf(StateStoreException.class);
-        assertThat(plain.get()).isEqualTo(small); // the update was rolled back
-        versioned.setAt(small, "v2"); // values that fit are still stored
-        assertThat(versioned.getAt("v2")).contains(small);
-
-        JdbcStateContainer<String> fresh = JdbcStateContainer.builder(db, "fresh", String.class)
-                .table(table + "_s")
-                .build();
-        assertThatThrownBy(() -> fresh.set(big)).isInstanceOf(StateStoreException.class);
-        assertThatThrownBy(fresh::get).isInstanceOf(NoSuchRefException.class); // the insert was rolled back
+        CutShortValues.assertNeverStored(db, table, table + "_s", BLOB_LIMIT, () -> db.truncatingValuesTo(BLOB_LIMIT));
     }
 
     @Test

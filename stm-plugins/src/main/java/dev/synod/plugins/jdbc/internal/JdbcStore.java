@@ -199,7 +199,7 @@ public final class JdbcStore {
      */
     public void put(Connection c, SqlDialect d, byte[] bytes, String... keys) throws SQLException {
         String upsert = d.upsert(table, "value_bytes", keyColumns.toArray(String[]::new));
-        if (upsert != null && (d != SqlDialect.MYSQL || holdsLongBlobs(c))) {
+        if (upsert != null && !mayCutShort(c, d)) {
             try (PreparedStatement ps = prepare(c, upsert)) {
                 bind(ps, 1, keys);
                 ps.setBytes(keys.length + 1, bytes);
@@ -212,6 +212,15 @@ public final class JdbcStore {
             verify(c, bytes, keys);
             return null;
         });
+    }
+
+    /**
+     * Whether the value column may keep less than it is given: any column of a GENERIC database,
+     * and on MySQL or MariaDB one other than {@code LONGBLOB} (see {@link #holdsLongBlobs}). Writes
+     * into such a column are read back before they commit.
+     */
+    private boolean mayCutShort(Connection c, SqlDialect d) throws SQLException {
+        return d == SqlDialect.GENERIC || (d == SqlDialect.MYSQL && !holdsLongBlobs(c));
     }
 
     /** Work on a connection that may throw {@link SQLException}. */
@@ -262,7 +271,7 @@ public final class JdbcStore {
     public boolean putFenced(Connection c, SqlDialect d, byte[] bytes, Long token, String key) throws SQLException {
         return inOneTransaction(c, () -> {
             boolean stored = updateOrInsertFenced(c, bytes, token, key);
-            if (stored && (d == SqlDialect.GENERIC || (d == SqlDialect.MYSQL && !holdsLongBlobs(c)))) {
+            if (stored && mayCutShort(c, d)) {
                 verify(c, bytes, new String[] {key});
             }
             return stored;
