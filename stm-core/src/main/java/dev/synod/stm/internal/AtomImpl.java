@@ -265,7 +265,7 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
             for (int attempt = 0; ; attempt++) {
                 long started = System.nanoTime();
                 T next = compute.apply(current.value());
-                long waited = engine.awaitTurn(List.of(name), claim, deadline); // the commit would wait too
+                long waited = engine.turns().await(List.of(name), claim, deadline); // the commit would wait too
                 if (write(current, next, deadline, claim)) {
                     return next;
                 }
@@ -277,17 +277,17 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
             }
         } finally {
             try {
-                Engine.releaseTurn(claim);
+                Turns.release(claim);
             } finally {
                 gate.exit();
             }
         }
     }
 
-    /** A turn on the atom after losing too often in a row (see {@link Engine#claimIfLosing}). */
+    /** A turn on the atom after losing too often in a row (see {@link Turns#claimIfLosing}). */
     private Coordinator.Claim claimIfLosing(
             int attempt, Coordinator.Claim claim, TxnOptions options, long deadline, long attemptNanos) {
-        return engine.claimIfLosing(attempt, claim, options, deadline, attemptNanos, () -> List.of(name));
+        return engine.turns().claimIfLosing(attempt, claim, options, deadline, attemptNanos, () -> List.of(name));
     }
 
     @Override
@@ -323,7 +323,7 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
                 }
                 long started = System.nanoTime();
                 validate(value);
-                long waited = engine.awaitTurn(List.of(name), claim, deadline); // the commit would wait too
+                long waited = engine.turns().await(List.of(name), claim, deadline); // the commit would wait too
                 if (write(current, value, deadline, claim)) {
                     return true;
                 }
@@ -336,7 +336,7 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
             }
         } finally {
             try {
-                Engine.releaseTurn(claim);
+                Turns.release(claim);
             } finally {
                 gate.exit();
             }

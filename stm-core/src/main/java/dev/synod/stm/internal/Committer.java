@@ -89,7 +89,7 @@ final class Committer {
             try {
                 if (sendsCommit && coordinator.turnsClaimed()) {
                     // before the local locks: none is held while another client has its turn
-                    txn.turnWaitNanos += engine.awaitTurn(writtenNames(), txn.claim, txn.deadlineNanos);
+                    txn.turnWaitNanos += engine.turns().await(writtenNames(), txn.claim, txn.deadlineNanos);
                 }
                 lockLocals();
                 if (!sendsCommit) {

@@ -2,10 +2,8 @@ package dev.synod.stm.internal;
 
 import dev.synod.stm.Atom;
 import dev.synod.stm.Codec;
-import dev.synod.stm.CorruptRecordException;
 import dev.synod.stm.Identity;
 import dev.synod.stm.LocalRef;
-import dev.synod.stm.NoSuchRefException;
 import dev.synod.stm.Ref;
 import dev.synod.stm.RetryLimitExceededException;
 import dev.synod.stm.StateStoreException;
@@ -18,7 +16,6 @@ import dev.synod.stm.TransactionTimeoutException;
 import dev.synod.stm.TxnFunction;
 import dev.synod.stm.TxnOptions;
 import dev.synod.stm.TxnRunnable;
-import dev.synod.stm.spi.ChangeListener;
 import dev.synod.stm.spi.CommitRequest;
 import dev.synod.stm.spi.Coordinator;
 import dev.synod.stm.spi.StateContainer;
@@ -26,13 +23,9 @@ import dev.synod.stm.spi.Versioned;
 import dev.synod.stm.spi.VersionedStateContainer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -55,6 +48,8 @@ public final class Engine implements Stm {
     /** Serialises the registration of identities kept in containers (see {@link #register}). */
     private final Object containerRegistration = new Object();
 
+    private final VersionSweeper versions = new VersionSweeper(this);
+    private final Turns turns;
     private final AtomicLong localSeq = new AtomicLong();
     private final AutoCloseable subscription;
     private volatile boolean closed;
@@ -62,7 +57,8 @@ public final class Engine implements Stm {
     public Engine(Coordinator coordinator, TxnOptions defaults) {
         this.coordinator = Objects.requireNonNull(coordinator, "coordinator");
         this.defaults = Objects.requireNonNull(defaults, "defaultOptions");
-        this.subscription = coordinator.subscribe(new Listener());
+        this.turns = new Turns(coordinator, metrics);
+        this.subscription = coordinator.subscribe(new WatchDispatcher(identities));
     }
 
     // ---- creating refs and atoms ----
@@ -306,46 +302,9 @@ public final class Engine implements Stm {
         identities.remove(identity.name, identity);
     }
 
-    /**
-     * How long ago a version must have been staged for {@link #destroyVersioned} to take it for an
-     * orphan: versions staged since may belong to a ref of the same name created again meanwhile,
-     * by a client whose clock may run somewhat behind.
-     */
-    static final Duration DESTROY_ORPHAN_AGE = Duration.ofMinutes(1);
-
-    /**
-     * Destroys an identity kept in an external container: deletes its cell, then exactly the
-     * versions its last record pointed at, and the versions no record points at that were staged
-     * {@link #DESTROY_ORPHAN_AGE} or more before. Never the whole container: a ref of the same name
-     * created again right after the cell went (by another client, say) keeps its new versions.
-     * A writer whose commit was in flight fails it and deletes its own staged version.
-     */
+    /** See {@link VersionSweeper#destroy}. */
     void destroyVersioned(IdentityBase<?> identity, VersionedStateContainer<?> container) {
-        checkDestroyable(identity);
-        String name = identity.name;
-        long cutoff = System.currentTimeMillis() - DESTROY_ORPHAN_AGE.toMillis();
-        Set<String> referenced;
-        try {
-            referenced = referencedKeys(Record.decode(
-                    where(name), coordinator.fetch(List.of(name)).get(0).data()));
-        } catch (NoSuchRefException e) {
-            referenced = Set.of(); // gone already: only orphans are left to remove
-        }
-        destroy(identity);
-        for (String key : referenced) {
-            External.deleteQuietly(container, name, key);
-        }
-        try {
-            for (String key : orphans(List.copyOf(container.versions()), referenced, cutoff)) {
-                External.deleteQuietly(container, name, key);
-            }
-        } catch (RuntimeException e) {
-            LOG.warn(
-                    "could not list the versions of destroyed '{}' in {} to remove orphans",
-                    name,
-                    container.describe(),
-                    e);
-        }
+        versions.destroy(identity, container);
     }
 
     @Override
@@ -363,60 +322,7 @@ public final class Engine implements Stm {
             throw new IllegalArgumentException("'" + identity.name() + "' is not a ref or atom of this Stm kept in an"
                     + " external container: only those have versions to sweep");
         }
-        String name = identity.name();
-        long cutoff = System.currentTimeMillis() - olderThan.toMillis();
-        // List first, then read the latest record: a version committed in between is referenced
-        // by that record; read the other way round, it would look like an orphan.
-        List<String> listed;
-        try {
-            listed = List.copyOf(container.versions());
-        } catch (StateStoreException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new StateStoreException(
-                    "listing the versions of '" + name + "' in " + container.describe() + " failed: " + e, e);
-        }
-        Set<String> referenced = referencedKeys(Record.decode(
-                where(name), coordinator.fetchLatest(List.of(name)).get(0).data()));
-        int deleted = 0;
-        try {
-            for (String key : orphans(listed, referenced, cutoff)) {
-                container.deleteAt(key);
-                deleted++;
-            }
-        } catch (StateStoreException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new StateStoreException("sweeping '" + name + "' in " + container.describe() + " failed: " + e, e);
-        }
-        if (deleted > 0) {
-            LOG.info("swept {} orphaned versions of '{}' from {}", deleted, name, container.describe());
-        }
-        return deleted;
-    }
-
-    /** The version keys a record points at: its value's and those of the earlier values it keeps. */
-    private static Set<String> referencedKeys(Record record) {
-        Set<String> keys = new HashSet<>();
-        keys.add(External.key(record.value()));
-        for (Record.Entry h : record.history()) {
-            if (h.value().length > 0) { // an atom's id-only entry points at nothing
-                keys.add(External.key(h.value()));
-            }
-        }
-        return keys;
-    }
-
-    /** The versions of {@code container} not in {@code referenced} that were staged at or before {@code cutoff}. */
-    private static List<String> orphans(List<String> listed, Set<String> referenced, long cutoff) {
-        List<String> orphans = new ArrayList<>();
-        for (String key : listed) {
-            OptionalLong stagedAt = VersionKeys.stagedAt(key);
-            if (!referenced.contains(key) && stagedAt.isPresent() && stagedAt.getAsLong() <= cutoff) {
-                orphans.add(key);
-            }
-        }
-        return orphans;
+        return versions.sweep(identity.name(), container, olderThan);
     }
 
     // ---- transactions ----
@@ -480,7 +386,7 @@ public final class Engine implements Stm {
                 if (localWatches != null) {
                     // before the watches, which may start transactions on the same refs: a
                     // local-only commit did not release it
-                    releaseTurn(claim);
+                    Turns.release(claim);
                     claim = null;
                     // outside the transaction: a watch that runs one starts a transaction of its own
                     localWatches.run();
@@ -488,77 +394,10 @@ public final class Engine implements Stm {
                 }
                 longestAttempt = Math.max(longestAttempt, System.nanoTime() - started - txn.turnWaitNanos);
                 pauseBeforeRetry(txn, attempt + 1, deadline, claim != null && claim.held());
-                claim = claimIfLosing(attempt, claim, options, deadline, longestAttempt, txn::contendedNames);
+                claim = turns.claimIfLosing(attempt, claim, options, deadline, longestAttempt, txn::contendedNames);
             }
         } finally {
-            releaseTurn(claim);
-        }
-    }
-
-    /**
-     * Failed attempts in a row after which a transaction or an atom update claims a turn on what
-     * it touches. High enough that ordinary contention never claims (a claim makes every other
-     * writer of those cells wait: on a counter hammered by 8 clients, 8 cost a third of the
-     * throughput), low enough that an update that can never win on its own gets its turn within
-     * about a second of losing.
-     */
-    static final int CLAIM_AFTER = 16;
-
-    /** {@link #CLAIM_AFTER}, or half the retries allowed if that is fewer, so that a claim comes before the limit. */
-    static int claimAfter(TxnOptions options) {
-        return Math.max(1, Math.min(CLAIM_AFTER, options.maxRetries() / 2));
-    }
-
-    /**
-     * DESIGN 7, progress for an update that keeps losing (a long transaction against short ones, a
-     * swap whose function is slow against fast ones): after {@link #claimAfter} failed attempts in
-     * a row, a turn on {@code names} (for a transaction, the refs its last attempt wrote, ensured
-     * or read; taken in name order), so that other clients' commits writing them hold back until
-     * this update commits (or for the coordinator's lease at most, which it sizes from {@code
-     * attemptNanos}, the longest attempt lost so far). Returns the claim to use next:
-     * the one still held, a new one (the old one ran out or was lost with its session), or null
-     * (nothing to claim, or a coordinator without turns).
-     */
-    Coordinator.Claim claimIfLosing(
-            int attempt,
-            Coordinator.Claim claim,
-            TxnOptions options,
-            long deadline,
-            long attemptNanos,
-            java.util.function.Supplier<List<String>> names) {
-        if (attempt + 1 < claimAfter(options) || (claim != null && claim.held())) {
-            return claim;
-        }
-        List<String> wanted = names.get();
-        if (wanted.isEmpty()) {
-            return claim;
-        }
-        releaseTurn(claim);
-        Coordinator.Claim fresh = coordinator.claim(wanted, attemptNanos, deadline);
-        if (fresh != null) {
-            metrics.turnsClaimed.increment();
-        }
-        return fresh;
-    }
-
-    /**
-     * Waits while another client has its turn on one of {@code names} (see {@link
-     * Coordinator#awaitTurn}); returns how long, which is not the caller's own attempt time when it
-     * sizes a claim of its own. A memory read when no turn is known.
-     */
-    long awaitTurn(java.util.Collection<String> names, Coordinator.Claim claim, long deadline) {
-        if (!coordinator.turnsClaimed()) {
-            return 0;
-        }
-        long start = System.nanoTime();
-        coordinator.awaitTurn(names, claim, deadline);
-        return System.nanoTime() - start;
-    }
-
-    /** Releases a turn (null: none). */
-    static void releaseTurn(Coordinator.Claim claim) {
-        if (claim != null) {
-            claim.close();
+            Turns.release(claim);
         }
     }
 
@@ -660,8 +499,11 @@ public final class Engine implements Stm {
         return coordinator;
     }
 
-    private final java.util.concurrent.atomic.AtomicLong staleCacheReports =
-            new java.util.concurrent.atomic.AtomicLong();
+    Turns turns() {
+        return turns;
+    }
+
+    private final AtomicLong staleCacheReports = new AtomicLong();
 
     /** A transaction caught the coordinator's local state trailing a commit (logged, rate-limited). */
     void reportStaleCache(String name, long stamp) {
@@ -759,82 +601,5 @@ public final class Engine implements Stm {
     @Override
     public String toString() {
         return "Stm[" + coordinator.describe() + "]";
-    }
-
-    /** Turns coordinator changes into watch calls. Runs on the coordinator's notification thread. */
-    private final class Listener implements ChangeListener {
-        @Override
-        public boolean wants(String name) {
-            IdentityBase<?> identity = identities.get(name);
-            return identity != null && identity.hasWatches();
-        }
-
-        @Override
-        public void onChange(Versioned previous, Versioned current) {
-            IdentityBase<?> identity = identities.get(current.name());
-            if (identity == null || !identity.hasWatches()) {
-                return;
-            }
-            try {
-                if (identity instanceof DistRef<?> ref) {
-                    fireRef(ref, previous, current);
-                } else if (identity instanceof AtomImpl<?> atom) {
-                    fireAtom(atom, previous, current);
-                } else if (identity instanceof ContainerAtom<?> atom) {
-                    atom.onSettled(current);
-                }
-            } catch (CorruptRecordException | StateStoreException e) {
-                LOG.warn("cannot deliver the change of '{}' to its watches: {}", current.name(), e.getMessage());
-            } catch (RuntimeException e) {
-                LOG.warn("delivering the change of '{}' failed", current.name(), e);
-            }
-        }
-
-        private <T> void fireRef(DistRef<T> ref, Versioned previous, Versioned current) {
-            DistRef.Decoded<T> now;
-            try {
-                now = ref.decode(current);
-            } catch (VersionGoneException gone) {
-                return; // already superseded: the next notification reports the newer value
-            }
-            T old = null;
-            try {
-                if (previous != null) {
-                    old = ref.decode(previous).value();
-                } else if (!now.record().history().isEmpty()) {
-                    old = ref.valueOf(
-                            now.record().history().get(0).value(), now.record().isExternal());
-                }
-            } catch (VersionGoneException gone) {
-                // an external version already deleted by later commits: coalesce (see below)
-            }
-            fire(ref, old, now.value());
-        }
-
-        private <T> void fireAtom(AtomImpl<T> atom, Versioned previous, Versioned current) {
-            T now;
-            try {
-                now = atom.decode(current).value();
-            } catch (VersionGoneException gone) {
-                return;
-            }
-            T old = null;
-            if (previous != null) {
-                try {
-                    old = atom.decode(previous).value();
-                } catch (VersionGoneException gone) {
-                    // coalesce
-                }
-            }
-            fire(atom, old, now);
-        }
-
-        /** Without the exact previous value, the change is reported from the last value watched. */
-        private <T> void fire(IdentityBase<T> identity, T old, T now) {
-            T from = old != null ? old : identity.lastWatched();
-            if (from != null) {
-                identity.fireWatches(from, now);
-            }
-        }
     }
 }

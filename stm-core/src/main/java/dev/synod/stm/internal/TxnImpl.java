@@ -31,7 +31,7 @@ final class TxnImpl implements Txn {
     final List<CommitGuard> guards = new ArrayList<>(0);
     /** A turn on contended refs taken by an earlier attempt (see Engine), used by the commit; or null. */
     dev.synod.stm.spi.Coordinator.Claim claim;
-    /** Time this attempt spent waiting for other clients' turns: not its own (see Engine.claimIfLosing). */
+    /** Time this attempt spent waiting for other clients' turns: not its own (see Turns.claimIfLosing). */
     long turnWaitNanos;
     /** Stamp of the version read, per coordinator ref (the read-atomic check). */
     private final Map<String, Long> readAt = new java.util.HashMap<>();
