@@ -107,7 +107,7 @@ final class Committer {
      * another client has the turn on a written cell (see {@link Claims}); a claim still held is
      * released by the same request (one {@code delete} per claimed cell in the multi).
      */
-    CommitResult commit(CommitRequest request, long deadlineNanos, ZkCoordinator.ZkClaim claim) {
+    CommitResult commit(CommitRequest request, long deadlineNanos, ZkClaim claim) {
         List<Op> ops = new ArrayList<>();
         List<Object> meaning = new ArrayList<>(); // per op: a CommitGuard, a ClaimNode or a cell name
         long size = PER_REQUEST_OVERHEAD;

@@ -9,18 +9,23 @@ import dev.synod.stm.spi.CommitRequest;
 import dev.synod.stm.spi.CommitResult;
 import dev.synod.stm.spi.Coordinator;
 import dev.synod.stm.spi.Versioned;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
-import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooKeeper;
 
@@ -65,6 +70,7 @@ public final class ZkCoordinator implements Coordinator {
     private final CellReader reader;
     private final Committer committer;
     private final WatchWorker worker;
+    private final ClaimTaker claimTaker;
     private final ConnectionStateListener stateListener;
     private final int maxCellSize;
     private final AtomicLong syncedUnknownOutcomes = new AtomicLong();
@@ -90,6 +96,7 @@ public final class ZkCoordinator implements Coordinator {
         this.reader = new CellReader(paths, jute - CELL_SIZE_MARGIN, cache::sizeOf);
         this.worker =
                 new WatchWorker(connection, paths, cache, readPoint, pending, reader, claims, "synod-zk-cache-" + id);
+        this.claimTaker = new ClaimTaker(connection, paths, claims, worker, this::noSuchRef);
         this.committer =
                 new Committer(connection, paths, cache, readPoint, pending, worker, claims, maxCellSize, jute - 512);
         this.stateListener = (c, state) -> {
@@ -122,10 +129,10 @@ public final class ZkCoordinator implements Coordinator {
      * the connection timeout; one too long for nanoseconds means no limit. See {@link
      * #checkStaleness()}.
      */
-    public void maxStaleness(java.time.Duration limit) {
+    public void maxStaleness(Duration limit) {
         maxStalenessNanos = limit == null
                 ? -1
-                : limit.compareTo(java.time.Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : limit.toNanos();
+                : limit.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : limit.toNanos();
     }
 
     /** The limit of {@link #maxStaleness}, in nanoseconds. */
@@ -425,7 +432,7 @@ public final class ZkCoordinator implements Coordinator {
         if (zk == null) {
             return false;
         }
-        java.util.concurrent.locks.Lock lock = quietLock(name);
+        Lock lock = quietLock(name);
         if (!lock.tryLock()) {
             return false;
         }
@@ -442,11 +449,10 @@ public final class ZkCoordinator implements Coordinator {
     }
 
     /** Per cell, the lock that orders stopping and resuming its watch. */
-    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.locks.Lock> quietLocks =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Lock> quietLocks = new ConcurrentHashMap<>();
 
-    private java.util.concurrent.locks.Lock quietLock(String name) {
-        return quietLocks.computeIfAbsent(name, n -> new java.util.concurrent.locks.ReentrantLock());
+    private Lock quietLock(String name) {
+        return quietLocks.computeIfAbsent(name, n -> new ReentrantLock());
     }
 
     /**
@@ -456,7 +462,7 @@ public final class ZkCoordinator implements Coordinator {
      * cells, it is done again on the new handle.
      */
     private void watchAgain(String name) {
-        java.util.concurrent.locks.Lock lock = quietLock(name);
+        Lock lock = quietLock(name);
         try {
             lock.lockInterruptibly();
         } catch (InterruptedException e) {
@@ -627,7 +633,7 @@ public final class ZkCoordinator implements Coordinator {
         if (claim == null) {
             return null;
         }
-        if (!(claim instanceof ZkClaim z) || z.owner != this) {
+        if (!(claim instanceof ZkClaim z) || z.taker != claimTaker) {
             throw new IllegalArgumentException("a claim of another coordinator: " + claim);
         }
         return z;
@@ -635,129 +641,12 @@ public final class ZkCoordinator implements Coordinator {
 
     /**
      * Creates an ephemeral sequential child of each cell's znode (name order), then waits for its
-     * turn on each: per cell a create and one read of the children (the cache worker's, sent on the
-     * notification of the create), and no write when the commit that uses it releases it. See
-     * {@link Claims} for the lease, which the node's name asks for.
+     * turn on each (see {@link ClaimTaker#take}).
      */
     @Override
     public Claim claim(List<String> names, long attemptNanos, long deadlineNanos) {
         ensureOpen();
-        List<String> sorted = names.stream().distinct().sorted().toList();
-        ZkClaim claim = new ZkClaim(this);
-        boolean taken = false;
-        try {
-            for (String name : sorted) {
-                if (ZkConnection.passed(deadlineNanos)) {
-                    throw connection.deadlinePassed("claiming a turn on '" + name + "'", null);
-                }
-                Created created = createClaimNode(name, paths.pathOf(name), attemptNanos, deadlineNanos);
-                String child = created.path().substring(created.path().lastIndexOf('/') + 1);
-                claim.nodes.put(name, child);
-                learnClaims(name, child, created.readAfter(), deadlineNanos);
-                claims.awaitTurn(List.of(name), claim.nodes, deadlineNanos, "claiming a turn on '" + name + "'");
-            }
-            taken = true;
-            return claim;
-        } finally {
-            if (!taken) {
-                claim.close();
-            }
-        }
-    }
-
-    /** A claim node created, and the read of the claims the cache worker sent after its creation (or null). */
-    private record Created(String path, java.util.concurrent.CompletableFuture<Void> readAfter) {}
-
-    /**
-     * Creates the claim node of {@code name} (Curator retries the create, finding its node again
-     * after a lost reply), waiting no longer than the deadline; a node created after the wait ended
-     * (deadline, interrupt) is deleted at once, so that no claim is left behind with nobody to use it.
-     */
-    private Created createClaimNode(String name, String cell, long attemptNanos, long deadlineNanos) {
-        String action = "claiming a turn on '" + name + "'";
-        java.util.concurrent.CompletableFuture<Created> created = new java.util.concurrent.CompletableFuture<>();
-        try {
-            connection
-                    .curator()
-                    .create()
-                    .withProtection()
-                    .withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
-                    .inBackground(completing(created, (client, event) -> {
-                        KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
-                        if (code == KeeperException.Code.OK) {
-                            // on the event thread, after the create's notification was handled
-                            if (!created.complete(new Created(event.getName(), worker.lastClaimsRead(name)))) {
-                                LOG.debug("{}: gave up waiting; deleting the claim created since", action);
-                                deleteClaimNode(event.getName());
-                            }
-                        } else {
-                            created.completeExceptionally(failed(name, code, event.getPath()));
-                        }
-                    }))
-                    .forPath(cell + "/" + Claims.nameFor(attemptNanos));
-        } catch (Exception e) {
-            throw connection.failure(action, e);
-        }
-        return connection.awaitBackground(action, deadlineNanos, created);
-    }
-
-    /**
-     * Makes {@link #claims} know this client's new claim {@code child} on {@code name}: from the
-     * read the cache worker sent on the notification of its create, or, if that read did not
-     * bring it (a notification missed across a lost connection), from a read of its own.
-     */
-    private void learnClaims(
-            String name, String child, java.util.concurrent.CompletableFuture<Void> readAfter, long deadlineNanos) {
-        String action = "reading the claims on '" + name + "'";
-        try {
-            if (readAfter != null) {
-                try {
-                    connection.awaitBackground(action, deadlineNanos, readAfter);
-                } catch (CoordinationException e) {
-                    LOG.debug("{}: the cache's read failed; reading again", action, e);
-                }
-            }
-            if (!claims.knows(name, child)) {
-                connection.awaitBackground(action, deadlineNanos, worker.readClaims(name));
-            }
-        } catch (CoordinationException e) {
-            if (e.getCause() instanceof KeeperException.NoNodeException) {
-                throw noSuchRef(name);
-            }
-            throw e;
-        }
-    }
-
-    /** {@code body}, a failure of which completes {@code result} (a callback that throws is only logged by Curator). */
-    private static org.apache.curator.framework.api.BackgroundCallback completing(
-            java.util.concurrent.CompletableFuture<?> result,
-            org.apache.curator.framework.api.BackgroundCallback body) {
-        return (client, event) -> {
-            try {
-                body.processResult(client, event);
-            } catch (Exception | Error e) {
-                result.completeExceptionally(e);
-            }
-        };
-    }
-
-    /** The failure of a background call on cell {@code name} (a code of null: one ZooKeeper does not define). */
-    private RuntimeException failed(String name, KeeperException.Code code, String path) {
-        if (code == KeeperException.Code.NONODE) {
-            return noSuchRef(name);
-        }
-        return connection.failure(
-                "a request on '" + name + "'",
-                code == null ? new IllegalStateException("unknown result code") : KeeperException.create(code, path));
-    }
-
-    /** Deletes a claim node in the background (retried by Curator until done or the session ends, which deletes it too). */
-    void deleteClaimNode(String path) {
-        try {
-            connection.curator().delete().guaranteed().inBackground().forPath(path);
-        } catch (Exception e) {
-            LOG.debug("could not release claim {}; it ends with the session", path, e);
-        }
+        return claimTaker.take(names, attemptNanos, deadlineNanos);
     }
 
     @Override
@@ -766,74 +655,11 @@ public final class ZkCoordinator implements Coordinator {
     }
 
     @Override
-    public void awaitTurn(java.util.Collection<String> names, Claim claim, long deadlineNanos) {
+    public void awaitTurn(Collection<String> names, Claim claim, long deadlineNanos) {
         ensureOpen();
         ZkClaim mine = own(claim);
         claims.awaitTurn(
-                names,
-                mine != null && mine.standing() ? mine.nodes : java.util.Map.of(),
-                deadlineNanos,
-                "a commit of " + names);
-    }
-
-    /** A claim: one child node per cell, released by the commit that uses it or by {@link #close}. */
-    static final class ZkClaim implements Claim {
-        final ZkCoordinator owner;
-        /** Cell name to this claim's child node on it. */
-        final java.util.Map<String, String> nodes = new java.util.TreeMap<>();
-
-        private volatile boolean standing = true;
-
-        ZkClaim(ZkCoordinator owner) {
-            this.owner = owner;
-        }
-
-        @Override
-        public List<String> names() {
-            return List.copyOf(nodes.keySet());
-        }
-
-        /** Its nodes are there as far as this client knows (not deleted by a commit or close). */
-        boolean standing() {
-            return standing;
-        }
-
-        /** Standing, and no lease of it ran out: others still hold back for it. */
-        @Override
-        public boolean held() {
-            if (!standing) {
-                return false;
-            }
-            for (java.util.Map.Entry<String, String> n : nodes.entrySet()) {
-                if (owner.claims.ranOut(n.getKey(), n.getValue())) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        /** Deleted by a commit that applied, or found gone (the session ended). */
-        void gone() {
-            standing = false;
-            owner.claims.removed(nodes);
-        }
-
-        @Override
-        public void close() {
-            if (!standing) {
-                return;
-            }
-            standing = false;
-            owner.claims.removed(nodes);
-            for (java.util.Map.Entry<String, String> n : nodes.entrySet()) {
-                owner.deleteClaimNode(owner.paths.pathOf(n.getKey()) + "/" + n.getValue());
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "claim" + nodes;
-        }
+                names, mine != null && mine.standing() ? mine.nodes : Map.of(), deadlineNanos, "a commit of " + names);
     }
 
     /** The claims known on a cell, in order: for tests. */
