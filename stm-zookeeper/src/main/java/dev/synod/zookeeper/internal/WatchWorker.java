@@ -74,7 +74,7 @@ final class WatchWorker implements Watcher {
     private final ReadPoint readPoint;
     private final PendingCommits pending;
     private final CellReader reader;
-    private final Claims claims;
+    private final ClaimsReader claimsReader;
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
 
@@ -112,7 +112,7 @@ final class WatchWorker implements Watcher {
             Claims claims,
             String threadName) {
         this.connection = connection;
-        this.claims = claims;
+        this.claimsReader = new ClaimsReader(paths, cache, claims, this, this::check);
         this.paths = paths;
         this.cache = cache;
         this.readPoint = readPoint;
@@ -199,7 +199,7 @@ final class WatchWorker implements Watcher {
             }
             unwatch(zk, paths.pathOf(name));
         }
-        readClaims(name, zk);
+        claimsReader.read(name, zk);
     }
 
     /**
@@ -259,93 +259,17 @@ final class WatchWorker implements Watcher {
         }
     }
 
-    /** Per cell, the last read of its claims sent (see {@link #lastClaimsRead}). */
-    private final Map<String, CompletableFuture<Void>> claimsReads = new java.util.concurrent.ConcurrentHashMap<>();
-
     /**
-     * Reads the claims on cell {@code name} into {@link Claims}, asynchronously and in order with
-     * the session's other requests: on a notification that they changed, and for a claimant that
-     * does not find its claim known yet. For a quiet cell (no persistent watch) the read also arms
-     * a one-time watch on the claims, so that the next change is announced too. The result
-     * completes once the reply is applied, or with the {@link KeeperException} of a failed read
-     * (the claims known then stay as they were: each is honoured for its lease at most).
+     * Reads the claims on cell {@code name} into {@link Claims} (see {@link ClaimsReader#read}), on
+     * the handle the opened cells are watched on.
      */
     CompletableFuture<Void> readClaims(String name) {
-        return readClaims(name, watchedHandle);
+        return claimsReader.read(name, watchedHandle);
     }
 
-    /**
-     * Cells whose claims have had a one-time watch armed by this worker (to remove at close), and
-     * whether a quiet cell's claims read failed: the next tick then reads the claims of every
-     * quiet cell again, which arms their watches again.
-     */
-    private final Set<String> claimsWatched = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-    private volatile boolean rearmClaims;
-
-    /** When the claims of quiet cells were last read again after a failure (worker thread only). */
-    private long lastRearmNanos;
-
-    /** A claims read that keeps failing (not for a lost connection) is sent again this often at most. */
-    private static final long REARM_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
-
-    /** As {@link #readClaims(String)}, on handle {@code zk}. */
-    private CompletableFuture<Void> readClaims(String name, ZooKeeper zk) {
-        CompletableFuture<Void> applied = new CompletableFuture<>();
-        if (zk == null) {
-            applied.completeExceptionally(KeeperException.create(KeeperException.Code.CONNECTIONLOSS));
-            return applied;
-        }
-        String path = paths.pathOf(name);
-        boolean arm = cache.isQuiet(name);
-        if (arm) {
-            claimsWatched.add(name);
-        }
-        try {
-            zk.getChildren(
-                    path,
-                    arm ? this : null,
-                    (rc, p, ctx, children, stat) -> {
-                        KeeperException.Code code = KeeperException.Code.get(rc);
-                        if (code == KeeperException.Code.OK) {
-                            claims.learnt(name, children, stat.getCversion());
-                            applied.complete(null);
-                            return;
-                        }
-                        if (code == KeeperException.Code.NONODE) {
-                            claims.forget(name);
-                        } else if (arm) {
-                            // no watch was armed: without one, this client would never hear of
-                            // another's turn on the cell again
-                            rearmClaims = true;
-                            check();
-                        }
-                        applied.completeExceptionally(
-                                code == null
-                                        ? new IllegalStateException("unknown result code " + rc)
-                                        : KeeperException.create(code, path));
-                    },
-                    null);
-            claimsReads.put(name, applied);
-        } catch (RuntimeException e) {
-            LOG.debug("{}: could not read the claims on {}", paths.cellsRoot(), path, e);
-            if (arm) {
-                rearmClaims = true;
-                check();
-            }
-            applied.completeExceptionally(e);
-        }
-        return applied;
-    }
-
-    /**
-     * The last read of the claims on {@code name} sent, or null. Called on the event thread with
-     * the reply to a claim's create, it is the read sent on that create's notification (which
-     * ZooKeeper delivers before the reply): its result holds the new claim, without a read of the
-     * claimant's own.
-     */
+    /** See {@link ClaimsReader#lastRead}. */
     CompletableFuture<Void> lastClaimsRead(String name) {
-        return claimsReads.get(name);
+        return claimsReader.lastRead(name);
     }
 
     /**
@@ -491,7 +415,7 @@ final class WatchWorker implements Watcher {
                         done.addAndGet(taken);
                     }
                 }
-                if (check || readPoint.isStale() || rearmClaims) {
+                if (check || readPoint.isStale() || claimsReader.rearmWanted()) {
                     tick();
                 }
             } catch (InterruptedException e) {
@@ -678,21 +602,7 @@ final class WatchWorker implements Watcher {
                     names.size());
         }
         boolean stale = readPoint.isStale();
-        if (stale) {
-            // notifications of claims may have been missed; the next change brings them back
-            claims.clear();
-        }
-        if (stale || (rearmClaims && System.nanoTime() - lastRearmNanos > REARM_PAUSE_NANOS)) {
-            // a quiet cell hears of its claims only through a one-time watch, gone with an old
-            // session, never armed by a failed read, and needed for claims missed while away
-            rearmClaims = false;
-            lastRearmNanos = System.nanoTime();
-            for (String name : cache.openedNames()) {
-                if (cache.isQuiet(name)) {
-                    readClaims(name, zk);
-                }
-            }
-        }
+        claimsReader.tick(zk, stale);
         if (stale) {
             refresh();
         }
@@ -747,14 +657,7 @@ final class WatchWorker implements Watcher {
         }
         ZooKeeper zk = watchedHandle;
         if (removeWatches && zk != null && zk.getState().isAlive()) {
-            for (String name : claimsWatched) {
-                try {
-                    // the one-time watch on its claims, if still armed (if not, the reply says so)
-                    zk.removeWatches(paths.pathOf(name), this, WatcherType.Children, true, (rc, p, ctx) -> {}, null);
-                } catch (RuntimeException e) {
-                    LOG.debug("removing the claims watch on {} failed: {}", name, e.toString());
-                }
-            }
+            claimsReader.removeWatches(zk);
         }
     }
 }
