@@ -220,7 +220,7 @@ final class NodeCreator {
     /**
      * Deletes every node of a creation attempt that was given up on (its outcome unknown): now if
      * connected, else at the next (re)connection, until one listing of its root succeeds. One
-     * connection listener per engine serves every such attempt.
+     * connection listener per lock engine (one creator each) serves every such attempt.
      */
     private void deleteAttemptInBackground(String root, String attemptId) {
         abandonedAttempts.add(new Abandoned(root, attemptId));
@@ -274,7 +274,7 @@ final class NodeCreator {
         }
     }
 
-    static String nameOf(String path) {
+    private static String nameOf(String path) {
         return path.substring(path.lastIndexOf('/') + 1);
     }
 }

@@ -28,6 +28,8 @@ import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooKeeper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link Coordinator} on ZooKeeper: a cell is one znode {@code <namespace>/cells/<name>} (with
@@ -41,7 +43,7 @@ import org.apache.zookeeper.ZooKeeper;
  * see {@link Committer}) and for reads (under Curator's retry policy: reads are idempotent).
  */
 public final class ZkCoordinator implements Coordinator {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ZkCoordinator.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ZkCoordinator.class);
     /** ZooKeeper's default {@code jute.maxbuffer}: 1 MiB minus one byte. */
     public static final int DEFAULT_JUTE_MAXBUFFER = 0xfffff;
 
