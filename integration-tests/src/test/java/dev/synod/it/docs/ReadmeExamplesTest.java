@@ -11,6 +11,8 @@ import dev.synod.plugins.jdbc.JdbcVersionedStateContainer;
 import dev.synod.stm.Codec;
 import dev.synod.stm.Ref;
 import dev.synod.zookeeper.ZooKeeperStm;
+import dev.synod.zookeeper.testing.RequestCounter;
+import dev.synod.zookeeper.testing.ZkHarness;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -33,10 +35,6 @@ import javax.tools.JavaFileObject;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.RetryOneTime;
-import org.apache.curator.test.InstanceSpec;
-import org.apache.curator.test.TestingServer;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,27 +64,23 @@ class ReadmeExamplesTest {
     @TempDir
     Path classes;
 
-    private TestingServer server;
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private ZkHarness zk;
     private JdbcDataSource h2;
 
     @BeforeEach
     void startServer() throws Exception {
-        server = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, -1, -1, null, "127.0.0.1"), true);
+        zk = ZkHarness.start();
         h2 = new JdbcDataSource();
         h2.setURL("jdbc:h2:mem:readme-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
     }
 
     @AfterEach
     void stopServer() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
+        zk.close();
         try (Connection c = h2.getConnection();
                 Statement s = c.createStatement()) {
             s.execute("SHUTDOWN");
         }
-        server.close();
     }
 
     @Test
@@ -175,7 +169,7 @@ class ReadmeExamplesTest {
         ReadmeContext context =
                 compile(className, body).getDeclaredConstructor().newInstance();
         ZooKeeperStm stm = client();
-        context.init(server.getConnectString(), stm, curator(), h2);
+        context.init(zk.connectString(), stm, curator(), h2);
         context.orders = stm.ref("orders", Codec.json(Orders.class), Orders.none());
         context.example();
         return context;
@@ -209,7 +203,7 @@ class ReadmeExamplesTest {
         }
         URLClassLoader loader =
                 new URLClassLoader(new URL[] {classes.toUri().toURL()}, ReadmeContext.class.getClassLoader());
-        closeables.add(loader);
+        zk.track(loader);
         return loader.loadClass("readme." + className).asSubclass(ReadmeContext.class);
     }
 
@@ -233,16 +227,12 @@ class ReadmeExamplesTest {
 
     /** Another client of the server: its own session. */
     private ZooKeeperStm client() {
-        ZooKeeperStm stm = ZooKeeperStm.connect(server.getConnectString());
-        closeables.add(stm);
-        return stm;
+        return zk.track(ZooKeeperStm.connect(zk.connectString()));
     }
 
-    private CuratorFramework curator() {
-        CuratorFramework client = CuratorFrameworkFactory.newClient(server.getConnectString(), new RetryOneTime(100));
-        client.start();
-        closeables.add(client);
-        return client;
+    /** A started, connected Curator client of its own session. */
+    private CuratorFramework curator() throws InterruptedException {
+        return zk.client(new RequestCounter());
     }
 
     /**
