@@ -201,6 +201,19 @@ class ExternalRefTest {
             assertThatThrownBy(() -> stm.sweepOrphans(stm.ref("inline", Codec.json(Long.class), 0L), Duration.ZERO))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("external");
+            // a store that finds another writer's data where it lists versions says so; an outage
+            // of the store stays an outage
+            CorruptRecordException garbage = new CorruptRecordException("a version listing of another writer");
+            store.beforeNextListing(() -> {
+                throw garbage;
+            });
+            assertThatThrownBy(() -> stm.sweepOrphans(r, Duration.ZERO)).isSameAs(garbage);
+            store.beforeNextListing(() -> {
+                throw new IllegalStateException("store unreachable");
+            });
+            assertThatThrownBy(() -> stm.sweepOrphans(r, Duration.ZERO))
+                    .isInstanceOf(StateStoreException.class)
+                    .hasRootCauseMessage("store unreachable");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.synod.stm.internal;
 
+import dev.synod.stm.CorruptRecordException;
 import dev.synod.stm.NoSuchRefException;
 import dev.synod.stm.StateStoreException;
 import dev.synod.stm.spi.VersionedStateContainer;
@@ -85,7 +86,7 @@ final class VersionSweeper {
         List<String> listed;
         try {
             listed = List.copyOf(container.versions());
-        } catch (StateStoreException e) {
+        } catch (StateStoreException | CorruptRecordException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new StateStoreException(

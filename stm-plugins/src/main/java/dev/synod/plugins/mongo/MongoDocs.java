@@ -49,4 +49,36 @@ final class MongoDocs {
         }
         throw new CorruptRecordException("document " + d.get("_id") + " in " + store + " has no binary 'value' field");
     }
+
+    /** The version key in a version document's {@code v} field. */
+    static String versionKey(Document d, String store) {
+        Object v = d.get("v");
+        if (v instanceof String key) {
+            return key;
+        }
+        throw new CorruptRecordException("document " + d.get("_id") + " in " + store + " has no string 'v' field"
+                + (d.containsKey("v") ? " (found " + found(v) + ")" : ""));
+    }
+
+    /**
+     * Checks the {@code fence} field of a value document (null: none) that refused a fenced write.
+     *
+     * @throws CorruptRecordException naming the document if the field is there but not a number:
+     *     Synod did not write it, and no token compares with it, so it would refuse every token
+     */
+    static void checkFence(Document d, String store) {
+        if (d != null && d.containsKey("fence") && !(d.get("fence") instanceof Number)) {
+            throw new CorruptRecordException("document " + d.get("_id") + " in " + store
+                    + " has a 'fence' field that is not a number (found " + found(d.get("fence")) + ")");
+        }
+    }
+
+    /** A field's value, with its type, for a message; long values are cut short. */
+    private static String found(Object value) {
+        if (value == null) {
+            return "null";
+        }
+        String text = String.valueOf(value);
+        return value.getClass().getSimpleName() + " " + (text.length() > 40 ? text.substring(0, 40) + "..." : text);
+    }
 }

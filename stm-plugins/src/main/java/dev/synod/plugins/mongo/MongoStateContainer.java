@@ -23,12 +23,17 @@ import org.bson.types.Binary;
  * collection (default {@value MongoDocs#VALUES}). Values are limited to a little under 16 MB.
  *
  * <p>Thread-safe; may be used from several JVMs at once (last write wins). Every method blocks on
- * one MongoDB operation, for at most the database handle's operation timeout ({@code timeoutMS}),
- * or 10 s if it has none. Driver failures are thrown as {@link dev.synod.stm.StateStoreException}
+ * one MongoDB operation (a fenced write on up to four), for at most the database handle's operation
+ * timeout ({@code timeoutMS}) each, or 10 s if it has none. Driver failures (the server
+ * unreachable, a timeout, a closed client) are thrown as {@link dev.synod.stm.StateStoreException}
  * whose message contains {@link #describe()} (and "timed out" with the timeout when it expired); a
- * null value throws {@link NullPointerException}; undecodable bytes {@link
- * dev.synod.stm.CorruptRecordException}. Two containers are {@linkplain #equals equal} when they name
- * the same database, collection and container.
+ * null value throws {@link NullPointerException}. Data Synod did not write is a {@link
+ * dev.synod.stm.CorruptRecordException} whose message contains {@link #describe()} (and the
+ * document's {@code _id} when a field is wrong): a document without a binary {@code value} field or
+ * bytes the codec cannot decode ({@link #get()}), a {@code fence} field that is not a number
+ * ({@link #set(Object, long)}, which then stores nothing). {@link #set(Object)} and {@link
+ * #destroy()} replace or delete the document whatever it holds. Two containers are {@linkplain
+ * #equals equal} when they name the same database, collection and container.
  *
  * <p>The container {@linkplain #fencing() fences} (the token in the document's {@code fence} field): {@link #set(Object, long)}
  * refuses a token lower than the one stored (see {@link StateContainer}).
@@ -107,7 +112,11 @@ public final class MongoStateContainer<T> implements StateContainer<T> {
     /**
      * Stores the value unless the document's {@code fence} field holds a higher token: a
      * replacement conditional on the token, else an insert; an insert that meets a document
-     * another writer created meanwhile gives way to the conditional replacement again.
+     * another writer created meanwhile gives way to the conditional replacement again. A refused
+     * write reads the document once more, to tell a higher token from one Synod did not write.
+     *
+     * @throws dev.synod.stm.CorruptRecordException naming the document, with nothing stored, if its
+     *     {@code fence} field is not a number
      */
     @Override
     public boolean set(T value, long token) {
@@ -122,7 +131,9 @@ public final class MongoStateContainer<T> implements StateContainer<T> {
                     return true;
                 }
                 if (attempt > 1) {
-                    return false; // the document stood before this replacement, which found a higher token
+                    // the document stood before this replacement, which found a higher token or one not ours
+                    MongoDocs.checkFence(docs.find(Filters.eq("_id", name)).first(), where);
+                    return false;
                 }
                 try {
                     docs.insertOne(d);

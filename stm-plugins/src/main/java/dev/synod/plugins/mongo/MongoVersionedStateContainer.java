@@ -34,12 +34,17 @@ import org.bson.types.Binary;
  * <p>Thread-safe; may be used from several JVMs at once. Every method blocks on one MongoDB
  * operation, for at most the driver's operation timeout ({@code timeoutMS}) of the database handle
  * given, or 10 s if it has none: set another with the client's {@code timeoutMS} or {@code
- * db.withTimeout(...)} (an explicit 0 means no limit). Driver failures are thrown as {@link
- * dev.synod.stm.StateStoreException} whose message contains {@link #describe()} (and "timed out"
- * with the timeout when it expired); null arguments throw {@link NullPointerException}; undecodable
- * bytes {@link dev.synod.stm.CorruptRecordException}. Two containers are {@linkplain #equals equal}
- * when they name the same database, collection and container, so a {@code Stm} refuses to open two
- * refs over them.
+ * db.withTimeout(...)} (an explicit 0 means no limit). Driver failures (the server unreachable, a
+ * timeout, a closed client) are thrown as {@link dev.synod.stm.StateStoreException} whose message
+ * contains {@link #describe()} (and "timed out" with the timeout when it expired); null arguments
+ * throw {@link NullPointerException}. Data Synod did not write is a {@link
+ * dev.synod.stm.CorruptRecordException} whose message contains {@link #describe()} (and the
+ * document's {@code _id} when a field is wrong, the version key when its bytes are): a version
+ * document without a binary {@code value} field or with bytes the codec cannot decode ({@link
+ * #getAt}), one of this container's documents without a string {@code v} field ({@link
+ * #versions()}). {@link #setAt} and {@link #destroy()} replace or delete such documents. Two
+ * containers are {@linkplain #equals equal} when they name the same database, collection and
+ * container, so a {@code Stm} refuses to open two refs over them.
  *
  * @param <T> the value type
  */
@@ -133,7 +138,7 @@ public final class MongoVersionedStateContainer<T> implements VersionedStateCont
         return StoreCalls.call("listing versions", describe(), limit, () -> {
             List<String> keys = new ArrayList<>();
             for (Document d : docs.find(Filters.eq("ref", name)).projection(Projections.include("v"))) {
-                keys.add(d.getString("v"));
+                keys.add(MongoDocs.versionKey(d, describe()));
             }
             return List.copyOf(keys);
         });

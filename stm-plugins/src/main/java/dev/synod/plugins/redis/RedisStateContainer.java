@@ -20,12 +20,18 @@ import redis.clients.jedis.UnifiedJedis;
  * "Durability"): use {@code maxmemory-policy noeviction} and persistence.
  *
  * <p>Thread-safe (as the Jedis client is); may be used from several JVMs at once (last write wins).
- * Every method blocks on one Redis command, for at most the client's socket timeout (Jedis default
- * 2 s; do not configure 0). Redis failures are thrown as {@link dev.synod.stm.StateStoreException}
+ * Every method blocks on one Redis command (two when a key holds another type), for at most the
+ * client's socket timeout each (Jedis default 2 s; do not configure 0). Redis failures (the server
+ * unreachable, a timeout, a closed client) are thrown as {@link dev.synod.stm.StateStoreException}
  * whose message contains {@link #describe()} (and "timed out" when the socket timeout expired); a
- * null value throws {@link NullPointerException}; undecodable bytes {@link
- * dev.synod.stm.CorruptRecordException}. Two containers are {@linkplain #equals equal} when they use
- * the same client object and key.
+ * null value throws {@link NullPointerException}. Data Synod did not write is a {@link
+ * dev.synod.stm.CorruptRecordException} whose message contains {@link #describe()} and names the
+ * key: bytes the codec cannot decode ({@link #get()}), a value key that is not a string ({@link
+ * #get()}; Redis answers {@code WRONGTYPE}, and the message gives the type found, asked for with a
+ * {@code TYPE} command), a fencing token key that is not a string or does not hold 16 hex digits
+ * ({@link #set(Object, long)}, which then stores nothing). {@link #set(Object)} and {@link
+ * #destroy()} replace or delete both keys whatever they hold. Two containers are {@linkplain
+ * #equals equal} when they use the same client object and key.
  *
  * <p>The container {@linkplain #fencing() fences} (the token in a key of its own beside the value, compared and written by one Lua script): {@link #set(Object, long)}
  * refuses a token lower than the one stored (see {@link StateContainer}).
@@ -37,16 +43,19 @@ public final class RedisStateContainer<T> implements StateContainer<T> {
     private final Codec<T> codec;
     private final String key;
     private final byte[] keyBytes;
+    private final String fenceKey;
     private final byte[] fenceKeyBytes;
     private final String label;
 
     /**
-     * KEYS: value, fence; ARGV: bytes, token (16 hex digits, ordered as the tokens are). The halves
-     * are compared as numbers: a Lua number holds 32 bits exactly, and string comparison follows
-     * the server's locale.
+     * KEYS: value, fence; ARGV: bytes, token (16 hex digits, ordered as the tokens are). Returns 1
+     * (stored), 0 (refused), or, storing nothing, the stored token if it is not 16 hex digits. The
+     * halves are compared as numbers: a Lua number holds 32 bits exactly, and string comparison
+     * follows the server's locale.
      */
     private static final byte[] FENCED_SET = ("local f = redis.call('GET', KEYS[2])\n"
                     + "if f then\n"
+                    + "  if #f ~= 16 or not string.find(f, '^%x+$') then return f end\n"
                     + "  local fh, th = tonumber(string.sub(f, 1, 8), 16), tonumber(string.sub(ARGV[2], 1, 8), 16)\n"
                     + "  if fh > th or (fh == th and tonumber(string.sub(f, 9, 16), 16)"
                     + " > tonumber(string.sub(ARGV[2], 9, 16), 16)) then return 0 end\n"
@@ -65,7 +74,8 @@ public final class RedisStateContainer<T> implements StateContainer<T> {
         this.codec = codec;
         this.key = prefix + "value:" + name;
         this.keyBytes = key.getBytes(StandardCharsets.UTF_8);
-        this.fenceKeyBytes = RedisKeys.fenceKey(key).getBytes(StandardCharsets.UTF_8);
+        this.fenceKey = RedisKeys.fenceKey(key);
+        this.fenceKeyBytes = fenceKey.getBytes(StandardCharsets.UTF_8);
         this.label = label;
     }
 
@@ -103,7 +113,7 @@ public final class RedisStateContainer<T> implements StateContainer<T> {
     /** @throws NoSuchRefException if no value was set (or it was destroyed) */
     @Override
     public T get() {
-        byte[] bytes = StoreCalls.call("reading", describe(), RedisKeys.LIMIT, () -> redis.get(keyBytes));
+        byte[] bytes = RedisCalls.call(redis, "reading", describe(), key, "string", () -> redis.get(keyBytes));
         if (bytes == null) {
             throw new NoSuchRefException("no value in " + describe());
         }
@@ -124,17 +134,25 @@ public final class RedisStateContainer<T> implements StateContainer<T> {
     /**
      * Stores the value unless the token stored with it is higher, in one script; the token is kept
      * in {@code {<key>}:fence} (or {@code <key>:fence} when the key has a hash tag of its own), in
-     * the same cluster slot as the value.
+     * the same cluster slot as the value, as 16 hex digits.
+     *
+     * @throws dev.synod.stm.CorruptRecordException naming the token's key, with nothing stored, if
+     *     that key holds another type than a string or a string other than 16 hex digits
      */
     @Override
     public boolean set(T value, long token) {
         byte[] bytes = Values.encode(codec, value, describe());
         byte[] ordered = RedisKeys.orderedToken(token).getBytes(StandardCharsets.UTF_8);
-        Object stored = StoreCalls.call(
+        Object stored = RedisCalls.call(
+                redis,
                 "writing",
                 describe(),
-                RedisKeys.LIMIT,
+                fenceKey,
+                "string",
                 () -> redis.eval(FENCED_SET, List.of(keyBytes, fenceKeyBytes), List.of(bytes, ordered)));
+        if (stored instanceof byte[] garbled) {
+            throw RedisCalls.garbledToken("writing", describe(), fenceKey, garbled);
+        }
         return Long.valueOf(1).equals(stored);
     }
 

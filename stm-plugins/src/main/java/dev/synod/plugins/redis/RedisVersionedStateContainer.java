@@ -35,13 +35,17 @@ import redis.clients.jedis.UnifiedJedis;
  * the server's policy may evict them.
  *
  * <p>Thread-safe (as the Jedis client is); may be used from several JVMs at once. Every method
- * blocks on one Redis command, for at most the client's socket timeout (Jedis default 2 s; the
- * container cannot change it on a client it does not own, so do not configure 0, which waits
- * forever). Redis failures are thrown as {@link dev.synod.stm.StateStoreException} whose message
+ * blocks on one Redis command (two when the key holds another type), for at most the client's
+ * socket timeout each (Jedis default 2 s; the container cannot change it on a client it does not
+ * own, so do not configure 0, which waits forever). Redis failures (the server unreachable, a
+ * timeout, a closed client) are thrown as {@link dev.synod.stm.StateStoreException} whose message
  * contains {@link #describe()} (and "timed out" when the socket timeout expired); null arguments
- * throw {@link NullPointerException}; undecodable bytes {@link dev.synod.stm.CorruptRecordException}.
- * Two containers are {@linkplain #equals equal} when they use the same client object and key, so a
- * {@code Stm} refuses to open two refs over them.
+ * throw {@link NullPointerException}. Data Synod did not write is a {@link
+ * dev.synod.stm.CorruptRecordException} whose message contains {@link #describe()}: bytes the codec
+ * cannot decode, or a key that is not a hash (Redis answers {@code WRONGTYPE}; the message names
+ * the key and the type found, asked for with a {@code TYPE} command). {@link #destroy()} deletes
+ * the key whatever it holds. Two containers are {@linkplain #equals equal} when they use the same
+ * client object and key, so a {@code Stm} refuses to open two refs over them.
  *
  * @param <T> the value type
  */
@@ -85,7 +89,7 @@ public final class RedisVersionedStateContainer<T> implements VersionedStateCont
         RedisDurability.check(redis, describe());
     }
 
-    /** Deletes the container's hash. Idempotent. */
+    /** Deletes the container's hash (or whatever else is stored at its key). Idempotent. */
     @Override
     public void destroy() {
         StoreCalls.call("destroying", describe(), RedisKeys.LIMIT, () -> redis.del(keyBytes));
@@ -94,8 +98,8 @@ public final class RedisVersionedStateContainer<T> implements VersionedStateCont
     @Override
     public Optional<T> getAt(String version) {
         byte[] field = field(version);
-        byte[] bytes = StoreCalls.call(
-                "reading version '" + version + "'", describe(), RedisKeys.LIMIT, () -> redis.hget(keyBytes, field));
+        byte[] bytes = RedisCalls.call(
+                redis, "reading version '" + version + "'", describe(), key, "hash", () -> redis.hget(keyBytes, field));
         return bytes == null
                 ? Optional.empty()
                 : Optional.of(Values.decode(codec, bytes, describe(), "version '" + version + "'"));
@@ -107,24 +111,31 @@ public final class RedisVersionedStateContainer<T> implements VersionedStateCont
         Objects.requireNonNull(value, "value");
         byte[] field = field(version);
         byte[] bytes = Values.encode(codec, value, describe());
-        StoreCalls.call(
+        RedisCalls.call(
+                redis,
                 "writing version '" + version + "'",
                 describe(),
-                RedisKeys.LIMIT,
+                key,
+                "hash",
                 () -> redis.hset(keyBytes, field, bytes));
     }
 
     @Override
     public void deleteAt(String version) {
         byte[] field = field(version);
-        StoreCalls.call(
-                "deleting version '" + version + "'", describe(), RedisKeys.LIMIT, () -> redis.hdel(keyBytes, field));
+        RedisCalls.call(
+                redis,
+                "deleting version '" + version + "'",
+                describe(),
+                key,
+                "hash",
+                () -> redis.hdel(keyBytes, field));
     }
 
     @Override
     public Collection<String> versions() {
         Set<byte[]> fields =
-                StoreCalls.call("listing versions", describe(), RedisKeys.LIMIT, () -> redis.hkeys(keyBytes));
+                RedisCalls.call(redis, "listing versions", describe(), key, "hash", () -> redis.hkeys(keyBytes));
         List<String> keys = new ArrayList<>(fields.size());
         fields.forEach(f -> keys.add(new String(f, StandardCharsets.UTF_8)));
         return List.copyOf(keys);
