@@ -52,7 +52,18 @@ public interface Identity<T> {
      * changes arrive faster than they are delivered. A watch that throws is logged and does not
      * disturb other watches. Watches run on a Synod thread and should be quick.
      *
+     * <p>The first change a watch hears of is reported from the latest committed value this client
+     * knows when it was added (also when it is added inside a transaction: not from what that
+     * transaction wrote), so adding the first watch reads the value: the same read as {@link
+     * #get()} outside a transaction, with the same failures. If that read fails, the watch is not
+     * added.
+     *
      * @throws NullPointerException if key or watch is null
+     * @throws NoSuchRefException if the identity was destroyed (the watch is not added)
+     * @throws CorruptRecordException if its value cannot be read back (the watch is not added)
+     * @throws StateStoreException if its external store cannot be read (the watch is not added)
+     * @throws CoordinationException if the coordinator cannot be reached (the watch is not added)
+     * @throws StmClosedException after {@link Stm#close()}
      */
     void addWatch(Object key, Watch<T> watch);
 

@@ -58,6 +58,10 @@ public interface Ref<T> extends Identity<T> {
      * whole container, so that a ref of the same name created again meanwhile (by another client,
      * say) keeps its new versions. A version left by a writer that crashed within that minute
      * stays in the store.
+     *
+     * @throws IllegalStateException inside a transaction (nothing is deleted)
+     * @throws StmClosedException after {@link Stm#close()}
+     * @throws CoordinationException if the coordinator cannot be reached
      */
     void destroy();
 }

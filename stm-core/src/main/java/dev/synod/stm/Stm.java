@@ -64,6 +64,8 @@ public interface Stm extends AutoCloseable {
     /**
      * A Stm on a coordinator of your own (see {@link Coordinator}). The Stm closes the
      * coordinator when closed.
+     *
+     * @throws NullPointerException if an argument is null
      */
     static Stm create(Coordinator coordinator, TxnOptions defaultOptions) {
         return new Engine(coordinator, defaultOptions);
@@ -221,6 +223,8 @@ public interface Stm extends AutoCloseable {
      * @throws IllegalArgumentException if it is not an external ref or atom of this Stm
      * @throws NoSuchRefException if it was destroyed
      * @throws StateStoreException if the container fails
+     * @throws CorruptRecordException if the container finds data it did not write where it lists
+     *     the versions (another writer's)
      */
     int sweepOrphans(Identity<?> identity, java.time.Duration olderThan);
 

@@ -22,7 +22,11 @@ public interface Txn {
      * fails at commit time nothing is applied and the transaction fails with {@link
      * LockLostException}. See {@code DistributedReentrantLock.guard()} in {@code stm-locks}.
      * Guards protect writes: a transaction that writes nothing sends no commit, so its guards are
-     * not checked.
+     * not checked. A guard applies to this attempt only: a retried body adds it again.
+     *
+     * @throws NullPointerException if {@code guard} is null
+     * @throws IllegalStateException if not called from the body of this attempt while it runs, on
+     *     its thread (from another thread, after the body returned, or from a validator)
      */
     void guard(CommitGuard guard);
 }

@@ -133,4 +133,48 @@ class LocalRefTest {
             assertThat(audit.get()).as("both watches' transactions committed").isEqualTo(11L);
         }
     }
+
+    @Test
+    void aDestroyedLocalRefRefusesEveryUse() {
+        try (Stm stm = Stm.inMemory()) {
+            LocalRef<Long> local = stm.localRef(1L);
+            assertThatThrownBy(() -> stm.run(txn -> local.destroy()))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("inside a transaction");
+            assertThat(local.get())
+                    .as("not destroyed from inside a transaction")
+                    .isEqualTo(1L);
+            local.destroy();
+            local.destroy(); // again: nothing more to forget
+            assertThatThrownBy(local::get)
+                    .isInstanceOf(NoSuchRefException.class)
+                    .hasMessageContaining(local.name());
+            assertThatThrownBy(() -> stm.atomically(txn -> local.get())).isInstanceOf(NoSuchRefException.class);
+            assertThatThrownBy(() -> stm.run(txn -> local.set(2L))).isInstanceOf(NoSuchRefException.class);
+            assertThatThrownBy(() -> stm.run(txn -> local.commute(x -> x + 1))).isInstanceOf(NoSuchRefException.class);
+            assertThatThrownBy(() -> local.addWatch("w", (k, r, o, n) -> {})).isInstanceOf(NoSuchRefException.class);
+        }
+        Stm closed = Stm.inMemory();
+        LocalRef<Long> orphan = closed.localRef(1L);
+        closed.close();
+        assertThatThrownBy(orphan::destroy).isInstanceOf(StmClosedException.class);
+    }
+
+    @Test
+    void aTransactionThatReadALocalRefBeforeItWasDestroyedFailsAtItsCommitSendingNothing() throws Exception {
+        try (Stm stm = Stm.inMemory()) {
+            Ref<Long> dist = stm.ref("dist", Codec.json(Long.class), 0L);
+            LocalRef<Long> local = stm.localRef(0L);
+            assertThatThrownBy(() -> stm.run(txn -> {
+                        long seen = local.get();
+                        Thread destroyer = new Thread(local::destroy);
+                        destroyer.start();
+                        destroyer.join();
+                        dist.set(seen + 1);
+                        local.set(seen + 1);
+                    }))
+                    .isInstanceOf(NoSuchRefException.class);
+            assertThat(dist.get()).as("the distributed half was not sent").isZero();
+        }
+    }
 }

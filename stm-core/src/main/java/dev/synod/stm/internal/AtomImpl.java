@@ -224,13 +224,9 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
             addingWatches++; // no hint from here on
         }
         try {
-            try {
-                // before the watch is registered: what brings the cache up to date is not a change
-                // the watch should hear of; any other failure propagates, the watch not added
-                engine.coordinator().current(name);
-            } catch (dev.synod.stm.NoSuchRefException e) {
-                LOG.debug("'{}': destroyed when the watch was added", name, e);
-            }
+            // before the watch is registered: what brings the cache up to date is not a change the
+            // watch should hear of; a failure propagates, the watch not added
+            engine.coordinator().current(name);
             super.addWatch(key, watch);
         } finally {
             synchronized (watchLock) {

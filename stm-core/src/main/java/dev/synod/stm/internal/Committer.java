@@ -58,6 +58,7 @@ final class Committer {
      *     transaction is no longer the thread's current one
      */
     Runnable commit() {
+        txn.sealed = true;
         if (txn.doomed()) {
             throw RetrySignal.INSTANCE;
         }
@@ -318,6 +319,7 @@ final class Committer {
                 throw new StmInterruptedException("interrupted while locking " + e.ref.name + " to commit", ie);
             }
             locked.add(e);
+            e.ref.checkNotDestroyed(); // destroyed since it was read: nothing is sent
             if (e.ref.head() != e.base) {
                 if (e.commuteOnly()) {
                     rebaseLocal(e);

@@ -97,9 +97,11 @@ final class DistRef<T> extends RefBase<T> {
     @Override
     public T get() {
         TxnImpl txn = engine.currentTxn(this);
-        if (txn != null) {
-            return txn.get(this);
-        }
+        return txn != null ? txn.get(this) : committed();
+    }
+
+    @Override
+    T committed() {
         engine.coordinator().checkStaleness();
         return decodeLatest().value();
     }

@@ -13,7 +13,6 @@ import org.slf4j.LoggerFactory;
 /** Validator and watches, shared by refs, local refs and atoms. */
 abstract class IdentityBase<T> implements Identity<T> {
     private static final Logger LOG = LoggerFactory.getLogger(IdentityBase.class);
-
     final Engine engine;
     final String name;
     /** Held while the engine opens this handle; {@link #opened} once an open succeeded. */
@@ -24,6 +23,10 @@ abstract class IdentityBase<T> implements Identity<T> {
     private volatile Predicate<? super T> validator;
     /** The newest value delivered to (or seen when adding) watches: the old value of the next change. */
     private volatile T lastWatched;
+    /** Orders {@link #lastWatched} between {@link #addWatch} and {@link #fireWatches}. */
+    private final Object watchStart = new Object();
+    /** Changes delivered so far (with {@link #watchStart}). */
+    private long fired;
 
     IdentityBase(Engine engine, String name) {
         this.engine = engine;
@@ -66,14 +69,41 @@ abstract class IdentityBase<T> implements Identity<T> {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(watch, "watch");
         engine.ensureOpen();
-        if (lastWatched == null && engine.currentTxnOrNull() == null) {
-            try {
-                lastWatched = get();
-            } catch (RuntimeException e) {
-                LOG.debug("'{}': no current value to start watching from", name, e);
+        boolean first;
+        long firedBefore;
+        synchronized (watchStart) {
+            first = watches.isEmpty() || lastWatched == null;
+            if (first) {
+                lastWatched = null; // not a value from before the last watch went
+            }
+            firedBefore = fired;
+        }
+        // registered before the read: a change the read does not see is then reported
+        watches.put(key, watch);
+        if (!first) {
+            return;
+        }
+        T start;
+        try {
+            // the value the next change is reported from; a failed read leaves the watch out
+            start = committed();
+        } catch (RuntimeException | Error e) {
+            watches.remove(key, watch);
+            throw e;
+        }
+        synchronized (watchStart) {
+            if (fired == firedBefore) {
+                lastWatched = start; // else a change delivered meanwhile is newer than the read
             }
         }
-        watches.put(key, watch);
+    }
+
+    /**
+     * The latest committed value this client knows, also inside a transaction (whose own view
+     * may hold values it has not committed): what a watch added now starts from.
+     */
+    T committed() {
+        return get();
     }
 
     T lastWatched() {
@@ -92,7 +122,10 @@ abstract class IdentityBase<T> implements Identity<T> {
 
     /** Calls every watch; one that throws is logged and does not stop the others. */
     void fireWatches(T oldValue, T newValue) {
-        lastWatched = newValue;
+        synchronized (watchStart) {
+            fired++;
+            lastWatched = newValue;
+        }
         for (Map.Entry<Object, Watch<T>> e : watches.entrySet()) {
             try {
                 e.getValue().onChange(e.getKey(), this, oldValue, newValue);

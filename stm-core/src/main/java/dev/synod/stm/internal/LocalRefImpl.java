@@ -1,6 +1,7 @@
 package dev.synod.stm.internal;
 
 import dev.synod.stm.LocalRef;
+import dev.synod.stm.NoSuchRefException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,6 +23,7 @@ final class LocalRefImpl<T> extends RefBase<T> implements LocalRef<T> {
     final long id = IDS.incrementAndGet();
     final ReentrantLock lock = new ReentrantLock();
     private volatile Version<T> head;
+    private volatile boolean destroyed;
 
     static final class Version<T> {
         final T value;
@@ -87,11 +89,38 @@ final class LocalRefImpl<T> extends RefBase<T> implements LocalRef<T> {
     @Override
     public T get() {
         TxnImpl txn = engine.currentTxn(this);
-        return txn != null ? txn.get(this) : head.value;
+        return txn != null ? txn.get(this) : committed();
     }
 
     @Override
+    T committed() {
+        engine.ensureOpen();
+        Version<T> v = head;
+        checkNotDestroyed(); // after reading head: a destroyed ref's head holds no value
+        return v.value;
+    }
+
+    /** @throws NoSuchRefException once {@link #destroy()} has run */
+    void checkNotDestroyed() {
+        if (destroyed) {
+            throw new NoSuchRefException("local ref '" + name + "' was destroyed");
+        }
+    }
+
+    /**
+     * Forgets the ref: its value is dropped and every later use fails with {@link
+     * NoSuchRefException}. Waits for a commit that is installing a value in it (under its lock),
+     * so a commit either lands before or fails after.
+     */
+    @Override
     public void destroy() {
-        // Nothing is stored outside this object; dropping references to it frees it.
+        engine.checkDestroyable(this);
+        lock.lock();
+        try {
+            destroyed = true;
+            head = new Version<>(null, 0, 0, false, null);
+        } finally {
+            lock.unlock();
+        }
     }
 }

@@ -38,6 +38,9 @@ final class TxnImpl implements Txn {
     /** Least stamp a ref must be read at, demanded by a co-written ref already read. */
     private final Map<String, Long> required = new java.util.HashMap<>();
 
+    /** Set when the body returned and the commit began: the guards are final from then on. */
+    boolean sealed;
+
     private boolean doomed;
     private long retryAfterStamp;
     private String retryReason = "a conflicting commit";
@@ -70,6 +73,10 @@ final class TxnImpl implements Txn {
     @Override
     public void guard(CommitGuard guard) {
         Objects.requireNonNull(guard, "guard");
+        if (sealed || engine.currentTxnOrNull() != this) {
+            throw new IllegalStateException("guard(...) must be called from the transaction's body, on its thread,"
+                    + " while it runs; this attempt's body " + (sealed ? "has returned" : "is not running here"));
+        }
         if (!guards.contains(guard)) {
             guards.add(guard);
         }
@@ -285,6 +292,7 @@ final class TxnImpl implements Txn {
         if (e.base == null && forCommute) {
             e.base = ref.head(); // re-applied to the latest value under the lock at commit anyway
         }
+        ref.checkNotDestroyed(); // after reading the version: a destroyed ref's head holds no value
         if (e.base == null) {
             engine.counters().snapshotMisses.increment();
             throw retry(0, "the history of " + ref.name + " did not reach back to the snapshot");

@@ -9,7 +9,9 @@ import java.util.Objects;
  * <p>The path is interpreted by the coordinator: for ZooKeeper it is an absolute znode path
  * (outside the Synod namespace) and the commit carries {@code check(path, version)}. A version of
  * {@link #ANY_VERSION} only requires the node to exist. When a guard fails the transaction is not
- * retried: it fails with {@code LockLostException} naming the guard.
+ * retried: it fails with {@code LockLostException} naming the guard. ZooKeeper refuses a path that
+ * is not a valid znode path, or a version over {@link Integer#MAX_VALUE}, with {@link
+ * IllegalArgumentException} when the transaction commits, before anything is sent.
  *
  * @param path coordinator-specific path of the guarding node
  * @param version required version, or {@link #ANY_VERSION}
