@@ -120,6 +120,8 @@ public interface DistributedLock extends Lock {
      * @param name one [A-Za-z0-9._-] segment
      * @throws UnsupportedOperationException for a read lock
      * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is not one such segment (empty, {@code
+     *     "."}, {@code ".."}, a '/' or another character)
      */
     Condition newCondition(String name);
 
@@ -136,7 +138,12 @@ public interface DistributedLock extends Lock {
      * IllegalMonitorStateException}. {@code await} on the write lock of a {@link
      * DistributedReentrantReadWriteLock} by a thread that also holds (or has a lost, unbalanced hold
      * of) its read lock throws {@code IllegalMonitorStateException} at once, releasing nothing: the
-     * read lock would keep out every writer, so the signal could never come.
+     * read lock would keep out every writer, so the signal could never come. If {@code await}
+     * cannot take the lock again after the wait (no connection within the retry policy, say), it
+     * throws {@link dev.synod.stm.CoordinationException} saying the lock is not held; the thread's
+     * {@code unlock()} calls that balance its holds then return quietly, so the usual {@code
+     * finally { lock.unlock(); }} does not hide that exception (until they have, as after any loss,
+     * its {@code lock()} throws {@link dev.synod.stm.LockLostException}).
      *
      * @throws UnsupportedOperationException for a read lock
      */

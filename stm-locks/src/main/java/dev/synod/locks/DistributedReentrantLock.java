@@ -5,8 +5,8 @@ import dev.synod.locks.internal.LockDriver;
 import dev.synod.locks.internal.LockEngine;
 import dev.synod.locks.internal.LockPaths;
 import dev.synod.locks.internal.SharedCores;
+import dev.synod.locks.internal.ZkCalls;
 import dev.synod.stm.spi.CommitGuard;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import org.apache.curator.framework.CuratorFramework;
@@ -48,6 +48,7 @@ public final class DistributedReentrantLock implements DistributedLock {
      * @param name [A-Za-z0-9._-] segments separated by '/'
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if the name is invalid
+     * @throws IllegalStateException if the client is not started, or already closed
      */
     public DistributedReentrantLock(CuratorFramework client, String name) {
         this(client, LockPaths.DEFAULT_BASE_PATH, name);
@@ -62,9 +63,10 @@ public final class DistributedReentrantLock implements DistributedLock {
      * @param name [A-Za-z0-9._-] segments separated by '/'
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if the base path or name is invalid
+     * @throws IllegalStateException if the client is not started, or already closed
      */
     public DistributedReentrantLock(CuratorFramework client, String basePath, String name) {
-        Objects.requireNonNull(client, "client must not be null");
+        ZkCalls.requireStarted(client);
         LockPaths paths = LockPaths.of(client.getNamespace(), basePath, name);
         CuratorFramework root = client.usingNamespace(null);
         this.core = SharedCores.get(

@@ -5,7 +5,7 @@ import dev.synod.locks.internal.LockDriver;
 import dev.synod.locks.internal.LockEngine;
 import dev.synod.locks.internal.LockPaths;
 import dev.synod.locks.internal.SharedCores;
-import java.util.Objects;
+import dev.synod.locks.internal.ZkCalls;
 import java.util.concurrent.locks.ReadWriteLock;
 import org.apache.curator.framework.CuratorFramework;
 
@@ -85,6 +85,7 @@ public final class DistributedReentrantReadWriteLock implements ReadWriteLock {
      *
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if the name is invalid
+     * @throws IllegalStateException if the client is not started, or already closed
      */
     public DistributedReentrantReadWriteLock(CuratorFramework client, String name) {
         this(client, LockPaths.DEFAULT_BASE_PATH, name);
@@ -96,9 +97,10 @@ public final class DistributedReentrantReadWriteLock implements ReadWriteLock {
      * @param basePath an absolute path of [A-Za-z0-9._-] segments, not "." or ".."
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if the base path or name is invalid
+     * @throws IllegalStateException if the client is not started, or already closed
      */
     public DistributedReentrantReadWriteLock(CuratorFramework client, String basePath, String name) {
-        Objects.requireNonNull(client, "client must not be null");
+        ZkCalls.requireStarted(client);
         LockPaths paths = LockPaths.of(client.getNamespace(), basePath, name);
         CuratorFramework root = client.usingNamespace(null);
         Sides sides = SharedCores.get(root, paths.lockRoot(), Sides.class, () -> new Sides(root, paths));

@@ -7,7 +7,6 @@ import dev.synod.stm.CoordinationException;
 import dev.synod.stm.StmInterruptedException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.utils.ZKPaths;
@@ -73,6 +72,7 @@ public final class LockInspector {
      * Inspects locks under the default base path {@code /synod} (inside the client's namespace).
      *
      * @throws NullPointerException if {@code client} is null
+     * @throws IllegalStateException if the client is not started, or already closed
      */
     public LockInspector(CuratorFramework client) {
         this(client, LockPaths.DEFAULT_BASE_PATH);
@@ -83,9 +83,10 @@ public final class LockInspector {
      *
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if the base path is invalid
+     * @throws IllegalStateException if the client is not started, or already closed
      */
     public LockInspector(CuratorFramework client, String basePath) {
-        Objects.requireNonNull(client, "client must not be null");
+        ZkCalls.requireStarted(client);
         String anyLock = LockPaths.of(client.getNamespace(), basePath, "x").lockRoot();
         this.locksRoot = ZKPaths.getPathAndNode(anyLock).getPath();
         this.client = client.usingNamespace(null);

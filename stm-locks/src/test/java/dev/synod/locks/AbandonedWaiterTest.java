@@ -90,9 +90,7 @@ class AbandonedWaiterTest extends ZkTestSupport {
                 } catch (InterruptedException | RuntimeException e) {
                     return e;
                 } finally {
-                    if (lock.isHeldByCurrentThread()) {
-                        lock.unlock();
-                    }
+                    lock.unlock(); // the usual idiom: quiet when the wait could not take the lock again
                 }
             });
             eventually("a waiter node", () -> !waiters(other, conditionRoot).isEmpty());
@@ -124,8 +122,11 @@ class AbandonedWaiterTest extends ZkTestSupport {
             DistributedReentrantLock lock = new DistributedReentrantLock(viaProxy, name);
             Condition ready = lock.newCondition("ready");
             boolean[] heldAfter = new boolean[1];
+            int[] holdCountAfter = {-1};
+            String[] extraUnlock = {"not tried"};
             CompletableFuture<Object> wait = CompletableFuture.supplyAsync(() -> {
                 lock.lock();
+                lock.lock(); // two holds: two unlock()s balance them
                 try {
                     ready.await();
                     return "returned";
@@ -133,8 +134,14 @@ class AbandonedWaiterTest extends ZkTestSupport {
                     return e;
                 } finally {
                     heldAfter[0] = lock.isHeldByCurrentThread();
-                    if (heldAfter[0]) {
+                    holdCountAfter[0] = lock.getHoldCount();
+                    lock.unlock(); // neither throws: the wait's exception already said the lock is not held
+                    lock.unlock();
+                    try {
                         lock.unlock();
+                        extraUnlock[0] = "quiet";
+                    } catch (IllegalMonitorStateException e) {
+                        extraUnlock[0] = "refused";
                     }
                 }
             });
@@ -151,6 +158,10 @@ class AbandonedWaiterTest extends ZkTestSupport {
                     .contains("the wait on condition")
                     .contains("not held");
             assertThat(heldAfter[0]).isFalse();
+            assertThat(holdCountAfter[0]).isZero();
+            assertThat(extraUnlock[0])
+                    .as("two unlock()s balanced the two holds")
+                    .isEqualTo("refused");
         }
     }
 

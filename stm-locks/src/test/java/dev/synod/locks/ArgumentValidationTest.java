@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -113,5 +116,28 @@ class ArgumentValidationTest extends ZkTestSupport {
         assertThat(lock.tryWithLock(Duration.ofSeconds(Long.MIN_VALUE), () -> "free"))
                 .contains("free");
         assertThat(lock.isHeldByCurrentThread()).isFalse();
+    }
+
+    @Test
+    void aClientNotStartedOrAlreadyClosedIsRefusedAtConstruction() {
+        CuratorFramework latent = CuratorFrameworkFactory.newClient(server.getConnectString(), new RetryOneTime(10));
+        CuratorFramework closed = newClient();
+        closed.close();
+        for (CuratorFramework client : List.of(latent, closed)) {
+            String expected = client == latent ? "not started: call start()" : "was closed";
+            List<ThrowingCallable> constructors = List.of(
+                    () -> new DistributedReentrantLock(client, "x"),
+                    () -> new DistributedReentrantLock(client, "/base", "x"),
+                    () -> new DistributedReentrantReadWriteLock(client, "x"),
+                    () -> new DistributedReentrantReadWriteLock(client, "/base", "x"),
+                    () -> new LockInspector(client),
+                    () -> new LockInspector(client, "/base"));
+            for (ThrowingCallable constructor : constructors) {
+                assertThatThrownBy(constructor)
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining(expected);
+            }
+        }
+        latent.close();
     }
 }

@@ -99,7 +99,10 @@ public final class ZooKeeperStm implements Stm {
      *
      * @param connectString e.g. {@code "127.0.0.1:2181"} or {@code "zk1:2181,zk2:2181/chroot"}
      * @throws CoordinationException if ZooKeeper cannot be reached within the connection timeout
+     * @throws NullPointerException if the connect string is null
      * @throws IllegalArgumentException if the connect string is blank
+     * @throws StmInterruptedException if interrupted while connecting (the client is
+     *     closed, and the thread's interrupt flag set again)
      */
     public static ZooKeeperStm connect(String connectString) {
         return builder().connectString(connectString).build();
@@ -367,6 +370,8 @@ public final class ZooKeeperStm implements Stm {
          *     given, if connection settings were combined with a client, or if the client is not
          *     started
          * @throws CoordinationException if ZooKeeper cannot be reached within the connection timeout
+         * @throws StmInterruptedException if interrupted while connecting or setting up (a client
+         *     built here is closed; a caller's client is left as it was)
          */
         public ZooKeeperStm build() {
             if (client != null) {

@@ -9,6 +9,7 @@ import dev.synod.stm.Codec;
 import dev.synod.stm.CorruptRecordException;
 import dev.synod.stm.Ref;
 import dev.synod.stm.ValueTooLargeException;
+import dev.synod.stm.spi.CommitGuard;
 import dev.synod.zookeeper.StmFixture.Client;
 import dev.synod.zookeeper.testing.RequestCounter;
 import dev.synod.zookeeper.testing.ZkHarness;
@@ -154,5 +155,26 @@ class BadInputTest {
         Ref<Long> again = a.stm().ref("open-once", LONG);
         assertThat(again.get()).isEqualTo(1L);
         assertThat(counter.writes()).isZero();
+    }
+
+    @Test
+    void aCommitGuardZooKeeperCannotCheckFailsBeforeAnythingIsSent() throws Exception {
+        Client a = new StmFixture(zk).client();
+        Ref<Long> r = a.stm().ref("guarded", LONG, 0L);
+        for (CommitGuard bad : new CommitGuard[] {
+            new CommitGuard("no-slash", CommitGuard.ANY_VERSION, "lock 'relative'"),
+            new CommitGuard("/a//b", CommitGuard.ANY_VERSION, "lock 'double'"),
+            new CommitGuard("/synod", Integer.MAX_VALUE + 1L, "lock 'huge'")
+        }) {
+            a.requests().reset();
+            assertThatThrownBy(() -> a.stm().run(txn -> {
+                        txn.guard(bad);
+                        r.set(1L);
+                    }))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(bad.description());
+            assertThat(a.requests().total()).as(bad.description()).isZero();
+        }
+        assertThat(r.get()).isZero();
     }
 }

@@ -232,6 +232,9 @@ class UpdatesOnlyTest {
         atB.destroy();
         assertThatThrownBy(() -> atA.swap(x -> x + 1)).isInstanceOf(NoSuchRefException.class);
         assertThatThrownBy(atA::get).isInstanceOf(NoSuchRefException.class);
+        assertThatThrownBy(() -> atA.addWatch("w", (k, id, o, n) -> {}))
+                .as("the watch is not added")
+                .isInstanceOf(NoSuchRefException.class);
     }
 
     @Test

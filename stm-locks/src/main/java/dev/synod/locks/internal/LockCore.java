@@ -269,7 +269,7 @@ public final class LockCore implements DistributedLock {
      * @throws LockLostException if the release finds the lock lost; the holds stay, lost and
      *     reported, for the caller's {@code unlock()}s to balance quietly
      */
-    int releaseFully() {
+    Hold releaseFully() {
         Hold hold = ownHold();
         Thread me = Thread.currentThread();
         holds.remove(me);
@@ -280,13 +280,33 @@ public final class LockCore implements DistributedLock {
             holds.put(me, hold);
             throw lostException(hold, "while held: the critical section was not protected to its end");
         }
-        return hold.count;
+        return hold;
     }
 
-    /** Takes the lock again after a condition wait, without interruption, with {@code count} holds. */
-    void reacquire(int count) {
-        lock();
-        holds.get(Thread.currentThread()).count = count;
+    /**
+     * Takes the lock again after a condition wait, without interruption, with the hold count of
+     * {@code released} (what {@link #releaseFully} returned). If that fails, the thread keeps a
+     * lost hold of that count, reported by the caller's exception: the thread does not hold the
+     * lock, its {@code unlock()}s, which balance the holds it had, return quietly, and until they
+     * have its {@code lock()} throws, as after any loss.
+     */
+    void reacquire(Hold released) {
+        try {
+            lock();
+        } catch (RuntimeException | Error e) {
+            // a new object: a reconnection check still settling the released hold must not take
+            // this one for it (it compares holds by identity)
+            Hold left = new Hold(released.node);
+            left.count = released.count;
+            left.released = true;
+            left.lost = true;
+            left.lossReported = true;
+            synchronized (this) {
+                holds.put(Thread.currentThread(), left);
+            }
+            throw e;
+        }
+        holds.get(Thread.currentThread()).count = released.count;
     }
 
     /** "{@code <description> was lost (<why>) <what>}". */

@@ -2,6 +2,7 @@ package dev.synod.locks.internal;
 
 import dev.synod.stm.CoordinationException;
 import dev.synod.stm.StmClosedException;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -273,6 +274,25 @@ public final class ZkCalls {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * Checks a client given to a lock or inspector: it must be started (a client not started yet,
+     * or closed already, fails here rather than at the first acquisition).
+     *
+     * @throws NullPointerException if {@code client} is null
+     * @throws IllegalStateException if it is not started, or closed
+     */
+    public static CuratorFramework requireStarted(CuratorFramework client) {
+        Objects.requireNonNull(client, "client must not be null");
+        CuratorFrameworkState state = client.getState();
+        if (state == CuratorFrameworkState.LATENT) {
+            throw new IllegalStateException("the CuratorFramework was not started: call start() before using it");
+        }
+        if (state == CuratorFrameworkState.STOPPED) {
+            throw new IllegalStateException("the CuratorFramework was closed");
+        }
+        return client;
     }
 
     /** Maps a Curator/ZooKeeper failure to a Synod exception (unchanged when it is one already). */

@@ -101,7 +101,7 @@ final class ZkCondition implements java.util.concurrent.locks.Condition {
         }
         long deadline = System.nanoTime() + Math.max(0, nanos);
         String waiter = engine.createWaiter(root);
-        int holds;
+        LockCore.Hold holds;
         try {
             holds = core.releaseFully();
         } catch (RuntimeException e) {
@@ -167,11 +167,13 @@ final class ZkCondition implements java.util.concurrent.locks.Condition {
     }
 
     /**
-     * Takes the lock again after a wait, {@code holds} times; if that fails (no connection, say),
-     * the exception says that the wait ended and the lock is not held, with the failure that ended
-     * the wait (if any) suppressed in it, and an interrupt that ended it stays set on the thread.
+     * Takes the lock again after a wait, with the hold count released; if that fails (no
+     * connection, say), the exception says that the wait ended and the lock is not held, with the
+     * failure that ended the wait (if any) suppressed in it, and an interrupt that ended it stays
+     * set on the thread; the caller's {@code unlock()}s then return quietly (see {@link
+     * LockCore#reacquire}).
      */
-    private void reacquire(int holds, RuntimeException failure, boolean interrupted) {
+    private void reacquire(LockCore.Hold holds, RuntimeException failure, boolean interrupted) {
         try {
             core.reacquire(holds);
         } catch (RuntimeException e) {

@@ -23,6 +23,7 @@ import org.apache.zookeeper.KeeperException.Code;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.common.PathUtils;
 import org.apache.zookeeper.data.Stat;
 
 /**
@@ -99,6 +100,23 @@ final class Committer {
         return commit(request, deadlineNanos, null);
     }
 
+    /**
+     * Refuses, before anything is sent, a guard that ZooKeeper could only answer with "bad
+     * arguments": a path that is not a valid znode path, or a version no znode can have.
+     */
+    private static void checkGuard(CommitGuard g) {
+        try {
+            PathUtils.validatePath(g.path());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "the commit guard for " + g.description() + " has an invalid znode path: " + e.getMessage(), e);
+        }
+        if (g.version() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("the commit guard for " + g.description() + " requires version "
+                    + g.version() + ", more than a znode's version can be");
+        }
+    }
+
     /** A claim node deleted by a commit, as the meaning of its op. */
     private record ClaimNode(String name, String path) {}
 
@@ -123,6 +141,7 @@ final class Committer {
             }
         }
         for (CommitGuard g : request.guards()) {
+            checkGuard(g);
             ops.add(Op.check(g.path(), (int) g.version()));
             meaning.add(g);
             size += utf8Length(g.path()) + PER_OP_OVERHEAD;
