@@ -221,7 +221,7 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
         try {
             current = read();
             if (proceed != null && !proceed.test(current)) {
-                settle(claimed, id);
+                release(claimed, id);
                 return current;
             }
             next = fn.apply(current); // user code: its exceptions pass unchanged
@@ -240,7 +240,7 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
             claimed = store(next, claimed, id, lease);
         } catch (RuntimeException | Error e) {
             try {
-                settle(claimed, id);
+                release(claimed, id);
             } catch (RuntimeException settleFailure) {
                 e.addSuppressed(settleFailure); // the first failure is the one to report
             }
@@ -248,8 +248,8 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
         }
         boolean settled;
         try {
-            settled = settle(claimed, id);
-        } catch (CoordinationException | StmClosedException e) {
+            settled = release(claimed, id);
+        } catch (CoordinationException | StmClosedException | StmInterruptedException e) {
             // the store holds the new value already: this is not a change that did not apply
             throw new CommitOutcomeUnknownException(
                     "atom '" + name + "': the new value was stored in " + container
@@ -343,7 +343,7 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
             RuntimeException failure = External.failure("writing atom '" + name + "' to " + container, e, true);
             if (held != claimed) {
                 try {
-                    settle(held, id);
+                    release(held, id);
                 } catch (RuntimeException settleFailure) {
                     failure.addSuppressed(settleFailure);
                 }
@@ -391,6 +391,24 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
                     : engine.coordinator().fetch(List.of(name)).get(0);
         }
         return null;
+    }
+
+    /**
+     * {@link #settle}s our claim also when the thread was interrupted (an update function that
+     * was cancelled, say), keeping the interrupt flag: a claim left standing would hold every other
+     * client back for its whole lease, and after a store an interrupt must not make the outcome
+     * unknown. An interrupt that arrives while it waits still ends it ({@link
+     * StmInterruptedException}).
+     */
+    private boolean release(Versioned claimed, TxnId id) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            return settle(claimed, id);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Releases our claim; false if it was taken over meanwhile. */
@@ -456,7 +474,7 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
             } catch (RuntimeException e) {
                 RuntimeException failure = External.failure("destroying atom '" + name + "' in " + container, e, false);
                 try {
-                    settle(held.cell(), held.id()); // the atom stays, as it was
+                    release(held.cell(), held.id()); // the atom stays, as it was
                 } catch (RuntimeException settleFailure) {
                     failure.addSuppressed(settleFailure);
                 }

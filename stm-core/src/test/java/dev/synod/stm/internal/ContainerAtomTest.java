@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.synod.stm.Atom;
 import dev.synod.stm.Stm;
+import dev.synod.stm.StmInterruptedException;
 import dev.synod.stm.TxnOptions;
 import dev.synod.stm.ValidationException;
+import dev.synod.stm.fixtures.ForwardingCoordinator;
 import dev.synod.stm.fixtures.ForwardingStateContainer;
 import dev.synod.stm.fixtures.MapStateContainer;
 import dev.synod.stm.spi.CommitRequest;
+import dev.synod.stm.spi.CommitResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -422,6 +425,43 @@ class ContainerAtomTest {
         threads.forEach(Thread::start);
         for (Thread t : threads) {
             t.join();
+        }
+    }
+
+    @Test
+    void anUpdateInterruptedAfterItsFunctionRanStillReleasesItsClaimAndReportsTheStoredValue() {
+        // a coordinator that, like ZooKeeper's client, refuses to wait on an interrupted thread
+        ForwardingCoordinator coordinator = new ForwardingCoordinator() {
+            @Override
+            public CommitResult commit(CommitRequest request) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new StmInterruptedException("interrupted while committing; nothing was sent");
+                }
+                return super.commit(request);
+            }
+        };
+        MapStateContainer<Long> store = new MapStateContainer<>(true);
+        // a's claims have a lease of a minute; b gives up after two seconds
+        try (Stm a = Stm.create(coordinator, TxnOptions.defaults().withTimeout(Duration.ofSeconds(60)));
+                Stm b = Stm.create(coordinator.real, TxnOptions.defaults().withTimeout(Duration.ofSeconds(2)))) {
+            Atom<Long> mine = a.atom("n", store, 1L);
+            Atom<Long> theirs = b.atom("n", store, 1L);
+            try {
+                // the caller is cancelled (Future.cancel(true), say) while its function runs
+                assertThat(mine.swap(x -> {
+                            Thread.currentThread().interrupt();
+                            return x + 1;
+                        }))
+                        .isEqualTo(2L);
+                assertThat(Thread.currentThread().isInterrupted())
+                        .as("the interrupt is kept")
+                        .isTrue();
+            } finally {
+                Thread.interrupted();
+            }
+            assertThat(store.get()).isEqualTo(2L);
+            // a claim left standing would hold b back for a minute: its swap would time out
+            assertThat(theirs.swap(x -> x + 1)).isEqualTo(3L);
         }
     }
 }
