@@ -8,11 +8,14 @@ import dev.synod.stm.CoordinationException;
 import dev.synod.stm.Ref;
 import dev.synod.stm.StmClosedException;
 import dev.synod.zookeeper.testing.RequestCounter;
+import dev.synod.zookeeper.testing.TcpProxy;
 import dev.synod.zookeeper.testing.ZkHarness;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.ACLProvider;
@@ -147,5 +150,33 @@ class ClientLifecycleTest {
             assertThatThrownBy(() -> stranger.getData().forPath("/secured/cells/secret"))
                     .isInstanceOf(KeeperException.NoAuthException.class);
         }
+    }
+
+    @Test
+    void closingTheStmEndsATransactionWaitingForTheConnectionOfACallerOwnedClient() throws Exception {
+        TcpProxy proxy = zk.track(new TcpProxy(zk.server().getPort(), 1));
+        // a connection timeout of a minute: the wait would outlast the test if close() did not end it
+        CuratorFramework mine = zk.client(proxy.connectString(), new RequestCounter(), 60_000, new RetryOneTime(10));
+        ZooKeeperStm stm = ZooKeeperStm.builder().client(mine).build();
+        Ref<Long> r = stm.ref("close-while-waiting", LONG, 1L);
+        proxy.refuseConnections(true);
+        proxy.dropConnections();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (mine.getZookeeperClient().isConnected() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(mine.getZookeeperClient().isConnected()).isFalse();
+        CompletableFuture<Object> commit = CompletableFuture.supplyAsync(() -> {
+            try {
+                stm.run(txn -> r.set(2L));
+                return "committed";
+            } catch (RuntimeException e) {
+                return e;
+            }
+        });
+        Thread.sleep(300); // (it waits for a connection by now; if not, it finds the Stm closed)
+        stm.close();
+        assertThat(commit.get(10, TimeUnit.SECONDS)).isInstanceOf(StmClosedException.class);
+        assertThat(mine.getState()).as("the caller's client stays open").isEqualTo(CuratorFrameworkState.STARTED);
     }
 }

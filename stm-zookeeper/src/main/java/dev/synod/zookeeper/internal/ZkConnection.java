@@ -138,18 +138,25 @@ final class ZkConnection {
      * first; whether connected.
      */
     private boolean awaitConnected(long deadlineNanos) throws InterruptedException {
-        if (deadlineNanos == NO_DEADLINE) {
-            return client.getZookeeperClient().blockUntilConnectedOrTimedOut();
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(connectionTimeoutMs());
+        if (deadlineNanos != NO_DEADLINE && deadlineNanos - end < 0) {
+            end = deadlineNanos;
         }
-        long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
-        if (remainingMs >= connectionTimeoutMs()) {
-            return client.getZookeeperClient().blockUntilConnectedOrTimedOut();
+        // in slices, so that a close (of a client we were given, which Curator does not see)
+        // ends the wait within one
+        while (!isConnected()) {
+            checkClientOpen();
+            long remainingMs = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime());
+            if (remainingMs <= 0) {
+                return false;
+            }
+            client.blockUntilConnected((int) Math.min(remainingMs, WAIT_SLICE_MS), TimeUnit.MILLISECONDS);
         }
-        if (remainingMs > 0) {
-            client.blockUntilConnected((int) remainingMs, TimeUnit.MILLISECONDS);
-        }
-        return isConnected();
+        return true;
     }
+
+    /** The longest a wait goes without looking whether the Stm was closed. */
+    private static final long WAIT_SLICE_MS = 100;
 
     TransactionTimeoutException deadlinePassed(String action, Exception cause) {
         return new TransactionTimeoutException(
@@ -317,7 +324,7 @@ final class ZkConnection {
                             "the transaction's timeout passed while waiting for ZooKeeper at " + connectString() + " ("
                                     + action + "); client state: " + stateDescription());
                 }
-                if (client.getState() == CuratorFrameworkState.STOPPED && result.cancel(false)) {
+                if ((closed || client.getState() == CuratorFrameworkState.STOPPED) && result.cancel(false)) {
                     checkClientOpen();
                 }
                 if (System.nanoTime() - giveUp > 0 && result.cancel(false)) {
@@ -392,10 +399,13 @@ final class ZkConnection {
     }
 
     /**
-     * Throws {@code StmClosedException} if the Curator client was closed, {@code
-     * IllegalStateException} if it was never started.
+     * Throws {@code StmClosedException} if this connection or the Curator client was closed,
+     * {@code IllegalStateException} if the client was never started.
      */
     void checkClientOpen() {
+        if (closed) {
+            throw new StmClosedException("the Stm on ZooKeeper at " + connectString() + " was closed");
+        }
         if (client.getState() == CuratorFrameworkState.STOPPED) {
             throw new StmClosedException("the CuratorFramework for ZooKeeper at " + connectString() + " was closed");
         }
@@ -410,9 +420,14 @@ final class ZkConnection {
         return owned;
     }
 
+    /** Ends the waits of this connection (see {@link #checkClientOpen}); closes the client if owned. */
     void close() {
+        closed = true;
         if (owned) {
             original.close();
         }
     }
+
+    /** Set by {@link #close()}: the Stm was closed, whether or not the client was ours. */
+    private volatile boolean closed;
 }
