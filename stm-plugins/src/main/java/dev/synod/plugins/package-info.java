@@ -15,7 +15,8 @@
  *       dev.synod.stm.CorruptRecordException} naming the store and the version.
  *   <li>Other data Synod did not write (a Redis key of another type or a fencing token that is not
  *       16 hex digits; a MongoDB version document without a string {@code v} field, a value
- *       document whose {@code fence} is not a number): {@link dev.synod.stm.CorruptRecordException}
+ *       document whose {@code fence} is not a number; a SQL row whose {@code value_bytes} is
+ *       NULL): {@link dev.synod.stm.CorruptRecordException}
  *       naming the store, the key or document, and what was found. {@code destroy()} removes it.
  *   <li>The store failing or unreachable, or its client (pool, connection, Jedis or MongoDB
  *       client) closed: {@link dev.synod.stm.StateStoreException} whose message contains the

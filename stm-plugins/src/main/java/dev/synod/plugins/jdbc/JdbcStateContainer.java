@@ -43,7 +43,8 @@ import javax.sql.DataSource;
  * and waits for the database at most the {@linkplain Builder#timeout(Duration) timeout} (default
  * 10 s). Database failures are thrown as {@link dev.synod.stm.StateStoreException} whose message
  * contains {@link #describe()} (and "timed out" with the timeout when it expired); a null value
- * throws {@link NullPointerException}; undecodable bytes {@link dev.synod.stm.CorruptRecordException}.
+ * throws {@link NullPointerException}; undecodable bytes or a NULL {@code value_bytes} (another writer's) {@link
+ * dev.synod.stm.CorruptRecordException}.
  * Two containers are {@linkplain #equals equal} when they keep their value in the same place, so a
  * {@code Stm} refuses to open two atoms over them.
  *
@@ -113,14 +114,18 @@ public final class JdbcStateContainer<T> implements StateContainer<T> {
         });
     }
 
-    /** @throws NoSuchRefException if no value was set (or it was destroyed) */
+    /**
+     * @throws NoSuchRefException if no value was set (or it was destroyed)
+     * @throws dev.synod.stm.CorruptRecordException if the row's {@code value_bytes} is NULL or
+     *     cannot be decoded (another writer's)
+     */
     @Override
     public T get() {
         byte[] bytes = store.call("reading", describe(), (c, d) -> {
             try (PreparedStatement ps = store.prepare(c, "SELECT value_bytes FROM " + table + " WHERE ref_name = ?")) {
                 ps.setString(1, name);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? rs.getBytes(1) : null;
+                    return rs.next() ? JdbcRows.valueBytes(rs, describe(), "the row of '" + name + "'") : null;
                 }
             }
         });

@@ -53,7 +53,8 @@ import javax.sql.DataSource;
  * database failure is thrown as {@link dev.synod.stm.StateStoreException} whose message contains
  * {@link #describe()} (and "timed out" with the timeout when it expired); null arguments throw
  * {@link NullPointerException}, an empty or over-long version key {@link IllegalArgumentException},
- * and bytes the codec cannot decode {@link dev.synod.stm.CorruptRecordException}.
+ * and bytes the codec cannot decode or a NULL {@code value_bytes} (another writer's) {@link
+ * dev.synod.stm.CorruptRecordException}.
  *
  * <p>Two containers are {@linkplain #equals equal} when they keep their values in the same place,
  * so a {@code Stm} refuses to open two refs over them.
@@ -123,7 +124,7 @@ public final class JdbcVersionedStateContainer<T> implements VersionedStateConta
                 ps.setString(1, name);
                 ps.setString(2, version);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? rs.getBytes(1) : null;
+                    return rs.next() ? JdbcRows.valueBytes(rs, describe(), "version '" + version + "'") : null;
                 }
             }
         });
