@@ -2,6 +2,7 @@ package dev.synod.bench;
 
 import dev.synod.stm.Atom;
 import dev.synod.stm.Codec;
+import dev.synod.stm.CoordinationException;
 import dev.synod.stm.Ref;
 import dev.synod.zookeeper.ZooKeeperStm;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +41,8 @@ final class Scenarios implements AutoCloseable {
         CuratorFramework c = CuratorFrameworkFactory.newClient(connectString, 30_000, 10_000, new RetryNTimes(10, 100));
         c.start();
         if (!c.blockUntilConnected(10, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("cannot connect to " + connectString);
+            c.close();
+            throw new CoordinationException("cannot connect to ZooKeeper at " + connectString + " within 10 s");
         }
         closeables.add(c);
         return c;

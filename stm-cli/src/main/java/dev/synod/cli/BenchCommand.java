@@ -1,6 +1,7 @@
 package dev.synod.cli;
 
 import dev.synod.bench.SynodBenchmark;
+import dev.synod.stm.CoordinationException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -91,6 +92,9 @@ final class BenchCommand implements Callable<Integer> {
                     Failure.USAGE,
                     "--seconds must be >= 1, --warmup >= 0, --rounds between 1 and 10 and --threads between 1 and 64");
         }
+        if (connect != null) {
+            Ensemble.checkConnectString(connect);
+        }
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         LocalEnsemble server = null;
@@ -110,8 +114,17 @@ final class BenchCommand implements Callable<Integer> {
                     rowsMeasured, rowsMeasured * (seconds + (long) rounds * (warmup + 1)) + 4L * warmup + 2);
             stderr.flush();
             PrintStream log = new PrintStream(new WriterOutputStream(stderr), true, StandardCharsets.UTF_8);
-            List<SynodBenchmark.Row> rows = SynodBenchmark.run(
-                    where, Duration.ofSeconds(warmup), Duration.ofSeconds(seconds), rounds, only, threads, log);
+            List<SynodBenchmark.Row> rows;
+            try {
+                rows = SynodBenchmark.run(
+                        where, Duration.ofSeconds(warmup), Duration.ofSeconds(seconds), rounds, only, threads, log);
+            } catch (CoordinationException e) {
+                throw new Failure(
+                        Failure.CANNOT_CONNECT,
+                        "cannot connect to ZooKeeper at " + where + " (is it running? check --connect): "
+                                + e.getMessage(),
+                        e);
+            }
             if (rows.isEmpty()) {
                 throw new Failure(Failure.USAGE, "--only '" + only + "' matches no scenario (see: synod bench --help)");
             }

@@ -2,6 +2,7 @@ package dev.synod.cli;
 
 import dev.synod.stm.Codec;
 import dev.synod.stm.CoordinationException;
+import dev.synod.stm.CorruptRecordException;
 import dev.synod.stm.Ref;
 import dev.synod.stm.spi.RecordView;
 import dev.synod.zookeeper.ZooKeeperStm;
@@ -15,7 +16,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooKeeper;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -85,6 +88,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (connect != null) {
+            Ensemble.checkConnectString(connect);
+        }
         check(seconds >= 1 && seconds <= 3600, "--seconds must be between 1 and 3600 but was " + seconds);
         check(clients >= 1 && clients <= 16, "--clients must be between 1 and 16 but was " + clients);
         check(accounts >= 2 && accounts <= 1000, "--accounts must be between 2 and 1000 but was " + accounts);
@@ -308,12 +314,39 @@ final class DemoCommand implements Callable<Integer> {
         String path = stm.namespacePath() + "/cells/" + name.replace('/', ':');
         ZooKeeper zk = stm.curator().getZookeeperClient().getZooKeeper();
         CountDownLatch synced = new CountDownLatch(1);
-        zk.sync(path, (rc, p, ctx) -> synced.countDown(), null);
+        AtomicInteger syncResult = new AtomicInteger();
+        zk.sync(
+                path,
+                (rc, p, ctx) -> {
+                    syncResult.set(rc);
+                    synced.countDown();
+                },
+                null);
         if (!synced.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new Failure(Failure.CANNOT_CONNECT, "no answer from ZooKeeper within " + Timeouts.describe(timeout));
         }
-        RecordView view = RecordView.parse(path, stm.curator().getData().forPath(path));
-        return Json.MAPPER.readValue(view.value(), Long.class);
+        // an unsynced read could come from a server that trails the clients' last commits
+        KeeperException.Code code = KeeperException.Code.get(syncResult.get());
+        if (code != KeeperException.Code.OK) {
+            throw new Failure(
+                    Failure.CANNOT_CONNECT,
+                    "cannot read '" + name + "' for the final check: ZooKeeper's sync failed (" + code + ")");
+        }
+        byte[] bytes;
+        try {
+            bytes = stm.curator().getData().forPath(path);
+        } catch (KeeperException.NoNodeException e) {
+            throw new Failure(Failure.UNKNOWN_REF, "'" + name + "' is gone (destroyed by someone else?)", e);
+        } catch (KeeperException e) {
+            throw new Failure(
+                    Failure.CANNOT_CONNECT, "cannot read '" + name + "' for the final check: " + e.getMessage(), e);
+        }
+        try {
+            RecordView view = RecordView.parse(path, bytes);
+            return Json.MAPPER.readValue(view.value(), Long.class);
+        } catch (CorruptRecordException | java.io.IOException e) {
+            throw new Failure(Failure.CORRUPT, "corrupt data in '" + name + "': " + e.getMessage(), e);
+        }
     }
 
     private void cleanUp() {

@@ -31,6 +31,9 @@ class ErrorsAndExitCodesTest extends CliTestSupport {
         assertThat(synod("get", "x", "--connect", "127.0.0.1:" + closed, "--timeout", "1s")
                         .code())
                 .isEqualTo(3);
+        Result bench = synod("bench", "--connect", "127.0.0.1:" + closed, "--only", "cached deref");
+        assertThat(bench.code()).isEqualTo(3);
+        assertThat(bench.err()).contains("cannot connect to ZooKeeper at 127.0.0.1:" + closed);
     }
 
     @Test
@@ -130,6 +133,11 @@ class ErrorsAndExitCodesTest extends CliTestSupport {
                 .as("no wait for a connection")
                 .isLessThan(4_000);
         assertThat(synod("ls", "--connect", "127.0.0.1:99999").code()).isEqualTo(2);
+        for (String command : new String[] {"bench", "demo"}) {
+            Result other = synod(command, "--connect", "127.0.0.1:218x");
+            assertThat(other.code()).as(command).isEqualTo(2);
+            assertThat(other.err()).as(command).startsWith("synod: bad connect string '127.0.0.1:218x'");
+        }
         assertThat(synod("ls", "--connect", ":2181").code()).isEqualTo(2);
         assertThat(synod("ls", "--timeout", "3000000").code()).as("over 24 h").isEqualTo(2);
         Result port = synod("server", "--port", "65535", "--servers", "3");
