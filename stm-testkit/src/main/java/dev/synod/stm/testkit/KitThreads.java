@@ -48,6 +48,9 @@ final class KitThreads {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             join(pool.submit(r));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // a test timeout, say: the flag stays for the caller
+            throw new IllegalStateException("interrupted while waiting for the concurrent client", e);
         } catch (Exception e) {
             throw new IllegalStateException("the concurrent client failed: " + e, e);
         } finally {

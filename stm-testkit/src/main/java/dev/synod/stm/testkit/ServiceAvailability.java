@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Assumptions;
  * }
  * }</pre>
  *
- * <p>Thread-safe (stateless). {@link #require} blocks for at most the connect timeout.
+ * <p>Thread-safe (stateless). {@link #require} blocks for the host name's lookup (none for an IP
+ * address such as {@code 127.0.0.1}) and at most the connect timeout.
  */
 public final class ServiceAvailability {
     /** How long a reachability probe waits for a TCP connection. */
@@ -57,10 +58,12 @@ public final class ServiceAvailability {
      * message names {@code service} and the address.
      *
      * @throws NullPointerException if {@code service} or {@code host} is null
+     * @throws IllegalArgumentException if {@code port} is outside 0-65535
      */
     public static void require(String service, String host, int port) {
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(host, "host");
+        checkPort(port);
         apply(decide(System.getenv("CI"), reachable(host, port)), service, host, port);
     }
 
@@ -78,13 +81,27 @@ public final class ServiceAvailability {
         }
     }
 
-    /** Whether {@code host:port} accepts a TCP connection within {@link #CONNECT_TIMEOUT_MS}. */
+    /**
+     * Whether {@code host:port} accepts a TCP connection within {@link #CONNECT_TIMEOUT_MS} (after
+     * the host name's lookup); false also for a host name that does not resolve.
+     *
+     * @throws NullPointerException if {@code host} is null
+     * @throws IllegalArgumentException if {@code port} is outside 0-65535
+     */
     public static boolean reachable(String host, int port) {
+        Objects.requireNonNull(host, "host");
+        checkPort(port);
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MS);
             return true;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    private static void checkPort(int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be between 0 and 65535 but was " + port);
         }
     }
 }

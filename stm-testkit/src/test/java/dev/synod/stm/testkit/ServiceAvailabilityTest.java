@@ -67,4 +67,17 @@ class ServiceAvailabilityTest {
         }
         assertThat(ServiceAvailability.reachable("127.0.0.1", closedPort)).isFalse();
     }
+
+    @Test
+    void aPortOutsideTheRangeOrANullHostIsRefusedNamingIt() {
+        assertThatThrownBy(() -> ServiceAvailability.reachable("127.0.0.1", 65536))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("65536");
+        assertThatThrownBy(() -> ServiceAvailability.require("Redis", "127.0.0.1", -1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("-1");
+        assertThatThrownBy(() -> ServiceAvailability.reachable(null, 6379))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("host");
+    }
 }
