@@ -23,7 +23,9 @@ public interface Backoff {
      * Exponential backoff with full jitter: a random pause between 0 and {@code min(max, base *
      * 2^(attempt-1))}. Jitter keeps contending clients from retrying in lockstep.
      *
-     * @throws IllegalArgumentException if base is not positive or max is below base
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if base is not positive, max is below base, or max is over
+     *     {@link TxnOptions#MAX_TIMEOUT} (a pause no transaction could wait for)
      */
     static Backoff exponential(Duration base, Duration max) {
         Objects.requireNonNull(base, "base");
@@ -33,6 +35,9 @@ public interface Backoff {
         }
         if (max.compareTo(base) < 0) {
             throw new IllegalArgumentException("max must be >= base (" + base + ") but was " + max);
+        }
+        if (max.compareTo(TxnOptions.MAX_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("max must be at most " + TxnOptions.MAX_TIMEOUT + " but was " + max);
         }
         long baseNanos = base.toNanos();
         long maxNanos = max.toNanos();

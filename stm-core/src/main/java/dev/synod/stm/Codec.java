@@ -27,21 +27,33 @@ public interface Codec<T> {
 
     T decode(byte[] bytes);
 
-    /** JSON through a shared default Jackson {@link ObjectMapper}, for a plain class. */
+    /**
+     * JSON through a shared default Jackson {@link ObjectMapper}, for a plain class.
+     *
+     * @throws NullPointerException if an argument is null
+     */
     static <T> Codec<T> json(Class<T> type) {
         Objects.requireNonNull(type, "type");
         return new JsonCodec<>(
                 JsonCodec.defaultMapper(), JsonCodec.defaultMapper().constructType(type));
     }
 
-    /** JSON for a generic type, e.g. {@code new TypeReference<Map<String, Long>>() {}}. */
+    /**
+     * JSON for a generic type, e.g. {@code new TypeReference<Map<String, Long>>() {}}.
+     *
+     * @throws NullPointerException if an argument is null
+     */
     static <T> Codec<T> json(TypeReference<T> type) {
         Objects.requireNonNull(type, "type");
         return new JsonCodec<>(
                 JsonCodec.defaultMapper(), JsonCodec.defaultMapper().constructType(type));
     }
 
-    /** JSON through your own configured mapper (modules, naming strategies...). */
+    /**
+     * JSON through your own configured mapper (modules, naming strategies...).
+     *
+     * @throws NullPointerException if an argument is null
+     */
     static <T> Codec<T> json(ObjectMapper mapper, JavaType type) {
         Objects.requireNonNull(mapper, "mapper");
         Objects.requireNonNull(type, "type");

@@ -22,13 +22,16 @@ public interface Identity<T> {
     String name();
 
     /**
-     * The value. Inside a transaction: the value as of the transaction's snapshot, or the value
-     * this transaction wrote. Outside one: the latest committed value this client knows, usually
-     * from memory (it may trail a commit made elsewhere by the time a change notification takes
-     * to arrive).
+     * The value. Of a ref inside a transaction: the value as of the transaction's snapshot, or
+     * the value this transaction wrote. Otherwise (and for an atom always, inside a transaction
+     * too: atoms are not transactional) the latest committed value this client knows, usually from
+     * memory (it may trail a commit made elsewhere by the time a change notification takes to
+     * arrive); an atom kept in a plain {@code StateContainer} reads its store.
      *
      * @throws NoSuchRefException if it was destroyed
      * @throws CorruptRecordException if the stored bytes cannot be decoded
+     * @throws StateStoreException if an external store holding the value cannot be read
+     * @throws StmClosedException after {@link Stm#close()}
      */
     T get();
 
@@ -50,7 +53,9 @@ public interface Identity<T> {
      * change this client learns of, made here or by another client, with the value before and the
      * value after; per identity in commit order. Intermediate versions may be coalesced when
      * changes arrive faster than they are delivered. A watch that throws is logged and does not
-     * disturb other watches. Watches run on a Synod thread and should be quick.
+     * disturb other watches. Watches run on a Synod thread and should be quick. A watch is not
+     * called when the identity is destroyed, here or by another client: it is simply called no
+     * more.
      *
      * <p>The first change a watch hears of is reported from the latest committed value this client
      * knows when it was added (also when it is added inside a transaction: not from what that

@@ -89,7 +89,7 @@ public interface Stm extends AutoCloseable {
      *
      * @throws NoSuchRefException if there is none
      * @throws IllegalArgumentException for an invalid name, or a name already open in this Stm as
-     *     another kind of identity
+     *     another kind of identity or with another codec
      * @throws CorruptRecordException if the existing value cannot be decoded with {@code codec}, or
      *     the name holds another kind of identity
      * @throws NullPointerException if any argument is null
@@ -100,8 +100,10 @@ public interface Stm extends AutoCloseable {
      * A ref whose values live in an external store, while the coordinator orders the versions
      * and keeps a pointer. Created with {@code initial} if absent.
      *
-     * @throws IllegalArgumentException for an invalid name, or an initial value the store's codec
-     *     cannot encode
+     * @throws IllegalArgumentException for an invalid name, an initial value the store's codec
+     *     cannot encode, a name already open in this Stm as another kind of identity or over
+     *     another container, or a container (equal to one) already holding another ref or atom of
+     *     this Stm
      * @throws StateStoreException if the store fails
      * @throws CorruptRecordException if the existing value cannot be decoded, or the name holds an
      *     atom or an inline ref
@@ -127,8 +129,10 @@ public interface Stm extends AutoCloseable {
      * fresh version key, then one compare-and-set on the coordinator moves the pointer to it, and
      * the previous version is deleted. Created with {@code initial} if absent.
      *
-     * @throws IllegalArgumentException for an invalid name, or an initial value the store's codec
-     *     cannot encode
+     * @throws IllegalArgumentException for an invalid name, an initial value the store's codec
+     *     cannot encode, a name already open in this Stm as another kind of identity or over
+     *     another container, or a container (equal to one) already holding another ref or atom of
+     *     this Stm
      * @throws StateStoreException if the store fails
      * @throws CorruptRecordException if the existing value cannot be decoded, or the name holds a
      *     ref or an inline atom
@@ -167,20 +171,31 @@ public interface Stm extends AutoCloseable {
      *
      * @throws NoSuchRefException if there is none
      * @throws IllegalArgumentException for an invalid name, or a name already open in this Stm as
-     *     another kind of identity
+     *     another kind of identity or with another codec
      * @throws CorruptRecordException if the existing value cannot be decoded with {@code codec}, or
      *     the name holds another kind of identity
      * @throws NullPointerException if any argument is null
      */
     <T> Atom<T> atom(String name, Codec<T> codec);
 
-    /** A new in-memory ref that joins this Stm's transactions. */
+    /**
+     * A new in-memory ref that joins this Stm's transactions.
+     *
+     * @throws NullPointerException if {@code initial} is null
+     * @throws StmClosedException after {@link #close()}
+     */
     <T> LocalRef<T> localRef(T initial);
 
     /**
      * Runs {@code body} in a transaction with the default options and returns its result. The
      * body is re-run on conflict; it sees one consistent snapshot and its writes apply atomically
-     * or not at all. Called inside a transaction of this Stm, it joins that transaction.
+     * or not at all.
+     *
+     * <p>Called inside a transaction of this Stm, it joins that transaction, as Clojure's nested
+     * {@code dosync} does: the body runs once, in the outer transaction, whose options apply (those
+     * given to the inner call are ignored); its reads and writes are the outer transaction's, and
+     * an exception it throws that the outer body catches does not undo its writes (there are no
+     * savepoints); a conflict re-runs the outer body.
      *
      * @throws RetryLimitExceededException when it lost more conflicts than {@link
      *     TxnOptions#maxRetries()} allows
@@ -200,13 +215,23 @@ public interface Stm extends AutoCloseable {
      */
     <R> R atomically(TxnFunction<R> body);
 
-    /** As {@link #atomically(TxnFunction)} with the given options. */
+    /**
+     * As {@link #atomically(TxnFunction)} with the given options (ignored inside a transaction,
+     * which the call joins).
+     *
+     * @throws NullPointerException if an argument is null
+     */
     <R> R atomically(TxnOptions options, TxnFunction<R> body);
 
     /** As {@link #atomically(TxnFunction)} for a body without a result. */
     void run(TxnRunnable body);
 
-    /** As {@link #run(TxnRunnable)} with the given options. */
+    /**
+     * As {@link #run(TxnRunnable)} with the given options (ignored inside a transaction, which the
+     * call joins).
+     *
+     * @throws NullPointerException if an argument is null
+     */
     void run(TxnOptions options, TxnRunnable body);
 
     /**
@@ -220,7 +245,9 @@ public interface Stm extends AutoCloseable {
      * from any client.
      *
      * @return how many versions were deleted
-     * @throws IllegalArgumentException if it is not an external ref or atom of this Stm
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if it is not an external ref or atom of this Stm, or {@code
+     *     olderThan} is negative
      * @throws NoSuchRefException if it was destroyed
      * @throws StateStoreException if the container fails
      * @throws CorruptRecordException if the container finds data it did not write where it lists

@@ -26,13 +26,19 @@ import java.util.Objects;
  *     wait for a commit of a local ref in progress or for a connection to the coordinator before
  *     a read or a commit is sent (whichever of this timeout and the coordinator's connection
  *     timeout ends first); checked before each attempt and during those waits, after which it
- *     fails with {@link TransactionTimeoutException} (> 0), nothing applied. It does not cut short
+ *     fails with {@link TransactionTimeoutException} (> 0, at most {@link #MAX_TIMEOUT}), nothing applied. It does not cut short
  *     a body that runs long, nor a commit already sent: the coordinator bounds that wait
  *     (ZooKeeper: the session timeout plus the connection timeout, twice). Resolving an unknown
  *     outcome keeps reading back until this timeout or for at least 5 s (10 s for an atom),
  *     whichever is later.
  */
 public record TxnOptions(Isolation isolation, int maxRetries, Backoff backoff, Duration timeout) {
+
+    /**
+     * The longest {@link #timeout()}: 100 days (deadlines are counted in nanoseconds of {@link
+     * System#nanoTime()}, which a much longer one would overflow).
+     */
+    public static final Duration MAX_TIMEOUT = Duration.ofDays(100);
 
     private static final TxnOptions DEFAULTS = new TxnOptions(
             Isolation.SERIALIZABLE,
@@ -50,6 +56,9 @@ public record TxnOptions(Isolation isolation, int maxRetries, Backoff backoff, D
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be > 0 but was " + timeout);
         }
+        if (timeout.compareTo(MAX_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("timeout must be at most " + MAX_TIMEOUT + " but was " + timeout);
+        }
     }
 
     /**
@@ -60,18 +69,40 @@ public record TxnOptions(Isolation isolation, int maxRetries, Backoff backoff, D
         return DEFAULTS;
     }
 
+    /**
+     * These options with another isolation level.
+     *
+     * @throws NullPointerException if {@code isolation} is null
+     */
     public TxnOptions withIsolation(Isolation isolation) {
         return new TxnOptions(isolation, maxRetries, backoff, timeout);
     }
 
+    /**
+     * These options with another retry limit (0: one attempt, no retry).
+     *
+     * @throws IllegalArgumentException if {@code maxRetries} is negative
+     */
     public TxnOptions withMaxRetries(int maxRetries) {
         return new TxnOptions(isolation, maxRetries, backoff, timeout);
     }
 
+    /**
+     * These options with another pause between retries.
+     *
+     * @throws NullPointerException if {@code backoff} is null
+     */
     public TxnOptions withBackoff(Backoff backoff) {
         return new TxnOptions(isolation, maxRetries, backoff, timeout);
     }
 
+    /**
+     * These options with another timeout (see the class description).
+     *
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is not positive, or over {@link
+     *     #MAX_TIMEOUT}
+     */
     public TxnOptions withTimeout(Duration timeout) {
         return new TxnOptions(isolation, maxRetries, backoff, timeout);
     }

@@ -88,4 +88,17 @@ class CodecTest {
             assertThat(decodes.get()).isEqualTo(before);
         }
     }
+
+    @Test
+    void theFactoriesNameANullArgument() {
+        assertThatThrownBy(() -> Codec.json((Class<Long>) null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("type");
+        assertThatThrownBy(() -> Codec.json((TypeReference<Long>) null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("type");
+        assertThatThrownBy(() -> Codec.json(null, null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("mapper");
+    }
 }

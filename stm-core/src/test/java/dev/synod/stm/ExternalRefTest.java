@@ -398,4 +398,24 @@ class ExternalRefTest {
                     .hasMessageContaining("version keys here are numbers");
         }
     }
+
+    @Test
+    void aRefWhoseCellHoldsAnotherWritersBytesCanStillBeDestroyed() {
+        InMemoryCoordinator coordinator = new InMemoryCoordinator();
+        MapVersionedContainer<Long> store = new MapVersionedContainer<>();
+        try (Stm stm = Stm.create(coordinator, TxnOptions.defaults())) {
+            Ref<Long> r = stm.ref("garbled", store, 1L);
+            coordinator.commit(new dev.synod.stm.spi.CommitRequest(
+                    List.of(),
+                    List.of(new dev.synod.stm.spi.CommitRequest.Write(
+                            "garbled",
+                            dev.synod.stm.spi.CommitRequest.ANY_VERSION,
+                            "not a record".getBytes(java.nio.charset.StandardCharsets.UTF_8))),
+                    List.of()));
+            assertThatThrownBy(() -> stm.run(txn -> r.alter(x -> x + 1))).isInstanceOf(CorruptRecordException.class);
+            r.destroy();
+            assertThatThrownBy(() -> coordinator.current("garbled")).isInstanceOf(NoSuchRefException.class);
+            assertThat(stm.ref("garbled", store, 7L).get()).as("created again").isEqualTo(7L);
+        }
+    }
 }

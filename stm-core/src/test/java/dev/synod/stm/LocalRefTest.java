@@ -177,4 +177,16 @@ class LocalRefTest {
             assertThat(dist.get()).as("the distributed half was not sent").isZero();
         }
     }
+
+    @Test
+    void localRefsHaveNamesNoOtherIdentityCanHave() {
+        try (Stm stm = Stm.inMemory()) {
+            LocalRef<Long> one = stm.localRef(1L);
+            LocalRef<Long> two = stm.localRef(2L);
+            assertThat(one.name()).startsWith("local:").isNotEqualTo(two.name());
+            assertThatThrownBy(() -> stm.ref(one.name(), Codec.json(Long.class), 0L))
+                    .as("':' is not allowed in the names of distributed refs")
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
 }

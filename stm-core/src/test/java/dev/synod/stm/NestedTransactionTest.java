@@ -57,4 +57,27 @@ class NestedTransactionTest {
                     .hasMessageContaining("cannot span two Stm instances");
         }
     }
+
+    @Test
+    void anInnerCallKeepsTheOuterOptionsAndAnExceptionTheOuterBodyCatchesUndoesNothing() {
+        try (Stm stm = Stm.inMemory()) {
+            Ref<Long> a = stm.ref("a", LONG, 0L);
+            TxnOptions snapshot = TxnOptions.defaults().withIsolation(Isolation.SNAPSHOT);
+            stm.run(outer -> {
+                stm.run(snapshot, inner -> {
+                    assertThat(inner.options()).as("the outer transaction's").isEqualTo(TxnOptions.defaults());
+                    a.set(1L);
+                });
+                try {
+                    stm.run(inner -> {
+                        a.set(2L);
+                        throw new IllegalStateException("inner failure");
+                    });
+                } catch (IllegalStateException caught) {
+                    // caught by the outer body: no savepoint, the inner write stays
+                }
+            });
+            assertThat(a.get()).isEqualTo(2L);
+        }
+    }
 }

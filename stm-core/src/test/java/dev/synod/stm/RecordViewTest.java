@@ -31,4 +31,14 @@ class RecordViewTest {
                     .hasMessageContaining("'x'");
         }
     }
+
+    @Test
+    void nullOrEmptyBytesAreRefusedClearly() {
+        assertThatThrownBy(() -> RecordView.parse("/x", null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("bytes");
+        assertThatThrownBy(() -> RecordView.parse("/x", new byte[0]))
+                .isInstanceOf(CorruptRecordException.class)
+                .hasMessageContaining("/x");
+    }
 }

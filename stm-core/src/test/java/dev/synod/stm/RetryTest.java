@@ -143,4 +143,43 @@ class RetryTest {
             assertThat(b.get()).isEqualTo(8_000L);
         }
     }
+
+    @Test
+    void retriesCountBodiesRunAgainNotConflictsThatEndedTheTransaction() {
+        try (Stm stm = Stm.inMemory()) {
+            Ref<Long> r = stm.ref("r", LONG, 0L);
+            assertThatThrownBy(() -> stm.run(TxnOptions.defaults().withMaxRetries(0), txn -> alwaysConflict(stm, r)))
+                    .isInstanceOf(RetryLimitExceededException.class);
+            assertThat(stm.metrics().retries()).as("the body ran once").isZero();
+            AtomicInteger runs = new AtomicInteger();
+            assertThatThrownBy(() -> stm.run(TxnOptions.defaults().withMaxRetries(2), txn -> {
+                        runs.incrementAndGet();
+                        alwaysConflict(stm, r);
+                    }))
+                    .isInstanceOf(RetryLimitExceededException.class);
+            assertThat(runs).hasValue(3);
+            assertThat(stm.metrics().retries()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void optionsAndBackoffRefuseWhatTheyCannotHonour() {
+        TxnOptions d = TxnOptions.defaults();
+        assertThatThrownBy(() -> d.withTimeout(Duration.ofDays(101)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at most");
+        assertThatThrownBy(() -> d.withTimeout(Duration.ofSeconds(Long.MAX_VALUE)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(d.withTimeout(TxnOptions.MAX_TIMEOUT).timeout()).isEqualTo(TxnOptions.MAX_TIMEOUT);
+        assertThatThrownBy(() -> d.withTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> d.withTimeout(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> d.withIsolation(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> d.withBackoff(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> Backoff.exponential(Duration.ofMillis(1), Duration.ofDays(200)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Backoff.exponential(null, Duration.ofMillis(1)))
+                .isInstanceOf(NullPointerException.class);
+    }
 }

@@ -357,7 +357,7 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
             } catch (CommitOutcomeUnknownException e) {
                 // until resolved, the staged version may be current: never delete it unresolved
                 unknown = true;
-                result = resolve(id, current.cell().version() + 1, e);
+                result = resolve(id, current.cell().version() + 1, e, deadline);
                 unknown = false;
             }
             applied = result instanceof CommitResult.Committed;
@@ -448,10 +448,14 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
         }
     }
 
-    /** Reads the cell back to learn whether write {@code id} produced {@code version}. */
-    private CommitResult resolve(TxnId id, long version, CommitOutcomeUnknownException cause) {
+    /**
+     * Reads the cell back to learn whether write {@code id} produced {@code version}: until the
+     * update's {@code deadline} or for 10 s, whichever ends later.
+     */
+    private CommitResult resolve(TxnId id, long version, CommitOutcomeUnknownException cause, long deadline) {
         engine.counters().outcomeResolutions.increment();
-        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long tenSeconds = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long giveUp = deadline - tenSeconds > 0 ? deadline : tenSeconds;
         while (true) {
             try {
                 Versioned v = engine.coordinator().fetch(List.of(name), giveUp).get(0);

@@ -468,6 +468,20 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
             } catch (NoSuchRefException gone) {
                 engine.destroy(this); // deleted by someone else: forget it here too
                 return;
+            } catch (CorruptRecordException corrupt) {
+                // another writer's bytes in the cell: no claim can be taken, and no one can update
+                // the atom either; the store's value goes first, then the cell, as below
+                LOG.warn(
+                        "destroying atom '{}', whose cell holds no claim Synod can read: {}",
+                        name,
+                        corrupt.getMessage());
+                try {
+                    container.destroy();
+                } catch (RuntimeException e) {
+                    throw External.failure("destroying atom '" + name + "' in " + container, e, false);
+                }
+                engine.destroy(this);
+                return;
             }
             try {
                 container.destroy();
@@ -480,7 +494,16 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
                 }
                 throw failure;
             }
-            engine.destroy(this);
+            try {
+                engine.destroy(this);
+            } catch (RuntimeException e) {
+                try {
+                    release(held.cell(), held.id()); // the store's value is gone; the cell stays
+                } catch (RuntimeException settleFailure) {
+                    e.addSuppressed(settleFailure);
+                }
+                throw e;
+            }
         } finally {
             gate.exit();
         }

@@ -365,6 +365,9 @@ public final class Engine implements Stm {
             long longestAttempt = 0;
             for (int attempt = 0; ; attempt++) {
                 ensureOpen();
+                if (attempt > 0) {
+                    metrics.retries.increment(); // the body runs again
+                }
                 long started = System.nanoTime();
                 TxnImpl txn = new TxnImpl(this, options, attempt, deadline);
                 txn.claim = claim;
@@ -376,7 +379,7 @@ public final class Engine implements Stm {
                     localWatches = new Committer(txn).commit();
                     metrics.commits.increment();
                 } catch (RetrySignal retry) {
-                    metrics.retries.increment();
+                    // retried below, unless a limit, the timeout or an interrupt ends it first
                 } catch (RuntimeException | Error e) {
                     metrics.aborts.increment();
                     throw e;

@@ -20,7 +20,7 @@ final class LocalRefImpl<T> extends RefBase<T> implements LocalRef<T> {
     private static final AtomicLong IDS = new AtomicLong();
     static final int MAX_VERSIONS = 16;
 
-    final long id = IDS.incrementAndGet();
+    final long id;
     final ReentrantLock lock = new ReentrantLock();
     private volatile Version<T> head;
     private volatile boolean destroyed;
@@ -46,7 +46,13 @@ final class LocalRefImpl<T> extends RefBase<T> implements LocalRef<T> {
     }
 
     LocalRefImpl(Engine engine, T initial) {
-        super(engine, "local-" + IDS.get());
+        this(engine, initial, IDS.incrementAndGet());
+    }
+
+    /** Named {@code local:<id>}: unique, and never the name of a distributed ref (no ':' there). */
+    private LocalRefImpl(Engine engine, T initial, long id) {
+        super(engine, "local:" + id);
+        this.id = id;
         this.head = new Version<>(initial, 0, 0, false, null);
     }
 

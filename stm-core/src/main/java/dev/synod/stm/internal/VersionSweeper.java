@@ -54,6 +54,11 @@ final class VersionSweeper {
                     engine.coordinator().fetch(List.of(name)).get(0).data()));
         } catch (NoSuchRefException e) {
             referenced = Set.of(); // gone already: only orphans are left to remove
+        } catch (CorruptRecordException e) {
+            // another writer's bytes: they name no versions; the cell goes, and of the versions
+            // only the orphans old enough (those the cell pointed at may stay in the store)
+            LOG.warn("destroying '{}', whose cell holds no record Synod can read: {}", name, e.getMessage());
+            referenced = Set.of();
         }
         engine.destroy(identity);
         for (String key : referenced) {

@@ -36,9 +36,13 @@ public record RecordView(boolean atom, boolean external, String writer, byte[] v
      * Parses cell bytes.
      *
      * @param where names the cell in the error message (e.g. a znode path)
-     * @throws dev.synod.stm.CorruptRecordException if the bytes are not a Synod record
+     * @throws dev.synod.stm.CorruptRecordException if the bytes are not a Synod record (empty
+     *     bytes included)
+     * @throws NullPointerException if an argument is null
      */
     public static RecordView parse(String where, byte[] bytes) {
+        Objects.requireNonNull(where, "where");
+        Objects.requireNonNull(bytes, "bytes");
         return dev.synod.stm.internal.Records.view(where, bytes);
     }
 }

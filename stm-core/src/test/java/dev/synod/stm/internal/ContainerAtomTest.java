@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.synod.stm.Atom;
+import dev.synod.stm.CorruptRecordException;
+import dev.synod.stm.NoSuchRefException;
 import dev.synod.stm.Stm;
 import dev.synod.stm.StmInterruptedException;
 import dev.synod.stm.TxnOptions;
@@ -13,6 +15,7 @@ import dev.synod.stm.fixtures.ForwardingStateContainer;
 import dev.synod.stm.fixtures.MapStateContainer;
 import dev.synod.stm.spi.CommitRequest;
 import dev.synod.stm.spi.CommitResult;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -462,6 +465,25 @@ class ContainerAtomTest {
             assertThat(store.get()).isEqualTo(2L);
             // a claim left standing would hold b back for a minute: its swap would time out
             assertThat(theirs.swap(x -> x + 1)).isEqualTo(3L);
+        }
+    }
+
+    @Test
+    void anAtomWhoseCellHoldsAnotherWritersBytesCanStillBeDestroyed() {
+        InMemoryCoordinator coordinator = new InMemoryCoordinator();
+        MapStateContainer<Long> store = new MapStateContainer<>();
+        try (Stm stm = Stm.create(coordinator, TxnOptions.defaults())) {
+            Atom<Long> atom = stm.atom("garbled", store, 1L);
+            coordinator.commit(new CommitRequest(
+                    List.of(),
+                    List.of(new CommitRequest.Write(
+                            "garbled", CommitRequest.ANY_VERSION, "not a record".getBytes(StandardCharsets.UTF_8))),
+                    List.of()));
+            assertThatThrownBy(() -> atom.swap(x -> x + 1)).isInstanceOf(CorruptRecordException.class);
+            atom.destroy();
+            assertThatThrownBy(store::get).as("the store's value is gone").isInstanceOf(NoSuchRefException.class);
+            assertThatThrownBy(() -> coordinator.current("garbled")).isInstanceOf(NoSuchRefException.class);
+            assertThat(stm.atom("garbled", store, 7L).get()).as("created again").isEqualTo(7L);
         }
     }
 }
