@@ -119,11 +119,8 @@ final class BenchCommand implements Callable<Integer> {
                 rows = SynodBenchmark.run(
                         where, Duration.ofSeconds(warmup), Duration.ofSeconds(seconds), rounds, only, threads, log);
             } catch (CoordinationException e) {
-                throw new Failure(
-                        Failure.CANNOT_CONNECT,
-                        "cannot connect to ZooKeeper at " + where + " (is it running? check --connect): "
-                                + e.getMessage(),
-                        e);
+                // setting up a scenario failed: at the start, a server not running
+                throw new Failure(Failure.CANNOT_CONNECT, "ZooKeeper at " + where + ": " + e.getMessage(), e);
             }
             if (rows.isEmpty()) {
                 throw new Failure(Failure.USAGE, "--only '" + only + "' matches no scenario (see: synod bench --help)");

@@ -71,6 +71,7 @@ final class ZkConnection {
      *
      * @param action what we are about to do, for the message
      * @throws CoordinationException if not connected in time (nothing was sent)
+     * @throws StmClosedException if the Stm or the client is closed, also while it waits
      */
     ZooKeeper handle(String action) {
         return handle(() -> action);
@@ -150,7 +151,11 @@ final class ZkConnection {
             if (remainingMs <= 0) {
                 return false;
             }
-            client.blockUntilConnected((int) Math.min(remainingMs, WAIT_SLICE_MS), TimeUnit.MILLISECONDS);
+            if (client.blockUntilConnected((int) Math.min(remainingMs, WAIT_SLICE_MS), TimeUnit.MILLISECONDS)
+                    && !isConnected()) {
+                // Curator's state says connected while its handle is being replaced: no busy loop
+                TimeUnit.MILLISECONDS.sleep(Math.min(remainingMs, 10));
+            }
         }
         return true;
     }
