@@ -120,7 +120,7 @@ final class BenchCommand implements Callable<Integer> {
                         where, Duration.ofSeconds(warmup), Duration.ofSeconds(seconds), rounds, only, threads, log);
             } catch (CoordinationException e) {
                 // setting up a scenario failed: at the start, a server not running
-                throw new Failure(Failure.CANNOT_CONNECT, "ZooKeeper at " + where + ": " + e.getMessage(), e);
+                throw new Failure(Failure.CANNOT_CONNECT, e.getMessage(), e);
             }
             if (rows.isEmpty()) {
                 throw new Failure(Failure.USAGE, "--only '" + only + "' matches no scenario (see: synod bench --help)");

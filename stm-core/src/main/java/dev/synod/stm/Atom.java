@@ -95,7 +95,11 @@ public interface Atom<T> extends Identity<T> {
      * <p>For a {@code VersionedStateContainer}, the versions deleted are those the atom's last
      * state points at and the unreferenced ones staged a minute or more before (as for {@link
      * Ref#destroy()}): an atom of the same name created again meanwhile keeps its value. For a
-     * plain {@code StateContainer}, the container is destroyed after the cell.
+     * plain {@code StateContainer}, the atom is claimed, its container destroyed, then its cell
+     * deleted. An atom whose cell holds bytes that are no Synod record (another writer's) is
+     * claimed over them and destroyed so too; a cell holding a record of another kind (a ref or an
+     * atom of another kind created under the name since) is left alone ({@link
+     * CorruptRecordException}).
      */
     void destroy();
 }

@@ -54,8 +54,9 @@ public interface Identity<T> {
      * value after; per identity in commit order. Intermediate versions may be coalesced when
      * changes arrive faster than they are delivered. A watch that throws is logged and does not
      * disturb other watches. Watches run on a Synod thread and should be quick. A watch is not
-     * called when the identity is destroyed, here or by another client: it is simply called no
-     * more.
+     * called when the identity is destroyed: destroyed here, it is called no more; destroyed by
+     * another client, it is called again if that name is created again while this handle is open
+     * (from the last value it saw to the new identity's value).
      *
      * <p>The first change a watch hears of is reported from the latest committed value this client
      * knows when it was added (also when it is added inside a transaction: not from what that

@@ -10,9 +10,9 @@ import java.util.function.UnaryOperator;
  * transaction of the {@link Stm} that created the ref; outside one they throw {@link
  * IllegalStateException}. Functions passed to them may be called more than once (on retry) and
  * must be free of side effects. Values and function results must not be null ({@link
- * NullPointerException}, which aborts the transaction). Once a transaction has commuted a ref,
- * {@code alter} and {@code set} of that ref in the same transaction throw {@link
- * IllegalStateException} (the commute is re-applied at commit, and would overwrite them).
+ * NullPointerException}, which aborts the transaction). Once a transaction has commuted a ref it
+ * had not written before, {@code alter} and {@code set} of that ref in the same transaction throw
+ * {@link IllegalStateException} (the commute is re-applied at commit, and would overwrite them).
  *
  * <p>Thread-safe.
  *

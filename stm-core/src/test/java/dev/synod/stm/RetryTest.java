@@ -182,4 +182,16 @@ class RetryTest {
         assertThatThrownBy(() -> Backoff.exponential(null, Duration.ofMillis(1)))
                 .isInstanceOf(NullPointerException.class);
     }
+
+    @Test
+    void aBackoffAskingForAnEndlessPauseEndsInTheTimeoutNotAnOverflow() {
+        try (Stm stm = Stm.inMemory()) {
+            Ref<Long> r = stm.ref("r", LONG, 0L);
+            TxnOptions endless = TxnOptions.defaults()
+                    .withBackoff(attempt -> Duration.ofSeconds(Long.MAX_VALUE))
+                    .withTimeout(Duration.ofSeconds(5));
+            assertThatThrownBy(() -> stm.run(endless, txn -> alwaysConflict(stm, r)))
+                    .isInstanceOf(TransactionTimeoutException.class);
+        }
+    }
 }

@@ -418,7 +418,8 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
                     "atom '" + name + "' could not be updated within " + options.timeout() + " under contention");
         }
         if (attempt >= 2 && (claim == null || !claim.held())) {
-            sleep(options.backoff().delay(attempt - 1)); // with the turn, others hold back: no pause
+            // with the turn, others hold back: no pause
+            sleep(Duration.ofNanos(Backoffs.nanos(options.backoff().delay(attempt - 1))));
             return true;
         }
         return false;

@@ -267,6 +267,45 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
         return next; // watches fire from the coordinator's notification of the settled cell
     }
 
+    /**
+     * Claims a cell holding bytes that are no Synod record at all (another writer's), with a
+     * compare-and-set over them, so that {@link #destroy()} can go on as usual; null if the cell
+     * is gone.
+     *
+     * @throws CorruptRecordException {@code corrupt}, if the cell holds a record of another kind
+     *     (a ref or atom created again under this name: not this atom's to destroy) or changed
+     *     meanwhile
+     */
+    private Held claimOverGarbage(CorruptRecordException corrupt, TxnOptions options, long deadline) {
+        Versioned cell;
+        try {
+            cell = engine.coordinator().fetch(List.of(name), deadline).get(0);
+        } catch (NoSuchRefException gone) {
+            return null;
+        }
+        if (isRecord(cell)) {
+            throw corrupt;
+        }
+        TxnId id = TxnId.random();
+        long sent = System.nanoTime();
+        Versioned claimed = write(cell, id, record(id, true, options.timeout()), deadline);
+        if (claimed == null) {
+            throw corrupt;
+        }
+        LOG.warn(
+                "destroying atom '{}', whose cell held bytes that are no Synod record: {}", name, corrupt.getMessage());
+        return new Held(claimed, id, sent);
+    }
+
+    private boolean isRecord(Versioned cell) {
+        try {
+            Record.decode(engine.where(name), cell.data());
+            return true;
+        } catch (CorruptRecordException e) {
+            return false;
+        }
+    }
+
     /** A claim of ours: the cell as claimed, the claim's id, and when it was sent. */
     private record Held(Versioned cell, TxnId id, long sentNanos) {}
 
@@ -431,7 +470,7 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
         try {
             TimeUnit.NANOSECONDS.sleep(Math.max(
                     TimeUnit.MILLISECONDS.toNanos(1),
-                    options.backoff().delay(attempt + 1).toNanos()));
+                    Backoffs.nanos(options.backoff().delay(attempt + 1))));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StmInterruptedException("interrupted while waiting to update an atom; nothing was applied", e);
@@ -469,19 +508,11 @@ final class ContainerAtom<T> extends IdentityBase<T> implements Atom<T> {
                 engine.destroy(this); // deleted by someone else: forget it here too
                 return;
             } catch (CorruptRecordException corrupt) {
-                // another writer's bytes in the cell: no claim can be taken, and no one can update
-                // the atom either; the store's value goes first, then the cell, as below
-                LOG.warn(
-                        "destroying atom '{}', whose cell holds no claim Synod can read: {}",
-                        name,
-                        corrupt.getMessage());
-                try {
-                    container.destroy();
-                } catch (RuntimeException e) {
-                    throw External.failure("destroying atom '" + name + "' in " + container, e, false);
+                held = claimOverGarbage(corrupt, options, deadline);
+                if (held == null) {
+                    engine.destroy(this); // deleted by someone else meanwhile
+                    return;
                 }
-                engine.destroy(this);
-                return;
             }
             try {
                 container.destroy();

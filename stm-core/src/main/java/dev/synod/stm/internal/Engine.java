@@ -425,7 +425,7 @@ public final class Engine implements Stm {
                     + options.maxRetries() + "); last cause: " + failed.retryReason());
         }
         // with the turn, others hold back: only the wait for the cache, no pause
-        long delay = hasTurn ? 0 : options.backoff().delay(retry).toNanos();
+        long delay = hasTurn ? 0 : Backoffs.nanos(options.backoff().delay(retry));
         try {
             if (failed.retryAfterStamp() > 0) {
                 long start = System.nanoTime();

@@ -486,4 +486,19 @@ class ContainerAtomTest {
             assertThat(stm.atom("garbled", store, 7L).get()).as("created again").isEqualTo(7L);
         }
     }
+
+    @Test
+    void destroyingAnAtomWhoseNameAnotherClientReusedForARefLeavesThatRefAlone() {
+        InMemoryCoordinator shared = new InMemoryCoordinator();
+        MapStateContainer<Long> store = new MapStateContainer<>();
+        try (Stm a = Stm.create(shared, TxnOptions.defaults());
+                Stm b = Stm.create(shared, TxnOptions.defaults())) {
+            Atom<Long> stale = a.atom("reused", store, 1L);
+            b.atom("reused", store, 1L).destroy();
+            dev.synod.stm.Ref<Long> ref = b.ref("reused", dev.synod.stm.Codec.json(Long.class), 5L);
+            assertThatThrownBy(stale::destroy).isInstanceOf(CorruptRecordException.class);
+            assertThat(ref.get()).isEqualTo(5L);
+            assertThat(shared.current("reused")).isNotNull();
+        }
+    }
 }
