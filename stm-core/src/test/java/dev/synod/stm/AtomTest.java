@@ -122,4 +122,18 @@ class AtomTest {
             assertThat(atom.swap(x -> x + 1)).as("the atom is free again").isEqualTo(2L);
         }
     }
+
+    @Test
+    void nullArgumentsAndNullResultsAreRefusedWithNothingApplied() {
+        try (Stm stm = Stm.inMemory()) {
+            Atom<Long> atom = stm.atom("n", LONG, 1L);
+            assertThatThrownBy(() -> atom.swap(null)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> atom.swap(x -> null)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> atom.reset(null)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> atom.compareAndSet(null, 2L)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> atom.compareAndSet(1L, null)).isInstanceOf(NullPointerException.class);
+            assertThat(atom.get()).isEqualTo(1L);
+            assertThat(stm.metrics().atomUpdates()).as("nothing was sent").isZero();
+        }
+    }
 }

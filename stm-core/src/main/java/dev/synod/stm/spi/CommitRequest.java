@@ -11,6 +11,8 @@ import java.util.Objects;
  * @param writes cells to overwrite, each conditional on its expected version
  * @param guards extra conditions (e.g. a held lock); a failed guard is reported by {@link
  *     CommitResult.Conflict#failedGuard()}
+ * @throws NullPointerException if a list, an element, a name or data is null (the lists are
+ *     copied, unmodifiable)
  */
 public record CommitRequest(List<Check> checks, List<Write> writes, List<CommitGuard> guards) {
     /** Expected version meaning "whatever the current version is" (an unconditional write). */

@@ -10,7 +10,9 @@ public sealed interface CommitResult {
      * Everything applied.
      *
      * @param stamp the commit stamp (for ZooKeeper the zxid of the multi)
-     * @param written the new state of every written cell, by name
+     * @param written the new state of every written cell, by name (copied; may be empty for a
+     *     coordinator that does not report it)
+     * @throws NullPointerException if {@code written}, a key or a value is null
      */
     record Committed(long stamp, Map<String, Versioned> written) implements CommitResult {
         public Committed {
@@ -24,6 +26,7 @@ public sealed interface CommitResult {
      * @param conflicting names of cells known to have conflicted (at least one unless a guard
      *     failed; a coordinator may report only the first failing one)
      * @param failedGuard the guard that failed, or {@code null}
+     * @throws NullPointerException if {@code conflicting} or one of its names is null
      */
     record Conflict(Set<String> conflicting, CommitGuard failedGuard) implements CommitResult {
         public Conflict {
