@@ -501,4 +501,37 @@ class ContainerAtomTest {
             assertThat(shared.current("reused")).isNotNull();
         }
     }
+
+    @Test
+    void aDestroyWhoseCellCannotBeDeletedReleasesItsClaim() {
+        ForwardingCoordinator coordinator = new ForwardingCoordinator() {
+            private boolean failed;
+
+            @Override
+            public void delete(String name) {
+                if (!failed) {
+                    failed = true;
+                    throw new dev.synod.stm.CoordinationException("no connection (injected)");
+                }
+                super.delete(name);
+            }
+        };
+        MapStateContainer<Long> store = new MapStateContainer<>();
+        // b gives up after two seconds: a claim left standing (a minute's lease) would stop it
+        try (Stm a = Stm.create(coordinator, TxnOptions.defaults().withTimeout(Duration.ofSeconds(60)));
+                Stm b = Stm.create(coordinator.real, TxnOptions.defaults().withTimeout(Duration.ofSeconds(2)))) {
+            Atom<Long> mine = a.atom("undeleted", store, 1L);
+            Atom<Long> theirs = b.atom("undeleted", store, 1L);
+            assertThatThrownBy(mine::destroy)
+                    .isInstanceOf(dev.synod.stm.CoordinationException.class)
+                    .hasMessageContaining("injected");
+            // b takes the claim at once (else it would time out: TransactionTimeoutException) and
+            // finds the store's value destroyed
+            assertThatThrownBy(() -> theirs.reset(9L))
+                    .as("the claim was released")
+                    .isInstanceOf(NoSuchRefException.class);
+            mine.destroy(); // and a second attempt deletes it
+            assertThatThrownBy(() -> coordinator.real.current("undeleted")).isInstanceOf(NoSuchRefException.class);
+        }
+    }
 }
