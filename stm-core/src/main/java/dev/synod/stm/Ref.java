@@ -14,6 +14,24 @@ import java.util.function.UnaryOperator;
  * had not written before, {@code alter} and {@code set} of that ref in the same transaction throw
  * {@link IllegalStateException} (the commute is re-applied at commit, and would overwrite them).
  *
+ * <h2>Refs a client only writes</h2>
+ *
+ * A client keeps the refs it opened current through change notifications (on ZooKeeper, one watch
+ * per ref), so that reads cost no round trip. Such a notification is sent for the client's own
+ * commits too. So a ref that a client only writes, in serializable transactions, is no longer kept
+ * current once it has made 16 commits of it in a row, each on top of its previous one, with no
+ * read outside a transaction and no watch on it since. Its transactions then start from the state
+ * their last commit left, and the commit checks that state: a change made elsewhere in between
+ * costs one retry, after which the ref is kept current again. An attempt that read such a ref and
+ * would end without that check (a read-only transaction, or a body or validator that throws)
+ * first reads the ref again, one round trip; if it had changed, the attempt is retried instead of
+ * returning or failing. What a transaction returns, commits or throws therefore always rests on one
+ * consistent snapshot. An attempt that is retried may have seen such a ref's older state beside
+ * newer states of other refs, so a body must not loop waiting for a state (it may not block
+ * anyway: it can run more than once). A read outside a transaction ({@link #get()}), a watch, or a
+ * conflict makes the ref current again; {@link StmMetrics#refsUnwatched()} counts the times a ref
+ * stopped being kept current.
+ *
  * <p>Thread-safe.
  *
  * @param <T> the value type

@@ -37,4 +37,5 @@ public record StmMetrics(
         long atomConflicts,
         long staleCacheRetries,
         long turnsClaimed,
-        long atomsUnwatched) {}
+        long atomsUnwatched,
+        long refsUnwatched) {}

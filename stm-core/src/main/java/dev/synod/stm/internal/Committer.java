@@ -71,7 +71,10 @@ final class Committer {
             coordinator.checkStaleness();
         }
         if (!distWrites && !localWrites) {
-            return NO_WATCHES; // read-only: the snapshot was consistent, nothing to check or send
+            // read-only: the snapshot was consistent, nothing to check or send; unless a ref was
+            // read from its last known state, which nothing else checks
+            checkOptimisticReads();
+            return NO_WATCHES;
         }
         for (Entry.Dist<?> e : dist) {
             if (!e.commuteOnly() && needsCheck(e) && e.stale) {
@@ -79,7 +82,7 @@ final class Committer {
             }
             if (e.commuteOnly()) {
                 try {
-                    rebaseIfNewer(e, coordinator.current(e.ref.name));
+                    rebaseIfNewer(e, e.optimistic ? e.ref.currentAgain() : coordinator.current(e.ref.name));
                 } catch (VersionGoneException gone) {
                     throw txn.retry(0, "an external version of '" + e.ref.name + "' was deleted while it was read");
                 }
@@ -150,10 +153,20 @@ final class Committer {
     private void checkDistReadsAgainstCache() {
         for (Entry.Dist<?> e : dist) {
             if (needsCheck(e)) {
-                Versioned now = coordinator.current(e.ref.name);
+                Versioned now = e.optimistic ? e.ref.currentAgain() : coordinator.current(e.ref.name);
                 if (now.stamp() != e.cell().stamp()) { // (a cell created again restarts its versions)
                     throw txn.retry(now.stamp(), "'" + e.ref.name + "' changed after the transaction's snapshot");
                 }
+            }
+        }
+    }
+
+    /** See {@link TxnImpl#changedOptimistic}: retries the attempt if a ref it read had moved on. */
+    private void checkOptimisticReads() {
+        if (txn.readOptimistically()) {
+            long moved = txn.changedOptimistic();
+            if (moved >= 0) {
+                throw txn.retry(moved, "a ref read from its last known state had changed");
             }
         }
     }
@@ -258,6 +271,9 @@ final class Committer {
                 Versioned cell = committed.written().get(e.ref.name);
                 if (cell != null) {
                     remember(e, cell);
+                    if (!e.commuteOnly()) {
+                        e.ref.committedHere(e.cell().stamp(), cell.stamp(), txn.serializable());
+                    }
                 }
             }
         }
@@ -410,6 +426,12 @@ final class Committer {
                         : coordinator.fetch(List.copyOf(names), txn.deadlineNanos);
                 for (Versioned v : fresh) {
                     stamp = Math.max(stamp, v.stamp());
+                }
+                for (Entry.Dist<?> e : conflicting) {
+                    if (e.optimistic) {
+                        // written by others too: kept current again, so as not to lose every race
+                        stamp = Math.max(stamp, e.ref.currentAgain().stamp());
+                    }
                 }
             } catch (RuntimeException e) {
                 LOG.debug("could not refresh {} after a conflict", names, e);

@@ -20,6 +20,28 @@ final class DistRef<T> extends RefBase<T> {
     private volatile Decoded<T> decoded;
     private volatile int historyTarget = MIN_HISTORY;
 
+    /**
+     * Commits in a row, by this client, that wrote this ref on top of the version its previous such
+     * commit wrote, after which this client tells the coordinator that it only writes the ref
+     * ({@link dev.synod.stm.spi.Coordinator#updatesOnly}), unless the ref has watches or was read
+     * outside a transaction since.
+     */
+    static final int UPDATES_ONLY_AFTER = 16;
+
+    /** Guards the fields below and orders the hint with {@link #addWatch}. */
+    private final Object quietLock = new Object();
+
+    private long lastOwnStamp = -1;
+    private int ownStreak;
+    private int addingWatches;
+
+    /**
+     * Whether the coordinator may have stopped keeping this ref current (this client said it only
+     * writes it); transactions then start from its last known state and check it (see {@link
+     * TxnImpl}). May be true while the ref is current again: it only chooses the read.
+     */
+    private volatile boolean mayBeQuiet;
+
     /** A cell state with its record and value decoded. */
     record Decoded<T>(Versioned cell, Record record, T value) {}
 
@@ -94,6 +116,74 @@ final class DistRef<T> extends RefBase<T> {
         }
     }
 
+    /** Whether transactions read this ref from its last known state (see {@link #mayBeQuiet}). */
+    boolean mayBeQuiet() {
+        return mayBeQuiet;
+    }
+
+    /**
+     * A commit of this client wrote this ref on top of {@code baseStamp}, producing {@code stamp}:
+     * after {@link #UPDATES_ONLY_AFTER} such commits in a row, each on top of the one before, the
+     * coordinator is told that this client only writes the ref. Commits under snapshot isolation
+     * start the count over.
+     */
+    void committedHere(long baseStamp, long stamp, boolean serializable) {
+        if (isExternal()) {
+            return;
+        }
+        synchronized (quietLock) {
+            // only serializable transactions read it from its last known state (their commit checks
+            // it); one under snapshot isolation would only watch it again
+            ownStreak = !serializable ? 0 : baseStamp == lastOwnStamp ? ownStreak + 1 : 1;
+            lastOwnStamp = Math.max(lastOwnStamp, stamp);
+            if (ownStreak >= UPDATES_ONLY_AFTER
+                    && !mayBeQuiet
+                    && !hasWatches()
+                    && addingWatches == 0
+                    && engine.coordinator().updatesOnly(name)) {
+                mayBeQuiet = true;
+                engine.counters().refsUnwatched.increment();
+            }
+        }
+    }
+
+    /** The ref is read again (or contended): it is kept current, and the count starts over. */
+    void wanted() {
+        if (mayBeQuiet || ownStreak != 0) {
+            synchronized (quietLock) {
+                ownStreak = 0;
+                mayBeQuiet = false;
+            }
+        }
+    }
+
+    /**
+     * Makes the coordinator keep this ref current again (a round trip if it had stopped) and
+     * returns its state.
+     */
+    Versioned currentAgain() {
+        Versioned cell = engine.coordinator().current(name);
+        wanted();
+        return cell;
+    }
+
+    @Override
+    public void addWatch(Object key, dev.synod.stm.Watch<T> watch) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(watch, "watch");
+        engine.ensureOpen();
+        synchronized (quietLock) {
+            addingWatches++; // no hint from here on
+        }
+        try {
+            super.addWatch(key, watch); // its read (committed) makes the ref current again
+        } finally {
+            synchronized (quietLock) {
+                addingWatches--;
+            }
+        }
+    }
+
     @Override
     public T get() {
         TxnImpl txn = engine.currentTxn(this);
@@ -112,6 +202,7 @@ final class DistRef<T> extends RefBase<T> {
      */
     Decoded<T> decodeLatest() {
         Versioned cell = engine.coordinator().current(name);
+        wanted();
         while (true) {
             try {
                 return decode(cell);

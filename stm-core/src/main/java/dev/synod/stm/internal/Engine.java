@@ -381,8 +381,11 @@ public final class Engine implements Stm {
                 } catch (RetrySignal retry) {
                     // retried below, unless a limit, the timeout or an interrupt ends it first
                 } catch (RuntimeException | Error e) {
-                    metrics.aborts.increment();
-                    throw e;
+                    if (!stateWasStale(txn, e)) {
+                        metrics.aborts.increment();
+                        throw e;
+                    }
+                    // it may have thrown on a state that never was: retried below
                 } finally {
                     CURRENT.remove();
                 }
@@ -401,6 +404,35 @@ public final class Engine implements Stm {
             }
         } finally {
             Turns.release(claim);
+        }
+    }
+
+    /**
+     * Whether {@code failure}, thrown by the body or a validator, may come from a state that never
+     * was: the attempt read a ref from its last known state (see {@link TxnImpl#changedOptimistic})
+     * and that ref had moved on. Such an attempt is retried instead, as a commit would have been.
+     * The engine's own failures (coordination, timeouts, interrupts, a closed Stm) are not checked.
+     */
+    private static boolean stateWasStale(TxnImpl txn, Throwable failure) {
+        if (!txn.readOptimistically() || failure instanceof VirtualMachineError || failure instanceof RetrySignal) {
+            return false;
+        }
+        if (failure instanceof dev.synod.stm.StmException
+                && !(failure instanceof dev.synod.stm.ValidationException
+                        || failure instanceof TransactionBodyException
+                        || failure instanceof dev.synod.stm.ValueTooLargeException)) {
+            return false;
+        }
+        try {
+            long moved = txn.changedOptimistic();
+            if (moved < 0) {
+                return false;
+            }
+            txn.retry(moved, "a ref read from its last known state had changed (the attempt threw " + failure + ")");
+            return true;
+        } catch (RuntimeException check) {
+            failure.addSuppressed(check);
+            return false;
         }
     }
 

@@ -44,6 +44,12 @@ abstract class Entry<T> {
         DistRef.Decoded<T> base;
         /** The value comes from the history: the cell changed after the snapshot. */
         boolean stale;
+        /**
+         * Read from the last known state of a ref the coordinator may no longer keep current
+         * ({@link DistRef#mayBeQuiet}): checked before the attempt may end in anything but a
+         * commit that checks it (see {@link TxnImpl#changedOptimistic}).
+         */
+        boolean optimistic;
         /** Version key staged in the external container, if any. */
         String stagedKey;
         /** How many history entries the new record keeps. */

@@ -18,6 +18,7 @@ final class Metrics {
     final LongAdder staleCacheRetries = new LongAdder();
     final LongAdder turnsClaimed = new LongAdder();
     final LongAdder atomsUnwatched = new LongAdder();
+    final LongAdder refsUnwatched = new LongAdder();
 
     StmMetrics snapshot() {
         return new StmMetrics(
@@ -33,6 +34,7 @@ final class Metrics {
                 atomConflicts.sum(),
                 staleCacheRetries.sum(),
                 turnsClaimed.sum(),
-                atomsUnwatched.sum());
+                atomsUnwatched.sum(),
+                refsUnwatched.sum());
     }
 }

@@ -35,6 +35,8 @@ final class TxnImpl implements Txn {
     long turnWaitNanos;
     /** Stamp of the version read, per coordinator ref (the read-atomic check). */
     private final Map<String, Long> readAt = new java.util.HashMap<>();
+    /** Refs read from their last known state (see {@link Entry.Dist#optimistic}), by name. */
+    private final Map<String, DistRef<?>> optimisticReads = new java.util.HashMap<>(2);
     /** Least stamp a ref must be read at, demanded by a co-written ref already read. */
     private final Map<String, Long> required = new java.util.HashMap<>();
 
@@ -172,9 +174,19 @@ final class TxnImpl implements Txn {
             return e;
         }
         if (ref instanceof DistRef<T> d) {
-            Versioned cell = engine.coordinator().current(d.name);
+            // A ref this client only writes may not be kept current: start from its last known
+            // state when the commit checks every read (serializable) and the attempt is checked
+            // before it ends any other way (changedOptimistic).
+            boolean optimistic = serializable() && d.mayBeQuiet();
+            Versioned cell = optimistic
+                    ? engine.coordinator().lastKnown(d.name)
+                    : engine.coordinator().current(d.name);
+            if (optimistic) {
+                optimisticReads.put(d.name, d);
+            }
             try {
                 e = readDist(d, cell, forCommute);
+                ((Entry.Dist<T>) e).optimistic = optimistic;
             } catch (VersionGoneException gone) {
                 // Deleted by a later commit while we read it: our snapshot is older than the
                 // history kept. Retry on a newer snapshot, unless the cell did not move (corrupt).
@@ -270,6 +282,16 @@ final class TxnImpl implements Txn {
 
     private RetrySignal inconsistent(String name, long stamp) {
         engine.counters().snapshotMisses.increment();
+        DistRef<?> optimistic = optimisticReads.get(name);
+        if (optimistic != null) {
+            // read from its last known state, which may trail: not a fault of the coordinator
+            try {
+                optimistic.currentAgain(); // current again, and kept current
+            } catch (RuntimeException e) {
+                // the retry will find out
+            }
+            return retry(stamp, "the last known state of '" + name + "' trailed a commit seen on another ref");
+        }
         engine.reportStaleCache(name, stamp);
         try {
             engine.coordinator().fetch(List.of(name), deadlineNanos); // refreshes the cache
@@ -299,6 +321,33 @@ final class TxnImpl implements Txn {
         }
         e.value = e.base.value;
         return e;
+    }
+
+    /**
+     * For an attempt that read refs from their last known state and will not commit with checks
+     * on them (it is read-only, or its body or a validator threw): makes those refs current again
+     * (a round trip each that had stopped being current) and tells whether any of them had moved
+     * past the version read. If one had, the attempt may have seen a state that never was, and is
+     * retried instead; else what it read was one snapshot after all.
+     *
+     * @return the newest stamp of a ref that moved, or -1 if none did
+     */
+    long changedOptimistic() {
+        long moved = -1;
+        for (Entry<?> e : entries.values()) {
+            if (e instanceof Entry.Dist<?> d && d.optimistic) {
+                Versioned now = d.ref.currentAgain();
+                if (now.version() != d.cell().version()
+                        || now.stamp() != d.cell().stamp()) {
+                    moved = Math.max(moved, now.stamp());
+                }
+            }
+        }
+        return moved;
+    }
+
+    boolean readOptimistically() {
+        return !optimisticReads.isEmpty();
     }
 
     // ---- retry bookkeeping ----

@@ -87,11 +87,14 @@ public interface Coordinator extends AutoCloseable {
     }
 
     /**
-     * A hint from the engine: this client keeps losing races updating cell {@code name} (an atom),
-     * has not read it outside its updates since, and nothing here listens to its changes. A
-     * coordinator that keeps opened cells current by change notifications may stop them for this
-     * cell: every commit of the others would otherwise be announced to a client that learns of it
-     * anyway, from its next lost race. Until {@link #current} (or {@link #open}) is next called for
+     * A hint from the engine: this client only updates cell {@code name}, has not read it outside
+     * its updates since, and nothing here listens to its changes. Either it keeps losing races
+     * updating it (an atom), or its own commits keep writing it, each on top of the one before (a
+     * ref written in serializable transactions). A coordinator that keeps opened cells current by
+     * change notifications may stop them for this cell: every commit would otherwise be announced to
+     * a client that learns of it anyway, from its own commit or its next lost race. The engine reads
+     * such a cell with {@link #lastKnown} only where a commit checks what was read, and calls {@link
+     * #current} before it relies on it otherwise. Until {@link #current} (or {@link #open}) is next called for
      * the cell, which makes it current and announced again, the read-point contract does not cover
      * it, {@link #lastKnown} may trail, and listeners hear only of the states this client's own
      * commits and reads bring. Claims on the cell ({@link #claim}) must still be honoured. Never
