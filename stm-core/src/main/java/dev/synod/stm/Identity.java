@@ -38,8 +38,10 @@ public interface Identity<T> {
     /**
      * Sets the validator checked before every commit that changes this identity, in this client.
      * A validator that returns false makes the commit fail with {@link ValidationException}; one
-     * that throws makes it fail with that exception, unchanged. Neither is retried. {@code null}
-     * removes the validator.
+     * that throws makes it fail with that exception, unchanged. Neither is retried, unless the
+     * transaction read a ref from a state that had moved on meanwhile (see {@link Ref}, "Refs a
+     * client only writes"): it then runs again, as a conflict would make it. {@code null} removes
+     * the validator.
      *
      * @throws ValidationException if the current value does not pass the new validator
      */

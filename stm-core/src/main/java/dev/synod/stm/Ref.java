@@ -20,17 +20,21 @@ import java.util.function.UnaryOperator;
  * per ref), so that reads cost no round trip. Such a notification is sent for the client's own
  * commits too. So a ref that a client only writes, in serializable transactions, is no longer kept
  * current once it has made 16 commits of it in a row, each on top of its previous one, with no
- * read outside a transaction and no watch on it since. Its transactions then start from the state
- * their last commit left, and the commit checks that state: a change made elsewhere in between
- * costs one retry, after which the ref is kept current again. An attempt that read such a ref and
- * would end without that check (a read-only transaction, or a body or validator that throws)
- * first reads the ref again, one round trip; if it had changed, the attempt is retried instead of
- * returning or failing. What a transaction returns, commits or throws therefore always rests on one
- * consistent snapshot. An attempt that is retried may have seen such a ref's older state beside
- * newer states of other refs, so a body must not loop waiting for a state (it may not block
- * anyway: it can run more than once). A read outside a transaction ({@link #get()}), a watch, or a
- * conflict makes the ref current again; {@link StmMetrics#refsUnwatched()} counts the times a ref
- * stopped being kept current.
+ * read outside a transaction and no watch on it since. Its serializable transactions that may be
+ * retried ({@link TxnOptions#maxRetries()} above 0) then start from the state their last commit
+ * left, and the commit checks that state: a change made elsewhere in between costs a retry (a
+ * retry for each such ref the coordinator names), and the refs named are kept current again. An
+ * attempt that read such a ref and would end without that check (a read-only transaction, or a
+ * body or validator that throws) first reads the ref again, one round trip (so it needs the
+ * coordinator, where a read-only transaction over watched refs would not); if it had changed, the
+ * attempt is retried instead of returning or failing, and if that read fails, its exception is
+ * thrown with the attempt's own failure suppressed in it. A {@link #commute} never starts from such
+ * a state. What a transaction returns, commits or throws therefore rests on one consistent
+ * snapshot. An attempt that is retried may have seen such a ref's older state beside newer states
+ * of other refs, so a body must not loop waiting for a state (it must not block anyway: it may run
+ * more than once). A read outside a transaction ({@link #get()}), a watch, or a transaction under
+ * snapshot isolation or without retries makes the ref current again; {@link
+ * StmMetrics#refsUnwatched()} counts the times a ref stopped being kept current.
  *
  * <p>Thread-safe.
  *

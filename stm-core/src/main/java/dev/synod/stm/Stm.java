@@ -200,7 +200,8 @@ public interface Stm extends AutoCloseable {
      * @throws RetryLimitExceededException when it lost more conflicts than {@link
      *     TxnOptions#maxRetries()} allows
      * @throws TransactionTimeoutException when it did not commit within {@link TxnOptions#timeout()}
-     * @throws ValidationException when a validator rejects a value (not retried)
+     * @throws ValidationException when a validator rejects a value (not retried, unless the attempt
+     *     read a ref from a state that had moved on: see {@link Ref}, "Refs a client only writes")
      * @throws ValueTooLargeException when a value written is over the coordinator's limit (nothing is
      *     sent)
      * @throws IllegalArgumentException when the codec cannot encode a value written

@@ -14,8 +14,10 @@ import java.util.Objects;
  * }</pre>
  *
  * @param isolation serializable snapshot (default) or snapshot isolation
- * @param maxRetries how many times the body may be re-run after a conflict before {@link
- *     RetryLimitExceededException} (>= 0). A transaction that keeps failing claims a turn after
+ * @param maxRetries how many times the body may be re-run after a conflict (or after reading a
+ *     state that had moved on: see {@link Ref}, "Refs a client only writes") before {@link
+ *     RetryLimitExceededException} (>= 0). With 0, transactions never read a ref from its last known
+ *     state. A transaction that keeps failing claims a turn after
  *     16 failed attempts in a row (or half of {@code maxRetries}, if fewer) on the refs it wrote,
  *     ensured or read: on a coordinator that supports turns (ZooKeeper does), other clients'
  *     commits writing those refs hold back until it commits, for twice as long as its attempts

@@ -97,8 +97,10 @@ class WrittenOnlyRefsTest {
         long expected = AFTER + 100 + 1;
         StmFixture.await(() -> rb.get() == expected);
 
+        a.requests().reset();
         b.stm().run(txn -> rb.alter(x -> x + 1));
-        StmFixture.await(() -> ra.get() == expected + 1); // announced again
+        StmFixture.await(() -> a.requests().notifications() == 1); // announced to A again
+        StmFixture.await(() -> ra.get() == expected + 1);
     }
 
     @Test
@@ -138,7 +140,8 @@ class WrittenOnlyRefsTest {
         quiet(fx, a, List.of(xa)); // x = 16 as A knows it; y stays watched
         b.stm().run(txn -> xb.set(100L));
         b.stm().run(txn -> yb.set(xb.get())); // y = 100, a commit that did not write x
-        StmFixture.await(() -> ya.get() == 100L);
+        // in A's snapshots from now on (a read outside a transaction could run ahead of them)
+        StmFixture.await(() -> a.stm().atomically(txn -> ya.get()) == 100L);
 
         AtomicInteger attempts = new AtomicInteger();
         List<String> seen = new CopyOnWriteArrayList<>();
@@ -178,6 +181,139 @@ class WrittenOnlyRefsTest {
         assertThat(attempts).hasValue(1);
         assertThat(a.requests().writes()).as("nothing applied").isZero();
         assertThat(ra.get()).isEqualTo((long) AFTER);
+    }
+
+    @Test
+    void aValidatorThatRejectsAStateThatNeverWasIsRetriedNotFailed() throws Exception {
+        StmFixture fx = new StmFixture(zk);
+        Client a = fx.client();
+        Client b = fx.client();
+        Ref<Long> xa = a.stm().ref("vx", LONG, 0L);
+        Ref<Long> ya = a.stm().ref("vy", LONG, 0L);
+        Ref<Long> xb = b.stm().ref("vx", LONG);
+        Ref<Long> yb = b.stm().ref("vy", LONG);
+        quiet(fx, a, List.of(xa));
+        b.stm().run(txn -> xb.set(100L));
+        b.stm().run(txn -> yb.set(xb.get()));
+        StmFixture.await(() -> a.stm().atomically(txn -> ya.get()) == 100L);
+        Ref<Long> sum = a.stm().ref("vsum", LONG, 0L);
+        // the sum of x and y: 200 in every state any transaction made, 116 only in A's stale view
+        sum.setValidator(v -> v == 0 || v >= 200);
+        AtomicInteger attempts = new AtomicInteger();
+        a.stm().run(txn -> {
+            attempts.incrementAndGet();
+            sum.set(xa.get() + ya.get());
+        });
+        assertThat(attempts).hasValue(2);
+        assertThat(sum.get()).isEqualTo(200L);
+        assertThat(a.stm().metrics().aborts()).isZero();
+    }
+
+    @Test
+    void aTransactionWritingOnlyLocalRefsChecksAQuietRefItRead() throws Exception {
+        StmFixture fx = new StmFixture(zk);
+        Client a = fx.client();
+        Client b = fx.client();
+        Ref<Long> ra = a.stm().ref("to-local", LONG, 0L);
+        Ref<Long> rb = b.stm().ref("to-local", LONG);
+        dev.synod.stm.LocalRef<Long> copy = a.stm().localRef(0L);
+        quiet(fx, a, List.of(ra));
+        b.stm().run(txn -> rb.set(77L));
+        a.requests().reset();
+        AtomicInteger attempts = new AtomicInteger();
+        a.stm().run(txn -> {
+            attempts.incrementAndGet();
+            copy.set(ra.get());
+        });
+        assertThat(copy.get()).isEqualTo(77L);
+        assertThat(attempts).hasValue(2);
+        assertThat(a.requests().writes())
+                .as("a local-only commit sends no write")
+                .isZero();
+    }
+
+    @Test
+    void aCommuteNeverStartsFromTheLastKnownState() throws Exception {
+        StmFixture fx = new StmFixture(zk);
+        Client a = fx.client();
+        Client b = fx.client();
+        Ref<Long> ra = a.stm().ref("commuted", LONG, 0L);
+        Ref<Long> rb = b.stm().ref("commuted", LONG);
+        Ref<Long> other = a.stm().ref("commuted-other", LONG, 0L);
+        Ref<Long> otherAtB = b.stm().ref("commuted-other", LONG);
+        quiet(fx, a, List.of(ra));
+        b.stm().run(txn -> rb.set(1000L));
+        b.stm().run(txn -> otherAtB.set(1L));
+        // A's snapshots now come after B's write of the quiet ref (its last known state does not)
+        StmFixture.await(() -> a.stm().atomically(txn -> other.get()) == 1L);
+        AtomicInteger attempts = new AtomicInteger();
+        long returned = a.stm().atomically(txn -> {
+            attempts.incrementAndGet();
+            return ra.commute(x -> x + 1);
+        });
+        assertThat(returned)
+                .as("the value commute returns: from the latest state")
+                .isEqualTo(1001L);
+        assertThat(attempts).hasValue(1);
+        assertThat(ra.get()).isEqualTo(1001L);
+    }
+
+    @Test
+    void withoutRetriesATransactionReadsTheQuietRefCurrentAgain() throws Exception {
+        StmFixture fx = new StmFixture(zk);
+        Client a = fx.client();
+        Client b = fx.client();
+        Ref<Long> ra = a.stm().ref("no-retries", LONG, 0L);
+        Ref<Long> rb = b.stm().ref("no-retries", LONG);
+        quiet(fx, a, List.of(ra));
+        b.stm().run(txn -> rb.set(50L));
+        // it reads the ref current again; if B's write is newer than its snapshot it fails as on any
+        // conflict (nothing applied), and the next one succeeds
+        TxnOptions noRetries = TxnOptions.defaults().withMaxRetries(0);
+        int tries = 0;
+        while (true) {
+            tries++;
+            try {
+                a.stm().run(noRetries, txn -> ra.alter(x -> x + 1));
+                break;
+            } catch (dev.synod.stm.RetryLimitExceededException conflict) {
+                assertThat(tries).isEqualTo(1);
+            }
+        }
+        assertThat(ra.get()).isEqualTo(51L);
+        assertThat(handle(a).persistentWatchPaths()).contains(path(fx, "no-retries"));
+        for (int i = 0; i < 2 * AFTER; i++) {
+            a.stm().run(noRetries, txn -> ra.alter(x -> x + 1));
+        }
+        assertThat(handle(a).persistentWatchPaths())
+                .as("such transactions only would watch it again: it stays watched")
+                .contains(path(fx, "no-retries"));
+        assertThat(a.stm().metrics().refsUnwatched()).isEqualTo(1);
+    }
+
+    @Test
+    void severalStaleQuietRefsInOneTransactionAreAllWrittenOnce() throws Exception {
+        StmFixture fx = new StmFixture(zk);
+        Client a = fx.client();
+        Client b = fx.client();
+        List<Ref<Long>> mine = List.of(
+                a.stm().ref("s1", LONG, 0L),
+                a.stm().ref("s2", LONG, 0L),
+                a.stm().ref("s3", LONG, 0L));
+        List<Ref<Long>> theirs = List.of(
+                b.stm().ref("s1", LONG), b.stm().ref("s2", LONG), b.stm().ref("s3", LONG));
+        quiet(fx, a, mine);
+        b.stm().run(txn -> theirs.forEach(r -> r.alter(x -> x + 100)));
+        AtomicInteger attempts = new AtomicInteger();
+        a.stm().run(txn -> {
+            attempts.incrementAndGet();
+            mine.forEach(r -> r.alter(x -> x + 1));
+        });
+        assertThat(attempts).as("at most one retry per stale ref").hasValueBetween(2, 4);
+        for (Ref<Long> r : mine) {
+            assertThat(r.get()).isEqualTo(AFTER + 101L);
+        }
+        assertThat(a.stm().metrics().staleCacheRetries()).isZero();
     }
 
     @Test

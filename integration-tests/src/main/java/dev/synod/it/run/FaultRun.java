@@ -59,6 +59,12 @@ public final class FaultRun {
      */
     public static final String ATOMS_UNWATCHED = "atoms unwatched";
 
+    /**
+     * Times a client stopped watching a ref because it only wrote it (StmMetrics): shows whether
+     * the runs exercised that mode.
+     */
+    public static final String REFS_UNWATCHED = "refs unwatched";
+
     /** The count of clients that ended without reporting their metrics: should be zero. */
     public static final String UNREPORTED_METRICS = "clients without metrics";
 
@@ -173,6 +179,7 @@ public final class FaultRun {
         counts.put(STALE_CACHE_RETRIES, 0L);
         counts.put(UNREPORTED_METRICS, 0L);
         counts.put(ATOMS_UNWATCHED, 0L);
+        counts.put(REFS_UNWATCHED, 0L);
         clients.forEach((w, processes) -> {
             List<List<Op>> parts = new ArrayList<>();
             for (ClientProcess p : processes) {
@@ -181,6 +188,7 @@ public final class FaultRun {
                 if (p.hasMetric("stale-cache-retries")) {
                     counts.merge(STALE_CACHE_RETRIES, p.metric("stale-cache-retries"), Long::sum);
                     counts.merge(ATOMS_UNWATCHED, p.metric("atoms-unwatched"), Long::sum);
+                    counts.merge(REFS_UNWATCHED, p.metric("refs-unwatched"), Long::sum);
                 } else {
                     counts.merge(UNREPORTED_METRICS, 1L, Long::sum);
                 }

@@ -34,7 +34,17 @@ public final class Workloads {
 
     /** Bank transfers and reads over {@value BankClient#ACCOUNT_COUNT} accounts (serializable). */
     public static WorkloadSpec bank(int processes, int threads) {
-        return new Bank(processes, threads);
+        return new Bank(processes, threads, "bank", "bank/", 0, 30);
+    }
+
+    /**
+     * As {@link #bank}, on accounts of its own, where 90% of each worker's transfers are between its
+     * own two "home" accounts and 3% of its steps read every balance: each client writes some refs
+     * alone for long stretches, stops watching them, and must still never commit, return or fail on
+     * a state that never was (see {@code Ref}, "Refs a client only writes").
+     */
+    public static WorkloadSpec bankHome(int processes, int threads) {
+        return new Bank(processes, threads, "bank-home", "bank-home/", 90, 3);
     }
 
     /**
@@ -85,11 +95,8 @@ public final class Workloads {
         return new Lock(processes, threads, fenced, hold);
     }
 
-    private record Bank(int processes, int threads) implements WorkloadSpec {
-        @Override
-        public String name() {
-            return "bank";
-        }
+    private record Bank(int processes, int threads, String name, String prefix, int homeShare, int readShare)
+            implements WorkloadSpec {
 
         @Override
         public Class<?> client() {
@@ -103,18 +110,21 @@ public final class Workloads {
 
         @Override
         public Map<String, String> args() {
-            return Map.of();
+            return Map.of(
+                    BankClient.REF_PREFIX, prefix,
+                    BankClient.HOME_SHARE, Integer.toString(homeShare),
+                    BankClient.READ_SHARE, Integer.toString(readShare));
         }
 
         @Override
         public void setup(ZooKeeperStm stm) {
-            BankClient.accounts(stm);
+            BankClient.accounts(stm, prefix);
         }
 
         @Override
         public void finalRead(ZooKeeperStm stm, History history, Duration elapsed) {
             Op invoke = history.invoke(0, 0, BankValues.READ, null);
-            history.ok(invoke, BankValues.balances(BankClient.readAll(stm, BankClient.accounts(stm))));
+            history.ok(invoke, BankValues.balances(BankClient.readAll(stm, BankClient.accounts(stm, prefix))));
         }
 
         @Override

@@ -17,6 +17,13 @@ import java.util.stream.IntStream;
  * as refs; a worker either transfers 1 to 5 between two accounts in one transaction (declined,
  * and recorded as {@code fail}, when the source has too little) or reads every balance in one
  * transaction. Default isolation (serializable).
+ *
+ * <p>Arguments besides {@link ClientArgs}: {@value #REF_PREFIX} (the prefix of the account refs'
+ * names, {@code bank/} by default, so that two bank workloads can share a run); {@value
+ * #HOME_SHARE}, the percentage of transfers a worker makes between its own two "home" accounts
+ * (0 by default: every transfer between two random accounts), so that a client writes some refs
+ * alone for long stretches and stops watching them; {@value #READ_SHARE}, the percentage of steps
+ * that read every balance (30 by default).
  */
 public final class BankClient implements Workload {
     /** The number of accounts. */
@@ -24,18 +31,32 @@ public final class BankClient implements Workload {
     /** The initial balance of every account. */
     public static final long INITIAL_BALANCE = 100;
 
+    /** Argument: the prefix of the account refs' names. */
+    public static final String REF_PREFIX = "refPrefix";
+    /** Argument: the percentage of transfers between the worker's own two home accounts. */
+    public static final String HOME_SHARE = "homeShare";
+    /** Argument: the percentage of steps that read every balance. */
+    public static final String READ_SHARE = "readShare";
+
     private static final Codec<Long> CODEC = Codec.json(Long.class);
 
     private final Stm stm;
     private final History history;
     private final int process;
+    private final int threads;
+    private final int homeShare;
+    private final int readShare;
     private final Map<String, Ref<Long>> accounts;
 
     private BankClient(ClientContext context) {
         this.stm = context.stm();
         this.history = context.history();
         this.process = context.process();
-        this.accounts = accounts(stm);
+        ClientArgs args = context.args();
+        this.threads = args.getInt(ClientArgs.THREADS, 1);
+        this.homeShare = args.getInt(HOME_SHARE, 0);
+        this.readShare = args.getInt(READ_SHARE, 30);
+        this.accounts = accounts(stm, args.get(REF_PREFIX, "bank/"));
     }
 
     /** Runs a client: see {@link ClientArgs}. */
@@ -57,8 +78,13 @@ public final class BankClient implements Workload {
 
     /** Opens (creating if needed) the account refs of {@code stm}. */
     public static Map<String, Ref<Long>> accounts(Stm stm) {
+        return accounts(stm, "bank/");
+    }
+
+    /** Opens (creating if needed) the account refs of {@code stm}, named {@code prefix} + account. */
+    public static Map<String, Ref<Long>> accounts(Stm stm, String prefix) {
         Map<String, Ref<Long>> refs = new LinkedHashMap<>();
-        accountNames().forEach(a -> refs.put(a, stm.ref("bank/" + a, CODEC, INITIAL_BALANCE)));
+        accountNames().forEach(a -> refs.put(a, stm.ref(prefix + a, CODEC, INITIAL_BALANCE)));
         return refs;
     }
 
@@ -73,7 +99,7 @@ public final class BankClient implements Workload {
 
     @Override
     public void step(int thread, RandomGenerator random) {
-        if (random.nextInt(10) < 7) {
+        if (random.nextInt(100) >= readShare) {
             transfer(thread, random);
         } else {
             read(thread);
@@ -82,10 +108,20 @@ public final class BankClient implements Workload {
 
     private void transfer(int thread, RandomGenerator random) {
         List<String> names = accountNames();
-        String from = names.get(random.nextInt(names.size()));
-        String to = names.get(random.nextInt(names.size()));
-        while (to.equals(from)) {
+        String from;
+        String to;
+        if (random.nextInt(100) < homeShare) {
+            // the worker's own pair of accounts, in either direction
+            int pair = Math.floorMod((process - 1) * threads + thread, names.size() / 2);
+            boolean up = random.nextBoolean();
+            from = names.get(2 * pair + (up ? 0 : 1));
+            to = names.get(2 * pair + (up ? 1 : 0));
+        } else {
+            from = names.get(random.nextInt(names.size()));
             to = names.get(random.nextInt(names.size()));
+            while (to.equals(from)) {
+                to = names.get(random.nextInt(names.size()));
+            }
         }
         long amount = 1 + random.nextInt(5);
         Op invoke = history.invoke(process, thread, BankValues.TRANSFER, BankValues.transfer(from, to, amount));

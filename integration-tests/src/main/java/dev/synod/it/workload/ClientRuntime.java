@@ -142,6 +142,7 @@ final class ClientRuntime {
         }
         event("METRIC stale-cache-retries " + stm.metrics().staleCacheRetries());
         event("METRIC atoms-unwatched " + stm.metrics().atomsUnwatched());
+        event("METRIC refs-unwatched " + stm.metrics().refsUnwatched());
         event("DONE " + history.size());
         Thread closer = new Thread(stm::close, "close");
         closer.setDaemon(true);

@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The long run ({@code -Pfaults-long}, tag {@code faults-long}): every workload with a promise
- * (serializable bank and list-append, counter atom, the same kept in Redis, fenced lock) at once, under each fault mix,
+ * (serializable bank, the same with home accounts that clients stop watching, list-append, counter
+ * atom, the same kept in Redis, fenced lock) at once, under each fault mix,
  * for 30 s times the scale (5 minutes per mix in the profile).
  */
 @Tag("faults-long")
@@ -33,6 +34,7 @@ class AllWorkloadsLongTest {
                 .mix(mix)
                 .duration(FaultScale.of(Duration.ofSeconds(30)))
                 .workload(Workloads.bank(2, 2))
+                .workload(Workloads.bankHome(2, 2))
                 .workload(Workloads.listAppend(2, 2, Isolation.SERIALIZABLE, "general", Duration.ofSeconds(5)))
                 .workload(Workloads.counter(2, 2))
                 .workload(Workloads.lock(2, 2, true, Duration.ofMillis(100)))
@@ -40,6 +42,7 @@ class AllWorkloadsLongTest {
                 .run();
 
         assertNoAnomalies(report, "bank");
+        assertNoAnomalies(report, "bank-home");
         assertNoAnomalies(report, "list-append");
         assertNoAnomalies(report, "counter");
         assertNoAnomalies(report, "lock-fenced");
@@ -53,6 +56,11 @@ class AllWorkloadsLongTest {
         assertThat(report.counts().get(FaultRun.ATOMS_UNWATCHED))
                 .as(
                         "times a counter client stopped watching the atom in %s (the mode must be exercised)",
+                        report.name())
+                .isPositive();
+        assertThat(report.counts().get(FaultRun.REFS_UNWATCHED))
+                .as(
+                        "times a client stopped watching a ref it only wrote in %s (the mode must be exercised)",
                         report.name())
                 .isPositive();
     }

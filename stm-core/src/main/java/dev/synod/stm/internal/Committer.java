@@ -108,12 +108,14 @@ final class Committer {
                     engine.ensureOpen(); // closed while the body ran: send nothing
                     CommitResult result;
                     CommitRequest request = buildRequest();
+                    txn.commitSent = true;
                     try {
                         result = coordinator.commit(request, txn.deadlineNanos, txn.claim);
                     } catch (CommitOutcomeUnknownException unknown) {
                         result = resolveKeepingStaged(unknown);
                     }
                     if (result instanceof CommitResult.Conflict conflict) {
+                        txn.commitSent = false; // not applied: the attempt may be checked again
                         unstage();
                         unlockLocals();
                         onConflict(conflict);
@@ -272,7 +274,8 @@ final class Committer {
                 if (cell != null) {
                     remember(e, cell);
                     if (!e.commuteOnly()) {
-                        e.ref.committedHere(e.cell().stamp(), cell.stamp(), txn.serializable());
+                        e.ref.committedHere(
+                                e.cell().stamp(), cell.stamp(), txn.serializable() && txn.options.maxRetries() > 0);
                     }
                 }
             }
@@ -489,7 +492,12 @@ final class Committer {
      */
     private CommitResult resolve(CommitOutcomeUnknownException cause) {
         engine.counters().outcomeResolutions.increment();
-        Entry.Dist<?> probe = dist.stream().filter(Entry::changes).findFirst().orElseThrow(() -> cause);
+        // a ref read from its last known state may have moved on twice while this client did not
+        // watch it, leaving this transaction's version out of its history: probe another if any
+        Entry.Dist<?> probe = dist.stream()
+                .filter(Entry::changes)
+                .min(java.util.Comparator.comparing(e -> e.optimistic))
+                .orElseThrow(() -> cause);
         String name = probe.ref.name;
         long produced = probe.cell().version() + 1;
         long giveUp = Math.max(txn.deadlineNanos, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));

@@ -32,7 +32,7 @@ final class DistRef<T> extends RefBase<T> {
     private final Object quietLock = new Object();
 
     private long lastOwnStamp = -1;
-    private int ownStreak;
+    private volatile int ownStreak; // written under quietLock; read without it by wanted()
     private int addingWatches;
 
     /**
@@ -124,17 +124,16 @@ final class DistRef<T> extends RefBase<T> {
     /**
      * A commit of this client wrote this ref on top of {@code baseStamp}, producing {@code stamp}:
      * after {@link #UPDATES_ONLY_AFTER} such commits in a row, each on top of the one before, the
-     * coordinator is told that this client only writes the ref. Commits under snapshot isolation
-     * start the count over.
+     * coordinator is told that this client only writes the ref. A commit of a transaction that
+     * would not read the ref from its last known state (snapshot isolation, or no retries allowed)
+     * starts the count over: such transactions would only watch it again.
      */
-    void committedHere(long baseStamp, long stamp, boolean serializable) {
+    void committedHere(long baseStamp, long stamp, boolean readsLastKnown) {
         if (isExternal()) {
             return;
         }
         synchronized (quietLock) {
-            // only serializable transactions read it from its last known state (their commit checks
-            // it); one under snapshot isolation would only watch it again
-            ownStreak = !serializable ? 0 : baseStamp == lastOwnStamp ? ownStreak + 1 : 1;
+            ownStreak = !readsLastKnown ? 0 : baseStamp == lastOwnStamp ? ownStreak + 1 : 1;
             lastOwnStamp = Math.max(lastOwnStamp, stamp);
             if (ownStreak >= UPDATES_ONLY_AFTER
                     && !mayBeQuiet
@@ -176,7 +175,12 @@ final class DistRef<T> extends RefBase<T> {
             addingWatches++; // no hint from here on
         }
         try {
-            super.addWatch(key, watch); // its read (committed) makes the ref current again
+            if (mayBeQuiet) {
+                // caught up before the watch is registered: catching up is not a change it should
+                // hear of (a failure propagates, the watch not added)
+                currentAgain();
+            }
+            super.addWatch(key, watch); // its read (committed) keeps the ref current
         } finally {
             synchronized (quietLock) {
                 addingWatches--;

@@ -411,29 +411,33 @@ public final class Engine implements Stm {
      * Whether {@code failure}, thrown by the body or a validator, may come from a state that never
      * was: the attempt read a ref from its last known state (see {@link TxnImpl#changedOptimistic})
      * and that ref had moved on. Such an attempt is retried instead, as a commit would have been.
-     * The engine's own failures (coordination, timeouts, interrupts, a closed Stm) are not checked.
+     * The engine's own failures (coordination, timeouts, interrupts, a closed Stm) are not checked,
+     * nor failures after the commit was sent (it checked what was read). If the check itself fails,
+     * its exception is thrown, with {@code failure} suppressed in it.
      */
     private static boolean stateWasStale(TxnImpl txn, Throwable failure) {
-        if (!txn.readOptimistically() || failure instanceof VirtualMachineError || failure instanceof RetrySignal) {
+        if (!txn.readOptimistically()
+                || txn.commitSent
+                || failure instanceof VirtualMachineError
+                || failure instanceof dev.synod.stm.CoordinationException
+                || failure instanceof StmClosedException
+                || failure instanceof StmInterruptedException
+                || failure instanceof TransactionTimeoutException) {
             return false;
         }
-        if (failure instanceof dev.synod.stm.StmException
-                && !(failure instanceof dev.synod.stm.ValidationException
-                        || failure instanceof TransactionBodyException
-                        || failure instanceof dev.synod.stm.ValueTooLargeException)) {
-            return false;
-        }
+        long moved;
         try {
-            long moved = txn.changedOptimistic();
-            if (moved < 0) {
-                return false;
-            }
-            txn.retry(moved, "a ref read from its last known state had changed (the attempt threw " + failure + ")");
-            return true;
+            moved = txn.changedOptimistic();
         } catch (RuntimeException check) {
-            failure.addSuppressed(check);
+            // cannot tell whether the failure rests on a state that never was: say so, not it
+            check.addSuppressed(failure);
+            throw check;
+        }
+        if (moved < 0) {
             return false;
         }
+        txn.retry(moved, "a ref read from its last known state had changed (the attempt threw " + failure + ")");
+        return true;
     }
 
     private static <R> R callBody(TxnFunction<R> body, TxnImpl txn) {

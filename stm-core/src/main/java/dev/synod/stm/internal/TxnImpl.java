@@ -43,6 +43,12 @@ final class TxnImpl implements Txn {
     /** Set when the body returned and the commit began: the guards are final from then on. */
     boolean sealed;
 
+    /**
+     * Set just before the commit request is sent: what this attempt read is then checked by it, and
+     * a failure after this point must not make the engine run the body again.
+     */
+    boolean commitSent;
+
     private boolean doomed;
     private long retryAfterStamp;
     private String retryReason = "a conflicting commit";
@@ -119,6 +125,7 @@ final class TxnImpl implements Txn {
     <T> T alter(IdentityBase<T> ref, UnaryOperator<T> fn) {
         Entry<T> e = entry(ref, false);
         refuseAfterCommute(e, "alter");
+        e.read = true; // fn sees the value, even if it throws and the body goes on
         e.value = nonNull(fn.apply(e.value), ref);
         e.written = true;
         return e.value;
@@ -175,18 +182,24 @@ final class TxnImpl implements Txn {
         }
         if (ref instanceof DistRef<T> d) {
             // A ref this client only writes may not be kept current: start from its last known
-            // state when the commit checks every read (serializable) and the attempt is checked
-            // before it ends any other way (changedOptimistic).
-            boolean optimistic = serializable() && d.mayBeQuiet();
+            // state when the commit checks every read (serializable), the attempt may be retried
+            // (a stale state costs a retry), and the attempt is checked before it ends any other
+            // way (changedOptimistic). Not for a commute, whose value is not checked at commit.
+            boolean quiet = d.mayBeQuiet();
+            boolean optimistic = quiet && serializable() && options.maxRetries() > 0 && !forCommute;
             Versioned cell = optimistic
                     ? engine.coordinator().lastKnown(d.name)
-                    : engine.coordinator().current(d.name);
+                    : quiet ? d.currentAgain() : engine.coordinator().current(d.name);
             if (optimistic) {
                 optimisticReads.put(d.name, d);
             }
             try {
                 e = readDist(d, cell, forCommute);
-                ((Entry.Dist<T>) e).optimistic = optimistic;
+                if (optimistic) {
+                    Entry.Dist<T> de = (Entry.Dist<T>) e;
+                    de.optimistic = true;
+                    de.read = true; // its value is seen: checked at commit whatever the body does with it
+                }
             } catch (VersionGoneException gone) {
                 // Deleted by a later commit while we read it: our snapshot is older than the
                 // history kept. Retry on a newer snapshot, unless the cell did not move (corrupt).
@@ -333,6 +346,9 @@ final class TxnImpl implements Txn {
      * @return the newest stamp of a ref that moved, or -1 if none did
      */
     long changedOptimistic() {
+        if (commitSent) {
+            return -1; // the commit checked them (or its outcome is being learnt): never run again
+        }
         long moved = -1;
         for (Entry<?> e : entries.values()) {
             if (e instanceof Entry.Dist<?> d && d.optimistic) {

@@ -93,8 +93,10 @@ public interface Coordinator extends AutoCloseable {
      * ref written in serializable transactions). A coordinator that keeps opened cells current by
      * change notifications may stop them for this cell: every commit would otherwise be announced to
      * a client that learns of it anyway, from its own commit or its next lost race. The engine reads
-     * such a cell with {@link #lastKnown} only where a commit checks what was read, and calls {@link
-     * #current} before it relies on it otherwise. Until {@link #current} (or {@link #open}) is next called for
+     * such a cell with {@link #lastKnown} only where a commit checks what was read (an atom's
+     * compare-and-set, a ref read by a serializable transaction, never a commute), and calls {@link
+     * #current} before it relies on it otherwise. For a ref, the engine gives the hint after every
+     * commit past the threshold until one is taken. Until {@link #current} (or {@link #open}) is next called for
      * the cell, which makes it current and announced again, the read-point contract does not cover
      * it, {@link #lastKnown} may trail, and listeners hear only of the states this client's own
      * commits and reads bring. Claims on the cell ({@link #claim}) must still be honoured. Never
