@@ -35,6 +35,16 @@ final class StmFixture {
         return new Client(stm, curator, counter);
     }
 
+    /** The ZooKeeper handle of a client's Curator client, which counts requests and watches. */
+    static dev.synod.zookeeper.testing.CountingZooKeeper handle(Client c) {
+        try {
+            return (dev.synod.zookeeper.testing.CountingZooKeeper)
+                    c.curator().getZookeeperClient().getZooKeeper();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
     static void await(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!condition.getAsBoolean()) {

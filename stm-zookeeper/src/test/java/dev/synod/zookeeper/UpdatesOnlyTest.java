@@ -45,12 +45,12 @@ class UpdatesOnlyTest {
         String path = fx.namespace + "/cells/hot";
 
         long value = loseRaces(atA, atB, AFTER - 1);
-        assertThat(handle(a).persistentWatchPaths())
+        assertThat(StmFixture.handle(a).persistentWatchPaths())
                 .as("15 lost races: still watched")
                 .containsExactly(path);
         a.requests().reset();
         value += loseRaces(atA, atB, 1);
-        StmFixture.await(() -> handle(a).persistentWatchPaths().isEmpty());
+        StmFixture.await(() -> StmFixture.handle(a).persistentWatchPaths().isEmpty());
         // the lost and the won compare-and-set, then the watch removed and the claims read (with a
         // one-time watch on them), sent at once: two requests (and the read-back of the lost race,
         // or the cache's read on B's notification, not counted here: which one is a matter of timing)
@@ -62,7 +62,7 @@ class UpdatesOnlyTest {
         // four losses in a row: from the third on, the update pauses and then reads the atom; it
         // stays unwatched (only a get() or a watch brings the watch back)
         value += loseRaces(atA, atB, 4, 4);
-        assertThat(handle(a).persistentWatchPaths()).isEmpty();
+        assertThat(StmFixture.handle(a).persistentWatchPaths()).isEmpty();
         assertThat(a.stm().metrics().atomsUnwatched())
                 .as("already quiet: nothing more sent")
                 .isEqualTo(1);
@@ -80,7 +80,7 @@ class UpdatesOnlyTest {
         assertThat(a.requests().snapshot())
                 .as("the get: the watch added in front of one read")
                 .isEqualTo(Map.of("addWatch", 1L, "getData", 1L));
-        assertThat(handle(a).persistentWatchPaths()).containsExactly(path);
+        assertThat(StmFixture.handle(a).persistentWatchPaths()).containsExactly(path);
 
         a.requests().reset();
         atB.swap(x -> x + 1);
@@ -102,7 +102,7 @@ class UpdatesOnlyTest {
             loseRaces(atA, atB, AFTER - 1);
             atA.get();
         }
-        assertThat(handle(a).persistentWatchPaths()).containsExactly(fx.namespace + "/cells/read-too");
+        assertThat(StmFixture.handle(a).persistentWatchPaths()).containsExactly(fx.namespace + "/cells/read-too");
     }
 
     @Test
@@ -115,17 +115,17 @@ class UpdatesOnlyTest {
         List<List<Long>> heard = new CopyOnWriteArrayList<>();
         watched.addWatch("w", recordingInto(heard));
         long last = loseRaces(watched, watchedAtB, 2 * AFTER) + 1;
-        assertThat(handle(a).persistentWatchPaths()).contains(fx.namespace + "/cells/watched");
+        assertThat(StmFixture.handle(a).persistentWatchPaths()).contains(fx.namespace + "/cells/watched");
         watchedAtB.swap(x -> x + 1);
         StmFixture.await(() -> heard.contains(List.of(last - 1, last)));
 
         Atom<Long> quiet = a.stm().atom("quiet", LONG, 0L);
         Atom<Long> quietAtB = b.stm().atom("quiet", LONG);
         long before = loseRaces(quiet, quietAtB, AFTER);
-        StmFixture.await(() -> !handle(a).persistentWatchPaths().contains(fx.namespace + "/cells/quiet"));
+        StmFixture.await(() -> !StmFixture.handle(a).persistentWatchPaths().contains(fx.namespace + "/cells/quiet"));
         heard.clear();
         quiet.addWatch("w", recordingInto(heard));
-        assertThat(handle(a).persistentWatchPaths()).contains(fx.namespace + "/cells/quiet");
+        assertThat(StmFixture.handle(a).persistentWatchPaths()).contains(fx.namespace + "/cells/quiet");
         quietAtB.swap(x -> x + 1);
         StmFixture.await(() -> heard.contains(List.of(before, before + 1)));
         assertThat(heard).hasSize(1);
@@ -139,17 +139,17 @@ class UpdatesOnlyTest {
         Atom<Long> atA = a.stm().atom("expiring", LONG, 0L);
         Atom<Long> atB = b.stm().atom("expiring", LONG);
         long value = quiet(a, atA, atB);
-        long session = handle(a).getSessionId();
+        long session = StmFixture.handle(a).getSessionId();
         zk.expireSession(a.curator());
-        StmFixture.await(() ->
-                handle(a).getSessionId() != session && handle(a).getState().isConnected());
+        StmFixture.await(() -> StmFixture.handle(a).getSessionId() != session
+                && StmFixture.handle(a).getState().isConnected());
         String path = fx.namespace + "/cells/expiring";
         // the new session watches the claims (one-time watch armed again), not the value
-        StmFixture.await(() -> handle(a).childWatchPaths().contains(path));
-        assertThat(handle(a).persistentWatchPaths()).isEmpty();
+        StmFixture.await(() -> StmFixture.handle(a).childWatchPaths().contains(path));
+        assertThat(StmFixture.handle(a).persistentWatchPaths()).isEmpty();
         atB.swap(x -> x + 1);
         assertThat(atA.get()).isEqualTo(value + 1);
-        assertThat(handle(a).persistentWatchPaths()).containsExactly(fx.namespace + "/cells/expiring");
+        assertThat(StmFixture.handle(a).persistentWatchPaths()).containsExactly(fx.namespace + "/cells/expiring");
         // and updates go on from there, each applied once
         atA.swap(x -> x + 1);
         atB.swap(x -> x + 1);
@@ -172,8 +172,8 @@ class UpdatesOnlyTest {
         assertThat(a.stm().metrics().atomsUnwatched()).isEqualTo(1);
         assertThat(proxy.drops()).isPositive();
         // same session, reconnected: the claims are read again, and the watch on them armed
-        StmFixture.await(() -> handle(a).childWatchPaths().contains(path));
-        assertThat(handle(a).persistentWatchPaths()).isEmpty();
+        StmFixture.await(() -> StmFixture.handle(a).childWatchPaths().contains(path));
+        assertThat(StmFixture.handle(a).persistentWatchPaths()).isEmpty();
     }
 
     @Test
@@ -245,18 +245,18 @@ class UpdatesOnlyTest {
         Atom<Long> atA = a.stm().atom("claims-watch", LONG, 0L);
         Atom<Long> atB = b.stm().atom("claims-watch", LONG);
         String path = fx.namespace + "/cells/claims-watch";
-        assertThat(handle(a).childWatchPaths()).doesNotContain(path);
+        assertThat(StmFixture.handle(a).childWatchPaths()).doesNotContain(path);
         loseRaces(atA, atB, AFTER);
-        StmFixture.await(() -> handle(a).childWatchPaths().contains(path));
-        assertThat(handle(a).persistentWatchPaths()).isEmpty();
+        StmFixture.await(() -> StmFixture.handle(a).childWatchPaths().contains(path));
+        assertThat(StmFixture.handle(a).persistentWatchPaths()).isEmpty();
         a.stm().close(); // the Curator client is the caller's and stays open
-        StmFixture.await(() -> !handle(a).childWatchPaths().contains(path));
+        StmFixture.await(() -> !StmFixture.handle(a).childWatchPaths().contains(path));
     }
 
     /** Makes client {@code a} stop watching {@code atA}: 16 lost races; returns the increments made. */
     private static long quiet(Client a, Atom<Long> atA, Atom<Long> atB) throws InterruptedException {
         long increments = loseRaces(atA, atB, AFTER);
-        StmFixture.await(() -> handle(a).persistentWatchPaths().isEmpty());
+        StmFixture.await(() -> StmFixture.handle(a).persistentWatchPaths().isEmpty());
         return increments;
     }
 
@@ -293,13 +293,5 @@ class UpdatesOnlyTest {
             increments += now + 1;
         }
         return increments;
-    }
-
-    private static CountingZooKeeper handle(Client c) {
-        try {
-            return (CountingZooKeeper) c.curator().getZookeeperClient().getZooKeeper();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
     }
 }

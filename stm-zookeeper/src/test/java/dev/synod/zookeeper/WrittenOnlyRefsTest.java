@@ -7,7 +7,6 @@ import dev.synod.stm.Isolation;
 import dev.synod.stm.Ref;
 import dev.synod.stm.TxnOptions;
 import dev.synod.zookeeper.StmFixture.Client;
-import dev.synod.zookeeper.testing.CountingZooKeeper;
 import dev.synod.zookeeper.testing.ZkHarness;
 import java.util.List;
 import java.util.Map;
@@ -41,12 +40,12 @@ class WrittenOnlyRefsTest {
                 a.stm().ref("w3", LONG, 0L));
         List<String> paths = List.of(path(fx, "w1"), path(fx, "w2"), path(fx, "w3"));
         incrementAll(a, refs, AFTER - 1);
-        assertThat(handle(a).persistentWatchPaths())
+        assertThat(StmFixture.handle(a).persistentWatchPaths())
                 .as("15 commits: still watched")
                 .containsExactlyInAnyOrderElementsOf(paths);
         assertThat(a.stm().metrics().refsUnwatched()).isZero();
         incrementAll(a, refs, 1);
-        StmFixture.await(() -> handle(a).persistentWatchPaths().isEmpty());
+        StmFixture.await(() -> StmFixture.handle(a).persistentWatchPaths().isEmpty());
         assertThat(a.stm().metrics().refsUnwatched()).isEqualTo(3);
         // the watches' removal (one request per ref, and one read of its claims, sent at once) is
         // confirmed before the reply of a later commit
@@ -68,7 +67,7 @@ class WrittenOnlyRefsTest {
         assertThat(a.requests().snapshot())
                 .as("a read outside a transaction watches it again: the watch in front of one read")
                 .isEqualTo(Map.of("addWatch", 1L, "getData", 1L));
-        assertThat(handle(a).persistentWatchPaths()).contains(paths.get(0));
+        assertThat(StmFixture.handle(a).persistentWatchPaths()).contains(paths.get(0));
     }
 
     @Test
@@ -91,7 +90,7 @@ class WrittenOnlyRefsTest {
                 .hasValue(2);
         assertThat(a.stm().metrics().conflicts()).isEqualTo(1);
         assertThat(a.stm().metrics().staleCacheRetries()).isZero();
-        assertThat(handle(a).persistentWatchPaths())
+        assertThat(StmFixture.handle(a).persistentWatchPaths())
                 .as("written by others too: watched again")
                 .contains(path(fx, "shared"));
         long expected = AFTER + 100 + 1;
@@ -124,24 +123,17 @@ class WrittenOnlyRefsTest {
                 .as("the attempt that read A's own last state is not returned")
                 .hasValue(2);
         assertThat(a.requests().writes()).isZero();
-        assertThat(handle(a).persistentWatchPaths()).contains(path(fx, "read-only"));
+        assertThat(StmFixture.handle(a).persistentWatchPaths()).contains(path(fx, "read-only"));
     }
 
     @Test
     void aBodyThatThrowsOnAStateThatNeverWasIsRetriedNotFailed() throws Exception {
         StmFixture fx = new StmFixture(zk);
         Client a = fx.client();
-        Client b = fx.client();
         // invariant kept by every transaction: y <= x
         Ref<Long> xa = a.stm().ref("x", LONG, 0L);
         Ref<Long> ya = a.stm().ref("y", LONG, 0L);
-        Ref<Long> xb = b.stm().ref("x", LONG);
-        Ref<Long> yb = b.stm().ref("y", LONG);
-        quiet(fx, a, List.of(xa)); // x = 16 as A knows it; y stays watched
-        b.stm().run(txn -> xb.set(100L));
-        b.stm().run(txn -> yb.set(xb.get())); // y = 100, a commit that did not write x
-        // in A's snapshots from now on (a read outside a transaction could run ahead of them)
-        StmFixture.await(() -> a.stm().atomically(txn -> ya.get()) == 100L);
+        staleBesideCurrent(fx, a, xa, ya);
 
         AtomicInteger attempts = new AtomicInteger();
         List<String> seen = new CopyOnWriteArrayList<>();
@@ -187,15 +179,9 @@ class WrittenOnlyRefsTest {
     void aValidatorThatRejectsAStateThatNeverWasIsRetriedNotFailed() throws Exception {
         StmFixture fx = new StmFixture(zk);
         Client a = fx.client();
-        Client b = fx.client();
         Ref<Long> xa = a.stm().ref("vx", LONG, 0L);
         Ref<Long> ya = a.stm().ref("vy", LONG, 0L);
-        Ref<Long> xb = b.stm().ref("vx", LONG);
-        Ref<Long> yb = b.stm().ref("vy", LONG);
-        quiet(fx, a, List.of(xa));
-        b.stm().run(txn -> xb.set(100L));
-        b.stm().run(txn -> yb.set(xb.get()));
-        StmFixture.await(() -> a.stm().atomically(txn -> ya.get()) == 100L);
+        staleBesideCurrent(fx, a, xa, ya);
         Ref<Long> sum = a.stm().ref("vsum", LONG, 0L);
         // the sum of x and y: 200 in every state any transaction made, 116 only in A's stale view
         sum.setValidator(v -> v == 0 || v >= 200);
@@ -281,11 +267,11 @@ class WrittenOnlyRefsTest {
             }
         }
         assertThat(ra.get()).isEqualTo(51L);
-        assertThat(handle(a).persistentWatchPaths()).contains(path(fx, "no-retries"));
+        assertThat(StmFixture.handle(a).persistentWatchPaths()).contains(path(fx, "no-retries"));
         for (int i = 0; i < 2 * AFTER; i++) {
             a.stm().run(noRetries, txn -> ra.alter(x -> x + 1));
         }
-        assertThat(handle(a).persistentWatchPaths())
+        assertThat(StmFixture.handle(a).persistentWatchPaths())
                 .as("such transactions only would watch it again: it stays watched")
                 .contains(path(fx, "no-retries"));
         assertThat(a.stm().metrics().refsUnwatched()).isEqualTo(1);
@@ -341,9 +327,9 @@ class WrittenOnlyRefsTest {
             incrementAll(a, List.of(read), AFTER - 1);
             read.get();
         }
-        assertThat(handle(a).persistentWatchPaths()).contains(path(fx, "read"));
+        assertThat(StmFixture.handle(a).persistentWatchPaths()).contains(path(fx, "read"));
         incrementAll(a, List.of(read), AFTER);
-        StmFixture.await(() -> !handle(a).persistentWatchPaths().contains(path(fx, "read")));
+        StmFixture.await(() -> !StmFixture.handle(a).persistentWatchPaths().contains(path(fx, "read")));
         assertThat(a.stm().metrics().refsUnwatched()).isEqualTo(1);
 
         Ref<Long> watched = a.stm().ref("watched", LONG, 0L);
@@ -351,7 +337,7 @@ class WrittenOnlyRefsTest {
         List<List<Long>> heard = new CopyOnWriteArrayList<>();
         watched.addWatch("w", (k, r, o, n) -> heard.add(List.of(o, n)));
         incrementAll(a, List.of(watched), 2 * AFTER);
-        assertThat(handle(a).persistentWatchPaths()).contains(path(fx, "watched"));
+        assertThat(StmFixture.handle(a).persistentWatchPaths()).contains(path(fx, "watched"));
         b.stm().run(txn -> watchedAtB.set(-1L));
         StmFixture.await(() -> heard.contains(List.of(2L * AFTER, -1L)));
     }
@@ -366,12 +352,12 @@ class WrittenOnlyRefsTest {
         quiet(fx, a, List.of(ra));
         List<List<Long>> heard = new CopyOnWriteArrayList<>();
         ra.addWatch("w", (k, r, o, n) -> heard.add(List.of(o, n)));
-        assertThat(handle(a).persistentWatchPaths()).contains(path(fx, "late-watch"));
+        assertThat(StmFixture.handle(a).persistentWatchPaths()).contains(path(fx, "late-watch"));
         b.stm().run(txn -> rb.set(7L));
         StmFixture.await(() -> !heard.isEmpty());
         assertThat(heard).containsExactly(List.of((long) AFTER, 7L));
         incrementAll(a, List.of(ra), 2 * AFTER);
-        assertThat(handle(a).persistentWatchPaths())
+        assertThat(StmFixture.handle(a).persistentWatchPaths())
                 .as("a ref with a watch stays watched")
                 .contains(path(fx, "late-watch"));
     }
@@ -385,7 +371,7 @@ class WrittenOnlyRefsTest {
         for (int i = 0; i < 2 * AFTER; i++) {
             a.stm().run(si, txn -> ra.alter(x -> x + 1));
         }
-        assertThat(handle(a).persistentWatchPaths()).contains(path(fx, "si"));
+        assertThat(StmFixture.handle(a).persistentWatchPaths()).contains(path(fx, "si"));
         assertThat(a.stm().metrics().refsUnwatched()).isZero();
     }
 
@@ -397,21 +383,38 @@ class WrittenOnlyRefsTest {
         Ref<Long> ra = a.stm().ref("expiring", LONG, 0L);
         Ref<Long> rb = b.stm().ref("expiring", LONG);
         quiet(fx, a, List.of(ra));
-        long session = handle(a).getSessionId();
+        long session = StmFixture.handle(a).getSessionId();
         zk.expireSession(a.curator());
-        StmFixture.await(() ->
-                handle(a).getSessionId() != session && handle(a).getState().isConnected());
+        StmFixture.await(() -> StmFixture.handle(a).getSessionId() != session
+                && StmFixture.handle(a).getState().isConnected());
         b.stm().run(txn -> rb.alter(x -> x + 100));
         a.stm().run(txn -> ra.alter(x -> x + 1));
         StmFixture.await(() -> rb.get() == AFTER + 101L);
         assertThat(ra.get()).isEqualTo(AFTER + 101L);
     }
 
+    /**
+     * Leaves client {@code a} with a view that no transaction made: {@code x} quiet at 16, the value
+     * {@code a} last wrote, while another client set it to 100 and then {@code y} (watched by
+     * {@code a}) to the value of {@code x}, 100, in a commit that did not write {@code x}.
+     */
+    private static void staleBesideCurrent(StmFixture fx, Client a, Ref<Long> x, Ref<Long> y)
+            throws InterruptedException {
+        Client b = fx.client();
+        Ref<Long> xb = b.stm().ref(x.name(), LONG);
+        Ref<Long> yb = b.stm().ref(y.name(), LONG);
+        quiet(fx, a, List.of(x));
+        b.stm().run(txn -> xb.set(100L));
+        b.stm().run(txn -> yb.set(xb.get()));
+        // in a's snapshots from now on (a read outside a transaction could run ahead of them)
+        StmFixture.await(() -> a.stm().atomically(txn -> y.get()) == 100L);
+    }
+
     /** Makes client {@code a} stop watching {@code refs}: 16 commits writing them, nothing else. */
     private static void quiet(StmFixture fx, Client a, List<Ref<Long>> refs) throws InterruptedException {
         incrementAll(a, refs, AFTER);
         StmFixture.await(() -> {
-            List<String> watched = handle(a).persistentWatchPaths();
+            List<String> watched = StmFixture.handle(a).persistentWatchPaths();
             return refs.stream().noneMatch(r -> watched.contains(path(fx, r.name())));
         });
     }
@@ -425,13 +428,5 @@ class WrittenOnlyRefsTest {
 
     private static String path(StmFixture fx, String name) {
         return fx.namespace + "/cells/" + name;
-    }
-
-    private static CountingZooKeeper handle(Client c) {
-        try {
-            return (CountingZooKeeper) c.curator().getZookeeperClient().getZooKeeper();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
     }
 }

@@ -59,14 +59,6 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
     private final java.util.concurrent.atomic.AtomicInteger lostSinceRead =
             new java.util.concurrent.atomic.AtomicInteger();
 
-    /**
-     * Watches being added ({@link #addWatch}); with {@link #watchLock}, which orders the hint above
-     * with them, an atom with watches is never left unwatched.
-     */
-    private int addingWatches;
-
-    private final Object watchLock = new Object();
-
     /** Writer ids of the last few versions are kept (without values) to resolve unknown outcomes. */
     static final int ID_HISTORY = 8;
 
@@ -217,22 +209,7 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
      */
     @Override
     public void addWatch(Object key, Watch<T> watch) {
-        Objects.requireNonNull(key, "key");
-        Objects.requireNonNull(watch, "watch");
-        engine.ensureOpen();
-        synchronized (watchLock) {
-            addingWatches++; // no hint from here on
-        }
-        try {
-            // before the watch is registered: what brings the cache up to date is not a change the
-            // watch should hear of; a failure propagates, the watch not added
-            engine.coordinator().current(name);
-            super.addWatch(key, watch);
-        } finally {
-            synchronized (watchLock) {
-                addingWatches--;
-            }
-        }
+        addWatchWithoutHint(key, watch, () -> engine.coordinator().current(name));
     }
 
     @Override
@@ -403,8 +380,8 @@ final class AtomImpl<T> extends IdentityBase<T> implements Atom<T> {
         if (lostSinceRead.incrementAndGet() >= UPDATES_ONLY_AFTER && options.maxRetries() > 0) {
             // on every loss from then on: a hint that did nothing (say, while disconnected) is not
             // lost, and one for a cell already quiet costs a memory read
-            synchronized (watchLock) {
-                if (!hasWatches() && addingWatches == 0 && engine.coordinator().updatesOnly(name)) {
+            synchronized (hintLock) {
+                if (mayHintUpdatesOnly() && engine.coordinator().updatesOnly(name)) {
                     engine.counters().atomsUnwatched.increment();
                 }
             }

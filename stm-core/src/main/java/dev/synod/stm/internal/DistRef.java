@@ -28,12 +28,10 @@ final class DistRef<T> extends RefBase<T> {
      */
     static final int UPDATES_ONLY_AFTER = 16;
 
-    /** Guards the fields below and orders the hint with {@link #addWatch}. */
-    private final Object quietLock = new Object();
-
+    /** The stamp of this client's last commit that wrote the ref (with {@link #hintLock}). */
     private long lastOwnStamp = -1;
-    private volatile int ownStreak; // written under quietLock; read without it by wanted()
-    private int addingWatches;
+
+    private volatile int ownStreak; // written under hintLock; read without it by wanted()
 
     /**
      * Whether the coordinator may have stopped keeping this ref current (this client said it only
@@ -132,13 +130,12 @@ final class DistRef<T> extends RefBase<T> {
         if (isExternal()) {
             return;
         }
-        synchronized (quietLock) {
+        synchronized (hintLock) {
             ownStreak = !readsLastKnown ? 0 : baseStamp == lastOwnStamp ? ownStreak + 1 : 1;
             lastOwnStamp = Math.max(lastOwnStamp, stamp);
             if (ownStreak >= UPDATES_ONLY_AFTER
                     && !mayBeQuiet
-                    && !hasWatches()
-                    && addingWatches == 0
+                    && mayHintUpdatesOnly()
                     && engine.coordinator().updatesOnly(name)) {
                 mayBeQuiet = true;
                 engine.counters().refsUnwatched.increment();
@@ -149,7 +146,7 @@ final class DistRef<T> extends RefBase<T> {
     /** The ref is read again (or contended): it is kept current, and the count starts over. */
     void wanted() {
         if (mayBeQuiet || ownStreak != 0) {
-            synchronized (quietLock) {
+            synchronized (hintLock) {
                 ownStreak = 0;
                 mayBeQuiet = false;
             }
@@ -168,24 +165,12 @@ final class DistRef<T> extends RefBase<T> {
 
     @Override
     public void addWatch(Object key, dev.synod.stm.Watch<T> watch) {
-        Objects.requireNonNull(key, "key");
-        Objects.requireNonNull(watch, "watch");
-        engine.ensureOpen();
-        synchronized (quietLock) {
-            addingWatches++; // no hint from here on
-        }
-        try {
+        // the first watch's read (committed) keeps the ref current
+        addWatchWithoutHint(key, watch, () -> {
             if (mayBeQuiet) {
-                // caught up before the watch is registered: catching up is not a change it should
-                // hear of (a failure propagates, the watch not added)
                 currentAgain();
             }
-            super.addWatch(key, watch); // its read (committed) keeps the ref current
-        } finally {
-            synchronized (quietLock) {
-                addingWatches--;
-            }
-        }
+        });
     }
 
     @Override

@@ -28,6 +28,16 @@ abstract class IdentityBase<T> implements Identity<T> {
     /** Changes delivered so far (with {@link #watchStart}). */
     private long fired;
 
+    /**
+     * Orders the hint that this client only updates the identity ({@code Coordinator.updatesOnly},
+     * given by atoms and refs) with watches being added: an identity with watches is never left
+     * unwatched.
+     */
+    final Object hintLock = new Object();
+
+    /** Watches being added through {@link #addWatchWithoutHint} (with {@link #hintLock}). */
+    private int addingWatches;
+
     IdentityBase(Engine engine, String name) {
         this.engine = engine;
         this.name = name;
@@ -69,6 +79,11 @@ abstract class IdentityBase<T> implements Identity<T> {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(watch, "watch");
         engine.ensureOpen();
+        registerWatch(key, watch);
+    }
+
+    /** Registers the watch, then (for the first one) reads the value it starts from. */
+    private void registerWatch(Object key, Watch<T> watch) {
         boolean first;
         long firedBefore;
         synchronized (watchStart) {
@@ -118,6 +133,37 @@ abstract class IdentityBase<T> implements Identity<T> {
 
     boolean hasWatches() {
         return !watches.isEmpty();
+    }
+
+    /**
+     * Whether the "only updates" hint may be given now: no watch, and none being added. The caller
+     * holds {@link #hintLock} until it has given the hint.
+     */
+    boolean mayHintUpdatesOnly() {
+        return !hasWatches() && addingWatches == 0;
+    }
+
+    /**
+     * {@link #addWatch} for an identity that may have been left unwatched: no hint is given while
+     * it runs, and {@code catchUp} first brings the state current (before the watch is registered:
+     * catching up is not a change the watch should hear of). A failure propagates, the watch not
+     * added.
+     */
+    void addWatchWithoutHint(Object key, Watch<T> watch, Runnable catchUp) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(watch, "watch");
+        engine.ensureOpen();
+        synchronized (hintLock) {
+            addingWatches++;
+        }
+        try {
+            catchUp.run();
+            IdentityBase.this.registerWatch(key, watch);
+        } finally {
+            synchronized (hintLock) {
+                addingWatches--;
+            }
+        }
     }
 
     /** Calls every watch; one that throws is logged and does not stop the others. */
