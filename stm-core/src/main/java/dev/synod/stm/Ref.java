@@ -22,8 +22,8 @@ import java.util.function.UnaryOperator;
  * current once it has made 16 commits of it in a row, each on top of its previous one, with no
  * read outside a transaction and no watch on it since. Its serializable transactions that may be
  * retried ({@link TxnOptions#maxRetries()} above 0) then start from the state their last commit
- * left, and the commit checks that state: a change made elsewhere in between costs a retry (a
- * retry for each such ref the coordinator names), and the refs named are kept current again. An
+ * left, and the commit checks that state: a change made elsewhere in between costs a retry, and
+ * every ref the transaction read that way is kept current again. An
  * attempt that read such a ref and would end without that check (a read-only transaction, or a
  * body or validator that throws) first reads the ref again, one round trip (so it needs the
  * coordinator, where a read-only transaction over watched refs would not); if it had changed, the

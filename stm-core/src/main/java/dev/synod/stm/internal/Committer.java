@@ -113,6 +113,9 @@ final class Committer {
                         result = coordinator.commit(request, txn.deadlineNanos, txn.claim);
                     } catch (CommitOutcomeUnknownException unknown) {
                         result = resolveKeepingStaged(unknown);
+                    } catch (ValueTooLargeException | IllegalArgumentException refusedBeforeSending) {
+                        txn.commitSent = false; // nothing was sent: the attempt may be checked
+                        throw refusedBeforeSending;
                     }
                     if (result instanceof CommitResult.Conflict conflict) {
                         txn.commitSent = false; // not applied: the attempt may be checked again
@@ -430,11 +433,11 @@ final class Committer {
                 for (Versioned v : fresh) {
                     stamp = Math.max(stamp, v.stamp());
                 }
-                for (Entry.Dist<?> e : conflicting) {
-                    if (e.optimistic) {
-                        // written by others too: kept current again, so as not to lose every race
-                        stamp = Math.max(stamp, e.ref.currentAgain().stamp());
-                    }
+                if (conflicting.stream().anyMatch(e -> e.optimistic)) {
+                    // written by others too; the coordinator may name only the first conflict, so
+                    // every ref read from its last known state is made current (and kept current)
+                    // again now, rather than one per retry
+                    stamp = Math.max(stamp, txn.currentAgainAll());
                 }
             } catch (RuntimeException e) {
                 LOG.debug("could not refresh {} after a conflict", names, e);

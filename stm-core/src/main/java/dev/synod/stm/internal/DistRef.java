@@ -165,7 +165,8 @@ final class DistRef<T> extends RefBase<T> {
 
     @Override
     public void addWatch(Object key, dev.synod.stm.Watch<T> watch) {
-        // the first watch's read (committed) keeps the ref current
+        // caught up first if it may have been left unwatched (catching up is not a change the watch
+        // should hear of); the first watch's read (committed) keeps it current in any case
         addWatchWithoutHint(key, watch, () -> {
             if (mayBeQuiet) {
                 currentAgain();

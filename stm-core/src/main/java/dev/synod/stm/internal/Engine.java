@@ -415,14 +415,15 @@ public final class Engine implements Stm {
      * nor failures after the commit was sent (it checked what was read). If the check itself fails,
      * its exception is thrown, with {@code failure} suppressed in it.
      */
-    private static boolean stateWasStale(TxnImpl txn, Throwable failure) {
+    private boolean stateWasStale(TxnImpl txn, Throwable failure) {
         if (!txn.readOptimistically()
                 || txn.commitSent
                 || failure instanceof VirtualMachineError
                 || failure instanceof dev.synod.stm.CoordinationException
                 || failure instanceof StmClosedException
                 || failure instanceof StmInterruptedException
-                || failure instanceof TransactionTimeoutException) {
+                || failure instanceof TransactionTimeoutException
+                || failure instanceof dev.synod.stm.LockLostException) {
             return false;
         }
         long moved;
@@ -431,6 +432,7 @@ public final class Engine implements Stm {
         } catch (RuntimeException check) {
             // cannot tell whether the failure rests on a state that never was: say so, not it
             check.addSuppressed(failure);
+            metrics.aborts.increment();
             throw check;
         }
         if (moved < 0) {

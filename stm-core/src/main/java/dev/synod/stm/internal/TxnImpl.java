@@ -295,11 +295,11 @@ final class TxnImpl implements Txn {
 
     private RetrySignal inconsistent(String name, long stamp) {
         engine.counters().snapshotMisses.increment();
-        DistRef<?> optimistic = optimisticReads.get(name);
-        if (optimistic != null) {
-            // read from its last known state, which may trail: not a fault of the coordinator
+        if (optimisticReads.containsKey(name)) {
+            // read from its last known state, which may trail: not a fault of the coordinator;
+            // every such ref is made current (and kept current) again, not one per retry
             try {
-                optimistic.currentAgain(); // current again, and kept current
+                currentAgainAll();
             } catch (RuntimeException e) {
                 // the retry will find out
             }
@@ -360,6 +360,20 @@ final class TxnImpl implements Txn {
             }
         }
         return moved;
+    }
+
+    /**
+     * Makes every ref this attempt read from its last known state current, and kept current, again
+     * (a round trip each that had stopped being current).
+     *
+     * @return the newest stamp among them
+     */
+    long currentAgainAll() {
+        long newest = 0;
+        for (DistRef<?> ref : optimisticReads.values()) {
+            newest = Math.max(newest, ref.currentAgain().stamp());
+        }
+        return newest;
     }
 
     boolean readOptimistically() {
