@@ -240,6 +240,13 @@ final class WatchWorker implements Watcher {
         if (closed) {
             return;
         }
+        if (event.getType() != Watcher.Event.EventType.None && !connectedState(event.getState())) {
+            // A request that fails with the connection (a watch removal still unanswered when it
+            // was lost, say) is reported as an event of its own carrying the lost state, and the
+            // ZooKeeper client then drops the connection event that follows as a repeat of that
+            // state: this may be the only sign of the loss.
+            readPoint.markStale();
+        }
         if (event.getType() == Watcher.Event.EventType.NodeChildrenChanged) {
             String name = paths.nameOf(event.getPath());
             if (name != null && cache.isOpen(name)) {
@@ -468,9 +475,18 @@ final class WatchWorker implements Watcher {
         return item instanceof WatchedEvent e && e.getType() != Watcher.Event.EventType.None;
     }
 
+    private static boolean connectedState(Watcher.Event.KeeperState state) {
+        return state == Watcher.Event.KeeperState.SyncConnected || state == Watcher.Event.KeeperState.ConnectedReadOnly;
+    }
+
     private void connectionEvent(WatchedEvent e) {
         switch (e.getState()) {
-            case SyncConnected, ConnectedReadOnly -> LOG.debug("{}: connected", paths.cellsRoot());
+            case SyncConnected, ConnectedReadOnly -> {
+                // Notifications may have been missed even if no Disconnected came first (see
+                // process): every (re)connection refreshes before the read point rises again.
+                LOG.debug("{}: connected; the read point is stale until a refresh", paths.cellsRoot());
+                readPoint.markStale();
+            }
             case Disconnected, Expired, AuthFailed, Closed -> {
                 LOG.debug("{}: {}; the read point is stale until a refresh", paths.cellsRoot(), e.getState());
                 readPoint.markStale();

@@ -37,6 +37,43 @@ class CoordinatorFaultsTest {
         zk.close();
     }
 
+    /**
+     * A watch removal still unanswered when the connection is lost fails with a connection loss,
+     * and ZooKeeper's client then reports that as an event of its own whose state is Disconnected,
+     * before the connection event, which it then drops as a repeat. Changes made while the
+     * connection was down are not announced after it comes back (a persistent watch re-registered
+     * on the same session does not replay them): the cache must still learn that it has to read
+     * every watched cell again before the read point passes them.
+     */
+    @Test
+    void aWatchRemovalLostWithTheConnectionStillMakesTheCacheReadWhatItMissed() throws Exception {
+        CoordinatorFixture fx = new CoordinatorFixture(zk);
+        dev.synod.zookeeper.testing.TcpProxy proxy =
+                zk.track(new dev.synod.zookeeper.testing.TcpProxy(zk.server().getPort(), 1));
+        Client reader = fx.client(proxy.connectString());
+        Client writer = fx.client();
+        for (String n : List.of("watched", "quieted")) {
+            writer.coordinator().open(n, bytes("0"));
+            reader.coordinator().open(n, null);
+        }
+        long session = reader.curator().getZookeeperClient().getZooKeeper().getSessionId();
+        // the removal sent by the hint never reaches the server: the connection is cut instead
+        proxy.dropOnNextRequest(20, false);
+        assertThat(reader.coordinator().updatesOnly("quieted")).isTrue();
+        CoordinatorFixture.await(() -> proxy.drops() > 0);
+        CommitResult.Committed c = (CommitResult.Committed)
+                writer.coordinator().commit(writes(writer.coordinator().current("watched")));
+        CoordinatorFixture.await(() -> reader.curator().getZookeeperClient().isConnected());
+        assertThat(reader.curator().getZookeeperClient().getZooKeeper().getSessionId())
+                .as("the same session, reconnected")
+                .isEqualTo(session);
+        assertThat(reader.coordinator().awaitReadPoint(c.stamp(), 10, TimeUnit.SECONDS))
+                .isTrue();
+        assertThat(text(reader.coordinator().current("watched")))
+                .as("the read point covers the commit made while disconnected: so must the cache")
+                .isEqualTo("0+");
+    }
+
     @Test
     void afterAnExpiredSessionEveryVersionIsNotifiedAtMostOnceAndTheWatchIsNotDuplicated() throws Exception {
         CoordinatorFixture fx = new CoordinatorFixture(zk);

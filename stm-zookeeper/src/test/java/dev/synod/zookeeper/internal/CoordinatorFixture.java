@@ -29,8 +29,13 @@ final class CoordinatorFixture implements AutoCloseable {
     record Client(ZkCoordinator coordinator, CuratorFramework curator, RequestCounter requests) {}
 
     Client client() throws InterruptedException {
+        return client(zk.connectString());
+    }
+
+    /** As {@link #client()}, connecting to {@code connectString} (a proxy, say). */
+    Client client(String connectString) throws InterruptedException {
         RequestCounter counter = new RequestCounter();
-        CuratorFramework curator = zk.client(counter);
+        CuratorFramework curator = zk.client(connectString, counter);
         ZkCoordinator c = zk.track(new ZkCoordinator(curator, false, namespace));
         return new Client(c, curator, counter);
     }
