@@ -257,8 +257,9 @@ final class TxnImpl implements Txn {
     /**
      * A safety net under the coordinator's read-point contract: every record names the other refs
      * its commit wrote, so a snapshot that holds this version of one of them but an older version
-     * of another is caught here (the local cache missed a change). The stale ref is read afresh and
-     * the transaction retried; it never returns a fractured snapshot.
+     * of another is caught here (the local cache missed a change). The coordinator is told, and
+     * makes the stale ref (and any other that may trail unseen) current before the transaction is
+     * retried; it never returns a fractured snapshot.
      */
     private void checkReadAtomic(String name, long stamp, List<String> cowritten) {
         Long need = required.get(name);
@@ -307,7 +308,8 @@ final class TxnImpl implements Txn {
         }
         engine.reportStaleCache(name, stamp);
         try {
-            engine.coordinator().fetch(List.of(name), deadlineNanos); // refreshes the cache
+            // other cells may trail unseen: the coordinator brings them all up to date first
+            engine.coordinator().localStateTrailed(name, stamp, deadlineNanos);
         } catch (RuntimeException e) {
             // the retry will find out
         }

@@ -146,6 +146,26 @@ public interface Coordinator extends AutoCloseable {
     }
 
     /**
+     * The engine caught the read-point contract broken: the local state of opened cell {@code
+     * name} trailed commit {@code stamp}, which the read point covers (a transaction saw that
+     * commit on a co-written cell). It should never happen; when it does, a change notification
+     * was lost somewhere, and other opened cells may have missed theirs too, unseen. Before the
+     * engine retries the transaction, the coordinator makes {@code name} current and should bring
+     * every other opened cell up to date as well (and repair what keeps them current), waiting for
+     * that until {@code deadlineNanos} at most ({@link System#nanoTime()}; past it, the engine
+     * retries anyway and the next read that trips calls this again). The default fetches {@code
+     * name} alone, which is right for a coordinator without local state beyond what {@link #fetch}
+     * refreshes.
+     *
+     * @throws dev.synod.stm.CoordinationException if the service cannot be reached (the engine
+     *     then retries; the retry finds out)
+     * @throws dev.synod.stm.StmInterruptedException if interrupted while waiting
+     */
+    default void localStateTrailed(String name, long stamp, long deadlineNanos) {
+        fetch(List.of(name), deadlineNanos);
+    }
+
+    /**
      * Called before the engine answers from local state alone: a read outside a transaction, or a
      * read-only transaction over coordinated cells. A coordinator whose local state may have
      * fallen too far behind (its connection lost for long) throws here instead of letting it be

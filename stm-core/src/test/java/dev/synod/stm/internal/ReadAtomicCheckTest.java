@@ -36,10 +36,19 @@ class ReadAtomicCheckTest {
             return v != null ? v : real.current(name);
         }
 
+        /** The cells the engine reported trailing, and the stamps they trailed. */
+        final List<String> trailed = new java.util.concurrent.CopyOnWriteArrayList<>();
+
         @Override
         public List<Versioned> fetch(List<String> names) {
             names.forEach(stale::remove);
             return real.fetch(names);
+        }
+
+        @Override
+        public void localStateTrailed(String name, long stamp, long deadlineNanos) {
+            trailed.add(name + "@" + stamp);
+            super.localStateTrailed(name, stamp, deadlineNanos); // the default fetches the cell
         }
     }
 
@@ -56,11 +65,15 @@ class ReadAtomicCheckTest {
             });
             coordinator.stale.put("from", fromBefore); // the cache missed 'from' of that commit
 
+            long transfer = coordinator.real.current("to").stamp();
             long total = stm.atomically(txn -> to.get() + from.get());
             assertThat(total).isEqualTo(10L);
             assertThat(from.get()).isEqualTo(7L);
             assertThat(stm.metrics().retries()).isEqualTo(1);
             assertThat(stm.metrics().staleCacheRetries()).isEqualTo(1);
+            assertThat(coordinator.trailed)
+                    .as("the coordinator is told which cell trailed which commit")
+                    .containsExactly("from@" + transfer);
 
             coordinator.stale.put("from", coordinator.real.current("from"));
             stm.run(txn -> {

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.KeeperException;
@@ -91,6 +92,8 @@ final class WatchWorker implements Watcher {
 
     private volatile ZooKeeper watchedHandle;
     private volatile boolean closed;
+    /** Every opened cell's watch is to be added again before the next refresh (see {@link #resync}). */
+    private final AtomicBoolean resyncWanted = new AtomicBoolean();
 
     /**
      * Persistent watches per ZooKeeper handle and path, counted over every worker of this JVM (two
@@ -355,6 +358,22 @@ final class WatchWorker implements Watcher {
         }
     }
 
+    /**
+     * The cache was caught trailing the read point (see {@link ZkCoordinator#localStateTrailed}):
+     * a notification was lost. Freezes the read point and has the worker add the watch of every
+     * opened cell again on the current handle (in case one was lost with the notification; adding
+     * one that is there changes nothing), then refresh every opened cell. Returns at once; several
+     * calls before the worker gets to it make one resync.
+     */
+    void resync() {
+        if (closed) {
+            return;
+        }
+        resyncWanted.set(true);
+        readPoint.markStale();
+        check();
+    }
+
     /** Asks the worker to check the session and refresh if needed (e.g. after a reconnection). */
     void check() {
         if (!closed) {
@@ -583,7 +602,9 @@ final class WatchWorker implements Watcher {
         if (zk == null || closed) {
             return;
         }
-        if (zk != watchedHandle) {
+        boolean resync = resyncWanted.getAndSet(false);
+        boolean newSession = zk != watchedHandle;
+        if (newSession || resync) {
             readPoint.markStale();
             // a cell opened from now on adds its own watch on this handle (or a newer one)
             Set<String> names = new HashSet<>();
@@ -602,6 +623,9 @@ final class WatchWorker implements Watcher {
                         2 * connection.requestTimeoutMs());
             } catch (KeeperException | TimeoutException e) {
                 LOG.warn("{}: re-adding the watches failed ({}); will retry", paths.cellsRoot(), e.toString());
+                if (resync) {
+                    resyncWanted.set(true);
+                }
                 return;
             }
             watchedHandle = zk;
@@ -612,8 +636,9 @@ final class WatchWorker implements Watcher {
                 }
             }
             LOG.info(
-                    "{}: new ZooKeeper session 0x{}: {} cell watches re-added",
+                    "{}: {} 0x{}: {} cell watches re-added",
                     paths.cellsRoot(),
+                    newSession ? "new ZooKeeper session" : "a cached cell trailed the read point; session",
                     Long.toHexString(zk.getSessionId()),
                     names.size());
         }

@@ -545,6 +545,42 @@ public final class ZkCoordinator implements Coordinator {
         return fetch(names, true, deadlineNanos);
     }
 
+    /**
+     * A transaction caught the cell {@code name} trailing the read point: a notification was lost
+     * (it should never happen). Reads the cell, then has the worker add the watch of every opened
+     * cell again and refresh them all, and waits for that refresh (until the deadline, at most the
+     * connection timeout): the retry then reads one current state of every cell, including those
+     * that trailed unseen.
+     */
+    @Override
+    public void localStateTrailed(String name, long stamp, long deadlineNanos) {
+        ensureOpen();
+        LOG.debug(
+                "{}: the cached state of '{}' trailed commit {} that the read point covers (a lost change"
+                        + " notification); watching every opened cell again and refreshing them",
+                describe(),
+                name,
+                Long.toHexString(stamp));
+        worker.resync();
+        try {
+            fetch(List.of(name), false, deadlineNanos);
+        } finally {
+            long wait = TimeUnit.MILLISECONDS.toNanos(connection.connectionTimeoutMs());
+            if (deadlineNanos != ZkConnection.NO_DEADLINE) {
+                wait = Math.min(wait, deadlineNanos - System.nanoTime());
+            }
+            try {
+                if (wait > 0 && !readPoint.awaitFresh(wait)) {
+                    LOG.debug("{}: the refresh after a trailing cell did not end in time", describe());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StmInterruptedException(
+                        "interrupted while waiting for the cache of " + describe() + " to be refreshed", e);
+            }
+        }
+    }
+
     private List<Versioned> fetch(List<String> names, boolean latest, long deadlineNanos) {
         ensureOpen();
         if (names.isEmpty()) {
