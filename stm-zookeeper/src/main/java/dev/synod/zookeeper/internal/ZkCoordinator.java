@@ -547,10 +547,11 @@ public final class ZkCoordinator implements Coordinator {
 
     /**
      * A transaction caught the cell {@code name} trailing the read point: a notification was lost
-     * (it should never happen). Reads the cell, then has the worker add the watch of every opened
-     * cell again and refresh them all, and waits for that refresh (until the deadline, at most the
+     * (it should never happen). Has the worker add the watch of every opened cell again and
+     * refresh them all, reads the cell, and waits for that refresh (until the deadline, at most the
      * connection timeout): the retry then reads one current state of every cell, including those
-     * that trailed unseen.
+     * that trailed unseen. If the read fails (no connection), that is thrown at once; the worker
+     * still resyncs once it can.
      */
     @Override
     public void localStateTrailed(String name, long stamp, long deadlineNanos) {
@@ -562,22 +563,20 @@ public final class ZkCoordinator implements Coordinator {
                 name,
                 Long.toHexString(stamp));
         worker.resync();
+        // if this read fails (no connection), the worker still resyncs once it can; nothing to wait for now
+        fetch(List.of(name), false, deadlineNanos);
+        long wait = TimeUnit.MILLISECONDS.toNanos(connection.connectionTimeoutMs());
+        if (deadlineNanos != ZkConnection.NO_DEADLINE) {
+            wait = Math.min(wait, deadlineNanos - System.nanoTime());
+        }
         try {
-            fetch(List.of(name), false, deadlineNanos);
-        } finally {
-            long wait = TimeUnit.MILLISECONDS.toNanos(connection.connectionTimeoutMs());
-            if (deadlineNanos != ZkConnection.NO_DEADLINE) {
-                wait = Math.min(wait, deadlineNanos - System.nanoTime());
+            if (wait > 0 && !readPoint.awaitFresh(wait)) {
+                LOG.debug("{}: the refresh after a trailing cell did not end in time", describe());
             }
-            try {
-                if (wait > 0 && !readPoint.awaitFresh(wait)) {
-                    LOG.debug("{}: the refresh after a trailing cell did not end in time", describe());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StmInterruptedException(
-                        "interrupted while waiting for the cache of " + describe() + " to be refreshed", e);
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StmInterruptedException(
+                    "interrupted while waiting for the cache of " + describe() + " to be refreshed", e);
         }
     }
 
