@@ -26,9 +26,11 @@ import java.util.function.UnaryOperator;
  * every ref the transaction read that way is kept current again. An
  * attempt that read such a ref and would end without that check (a read-only transaction, or a
  * body or validator that throws) first reads the ref again, one round trip (so it needs the
- * coordinator, where a read-only transaction over watched refs would not); if it had changed, the
- * attempt is retried instead of returning or failing, and if that read fails, its exception is
- * thrown with the attempt's own failure suppressed in it. A {@link #commute} never starts from such
+ * coordinator, where a read-only transaction over watched refs would not, and waits for it no
+ * longer than the transaction's {@link TxnOptions#timeout()}); if it had changed, the attempt is
+ * retried instead of returning or failing, and if that read fails, its exception ({@link
+ * TransactionTimeoutException} once the timeout passes) is thrown with the attempt's own failure
+ * suppressed in it. A {@link #commute} never starts from such
  * a state. What a transaction returns, commits or throws therefore rests on one consistent
  * snapshot. An attempt that is retried may have seen such a ref's older state beside newer states
  * of other refs, so a body must not loop waiting for a state (it must not block anyway: it may run

@@ -2,12 +2,16 @@ package dev.synod.zookeeper;
 
 import static dev.synod.zookeeper.StmFixture.LONG;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.synod.stm.Isolation;
 import dev.synod.stm.Ref;
+import dev.synod.stm.TransactionTimeoutException;
 import dev.synod.stm.TxnOptions;
 import dev.synod.zookeeper.StmFixture.Client;
+import dev.synod.zookeeper.testing.TcpProxy;
 import dev.synod.zookeeper.testing.ZkHarness;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -394,6 +398,30 @@ class WrittenOnlyRefsTest {
         a.stm().run(txn -> ra.alter(x -> x + 1));
         StmFixture.await(() -> rb.get() == AFTER + 101L);
         assertThat(ra.get()).isEqualTo(AFTER + 101L);
+    }
+
+    @Test
+    void checkingAQuietRefWhileZooKeeperIsUnreachableEndsAtTheTransactionsTimeout() throws Exception {
+        StmFixture fx = new StmFixture(zk);
+        TcpProxy proxy = zk.track(new TcpProxy(zk.server().getPort(), 1));
+        Client a = fx.client(proxy.connectString());
+        Ref<Long> ra = a.stm().ref("unreachable", LONG, 0L);
+        quiet(fx, a, List.of(ra));
+        proxy.refuseConnections(true);
+        proxy.dropConnections();
+        StmFixture.await(() -> !a.curator().getZookeeperClient().isConnected());
+
+        // the body reads the last known state; the check before returning needs ZooKeeper, and
+        // waits for it only as long as the transaction may last (the retry policy would wait longer)
+        TxnOptions shortLived = a.stm().defaultOptions().withTimeout(Duration.ofMillis(300));
+        assertThatThrownBy(() -> a.stm().atomically(shortLived, txn -> ra.get()))
+                .isInstanceOf(TransactionTimeoutException.class)
+                .hasMessageContaining("'unreachable'");
+
+        proxy.refuseConnections(false);
+        StmFixture.await(() -> a.curator().getZookeeperClient().isConnected());
+        long seen = a.stm().atomically(txn -> ra.get());
+        assertThat(seen).isEqualTo(AFTER);
     }
 
     /**

@@ -82,7 +82,8 @@ final class Committer {
             }
             if (e.commuteOnly()) {
                 try {
-                    rebaseIfNewer(e, e.optimistic ? e.ref.currentAgain() : coordinator.current(e.ref.name));
+                    rebaseIfNewer(
+                            e, e.optimistic ? e.ref.currentAgain(txn.deadlineNanos) : coordinator.current(e.ref.name));
                 } catch (VersionGoneException gone) {
                     throw txn.retry(0, "an external version of '" + e.ref.name + "' was deleted while it was read");
                 }
@@ -158,7 +159,7 @@ final class Committer {
     private void checkDistReadsAgainstCache() {
         for (Entry.Dist<?> e : dist) {
             if (needsCheck(e)) {
-                Versioned now = e.optimistic ? e.ref.currentAgain() : coordinator.current(e.ref.name);
+                Versioned now = e.optimistic ? e.ref.currentAgain(txn.deadlineNanos) : coordinator.current(e.ref.name);
                 if (now.stamp() != e.cell().stamp()) { // (a cell created again restarts its versions)
                     throw txn.retry(now.stamp(), "'" + e.ref.name + "' changed after the transaction's snapshot");
                 }

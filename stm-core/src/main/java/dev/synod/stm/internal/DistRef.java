@@ -163,6 +163,13 @@ final class DistRef<T> extends RefBase<T> {
         return cell;
     }
 
+    /** As {@link #currentAgain()} for a transaction: a read it needs ends at its deadline. */
+    Versioned currentAgain(long deadlineNanos) {
+        Versioned cell = engine.coordinator().current(name, deadlineNanos);
+        wanted();
+        return cell;
+    }
+
     @Override
     public void addWatch(Object key, dev.synod.stm.Watch<T> watch) {
         // caught up first if it may have been left unwatched (catching up is not a change the watch

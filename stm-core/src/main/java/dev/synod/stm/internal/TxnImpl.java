@@ -1,6 +1,7 @@
 package dev.synod.stm.internal;
 
 import dev.synod.stm.Isolation;
+import dev.synod.stm.StmClosedException;
 import dev.synod.stm.StmInterruptedException;
 import dev.synod.stm.Txn;
 import dev.synod.stm.TxnOptions;
@@ -189,7 +190,9 @@ final class TxnImpl implements Txn {
             boolean optimistic = quiet && serializable() && options.maxRetries() > 0 && !forCommute;
             Versioned cell = optimistic
                     ? engine.coordinator().lastKnown(d.name)
-                    : quiet ? d.currentAgain() : engine.coordinator().current(d.name);
+                    : quiet
+                            ? d.currentAgain(deadlineNanos)
+                            : engine.coordinator().current(d.name);
             if (optimistic) {
                 optimisticReads.put(d.name, d);
             }
@@ -302,7 +305,7 @@ final class TxnImpl implements Txn {
             try {
                 currentAgainAll();
             } catch (RuntimeException e) {
-                // the retry will find out
+                rethrowIfFinal(e); // else the retry will find out (past the deadline: the engine reports it)
             }
             return retry(stamp, "the last known state of '" + name + "' trailed a commit seen on another ref");
         }
@@ -311,9 +314,16 @@ final class TxnImpl implements Txn {
             // other cells may trail unseen: the coordinator brings them all up to date first
             engine.coordinator().localStateTrailed(name, stamp, deadlineNanos);
         } catch (RuntimeException e) {
-            // the retry will find out
+            rethrowIfFinal(e); // else the retry will find out (past the deadline: the engine reports it)
         }
         return retry(stamp, "the local state of '" + name + "' trailed a commit seen on another ref");
+    }
+
+    /** An interrupt or a closed Stm ends the transaction: no retry would get further. */
+    private static void rethrowIfFinal(RuntimeException e) {
+        if (e instanceof StmInterruptedException || e instanceof StmClosedException) {
+            throw e;
+        }
     }
 
     private <T> Entry<T> readLocal(LocalRefImpl<T> ref, boolean forCommute) {
@@ -354,7 +364,7 @@ final class TxnImpl implements Txn {
         long moved = -1;
         for (Entry<?> e : entries.values()) {
             if (e instanceof Entry.Dist<?> d && d.optimistic) {
-                Versioned now = d.ref.currentAgain();
+                Versioned now = d.ref.currentAgain(deadlineNanos);
                 if (now.version() != d.cell().version()
                         || now.stamp() != d.cell().stamp()) {
                     moved = Math.max(moved, now.stamp());
@@ -373,7 +383,7 @@ final class TxnImpl implements Txn {
     long currentAgainAll() {
         long newest = 0;
         for (DistRef<?> ref : optimisticReads.values()) {
-            newest = Math.max(newest, ref.currentAgain().stamp());
+            newest = Math.max(newest, ref.currentAgain(deadlineNanos).stamp());
         }
         return newest;
     }

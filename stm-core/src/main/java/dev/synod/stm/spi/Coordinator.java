@@ -74,6 +74,16 @@ public interface Coordinator extends AutoCloseable {
     Versioned current(String name);
 
     /**
+     * As {@link #current(String)} for a caller with a deadline (a transaction's timeout): a read
+     * it needs (a cell the engine said it only updates) waits for the service only until {@link
+     * System#nanoTime()} passes {@code deadlineNanos}, then fails with {@code
+     * dev.synod.stm.TransactionTimeoutException}. The default ignores the deadline.
+     */
+    default Versioned current(String name, long deadlineNanos) {
+        return current(name);
+    }
+
+    /**
      * The latest state of an opened cell known to this client, without {@link #current}'s promise:
      * for a cell the engine said it only updates ({@link #updatesOnly}) it may trail the service
      * until {@link #current} is called for it again. Used where a stale state costs only a lost

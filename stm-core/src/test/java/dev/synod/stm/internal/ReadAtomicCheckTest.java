@@ -1,16 +1,20 @@
 package dev.synod.stm.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.synod.stm.Codec;
+import dev.synod.stm.CoordinationException;
 import dev.synod.stm.Ref;
 import dev.synod.stm.Stm;
+import dev.synod.stm.StmInterruptedException;
 import dev.synod.stm.TxnOptions;
 import dev.synod.stm.fixtures.ForwardingCoordinator;
 import dev.synod.stm.spi.Versioned;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,9 +49,17 @@ class ReadAtomicCheckTest {
             return real.fetch(names);
         }
 
+        /** Thrown (once) by the next repair instead of repairing. */
+        final java.util.concurrent.atomic.AtomicReference<RuntimeException> repairFails =
+                new java.util.concurrent.atomic.AtomicReference<>();
+
         @Override
         public void localStateTrailed(String name, long stamp, long deadlineNanos) {
             trailed.add(name + "@" + stamp);
+            RuntimeException failure = repairFails.getAndSet(null);
+            if (failure != null) {
+                throw failure;
+            }
             super.localStateTrailed(name, stamp, deadlineNanos); // the default fetches the cell
         }
     }
@@ -130,6 +142,37 @@ class ReadAtomicCheckTest {
             long again = stm.atomically(txn -> from.get() + to.get());
             assertThat(again).isEqualTo(110L);
             assertThat(stm.metrics().staleCacheRetries()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aRepairThatFailsIsRetriedButAnInterruptEndsTheTransaction() {
+        StaleCache coordinator = new StaleCache();
+        try (Stm stm = Stm.create(coordinator, TxnOptions.defaults())) {
+            Ref<Long> from = stm.ref("from", Codec.json(Long.class), 10L);
+            Ref<Long> to = stm.ref("to", Codec.json(Long.class), 0L);
+            Versioned fromBefore = coordinator.real.current("from");
+            stm.run(txn -> {
+                from.alter(x -> x - 3);
+                to.alter(x -> x + 3);
+            });
+
+            coordinator.stale.put("from", fromBefore);
+            coordinator.repairFails.set(new CoordinationException("service unreachable"));
+            long total = stm.atomically(txn -> to.get() + from.get());
+            assertThat(total).as("the retry trips again and that repair works").isEqualTo(10L);
+            assertThat(stm.metrics().staleCacheRetries()).isEqualTo(2);
+
+            coordinator.stale.put("from", fromBefore);
+            coordinator.repairFails.set(new StmInterruptedException("interrupted while repairing"));
+            AtomicInteger attempts = new AtomicInteger();
+            assertThatThrownBy(() -> stm.atomically(txn -> {
+                        attempts.incrementAndGet();
+                        return to.get() + from.get();
+                    }))
+                    .isInstanceOf(StmInterruptedException.class)
+                    .hasMessageContaining("repairing");
+            assertThat(attempts).as("not retried").hasValue(1);
         }
     }
 }

@@ -145,12 +145,25 @@ final class WatchWorker implements Watcher {
      *     KeeperException}
      */
     CompletableFuture<Void> watch(ZooKeeper zk, String name) {
+        return watch(zk, name, false);
+    }
+
+    /**
+     * As {@link #watch(ZooKeeper, String)}; if {@code onlyIfWanted}, adds nothing (and completes at
+     * once) when the cell is, by the time the lock is held, no longer tracked or quiet: re-adding
+     * the watches of the opened cells must not undo a removal decided after they were listed.
+     */
+    private CompletableFuture<Void> watch(ZooKeeper zk, String name, boolean onlyIfWanted) {
         CompletableFuture<Void> added = new CompletableFuture<>();
         String path = paths.pathOf(name);
         synchronized (USERS) {
             if (closed) {
                 added.completeExceptionally(
                         new IllegalStateException("the cache of " + paths.cellsRoot() + " is closed"));
+                return added;
+            }
+            if (onlyIfWanted && (!cache.isOpen(name) || cache.isQuiet(name))) {
+                added.complete(null);
                 return added;
             }
             if (mine.computeIfAbsent(zk, k -> new HashSet<>()).add(path)) {
@@ -615,7 +628,7 @@ final class WatchWorker implements Watcher {
             }
             List<CompletableFuture<Void>> added = new ArrayList<>(names.size());
             for (String name : names) {
-                added.add(watch(zk, name));
+                added.add(watch(zk, name, true));
             }
             try {
                 ZkConnection.awaitReply(
@@ -632,7 +645,7 @@ final class WatchWorker implements Watcher {
             // a cell watched again meanwhile (see ZkCoordinator.watchAgain) was passed over above
             for (String name : cache.openedNames()) {
                 if (!cache.isQuiet(name) && !names.contains(name)) {
-                    watch(zk, name);
+                    watch(zk, name, true);
                 }
             }
             LOG.info(
@@ -652,6 +665,11 @@ final class WatchWorker implements Watcher {
     /** Makes every opened cell current (sync, then one read), then un-freezes the read point. */
     private void refresh() {
         long generation = readPoint.refreshStarting();
+        if (resyncWanted.get()) {
+            // a resync asked for since this tick began (it sets the flag before marking stale):
+            // this refresh would end the freeze before its watches are re-added; the next tick does both
+            return;
+        }
         List<String> names = cache.openedNames();
         CellReader.Result result = readInto(names, true);
         if (result == null) {

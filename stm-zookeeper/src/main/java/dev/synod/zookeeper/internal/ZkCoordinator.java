@@ -390,10 +390,19 @@ public final class ZkCoordinator implements Coordinator {
      */
     @Override
     public Versioned current(String name) {
+        return current(name, ZkConnection.NO_DEADLINE);
+    }
+
+    /**
+     * As {@link #current(String)}; watching a quiet cell again ends at the deadline with {@link
+     * dev.synod.stm.TransactionTimeoutException}.
+     */
+    @Override
+    public Versioned current(String name, long deadlineNanos) {
         ensureOpen();
         CellCache.State s = cache.state(name);
         if (s != null && s.quiet()) {
-            watchAgain(name);
+            watchAgain(name, deadlineNanos);
             s = cache.state(name);
         }
         return cached(name, s);
@@ -463,7 +472,7 @@ public final class ZkCoordinator implements Coordinator {
      * the first. If a new session's watches were re-added meanwhile, which passes over quiet
      * cells, it is done again on the new handle.
      */
-    private void watchAgain(String name) {
+    private void watchAgain(String name, long deadlineNanos) {
         Lock lock = quietLock(name);
         try {
             lock.lockInterruptibly();
@@ -482,8 +491,7 @@ public final class ZkCoordinator implements Coordinator {
                 }
                 AtomicReference<ZooKeeper> watchedOn = new AtomicReference<>();
                 // bounded by the retry policy, as every read is
-                readWithBarrier(
-                        List.of(name), false, watchedOn, "reading '" + name + "'", true, ZkConnection.NO_DEADLINE);
+                readWithBarrier(List.of(name), false, watchedOn, "reading '" + name + "'", true, deadlineNanos);
                 cache.watchedAgain(name); // from here on, a new session's watches include this cell
                 if (watchedOn.get() == worker.watchedHandle()) {
                     break;
@@ -492,6 +500,12 @@ public final class ZkCoordinator implements Coordinator {
                 // or are not re-added yet: wait for the cache worker, then watch on its handle
                 cache.quiet(name);
                 ensureOpen();
+                if (ZkConnection.passed(deadlineNanos)) {
+                    throw new dev.synod.stm.TransactionTimeoutException(
+                            "the transaction's timeout passed while watching '"
+                                    + name + "' in " + describe() + " again: the cache has not caught up with the new"
+                                    + " ZooKeeper session");
+                }
                 if (System.nanoTime() - giveUp > 0) {
                     throw new CoordinationException("could not watch '" + name + "' in " + describe()
                             + " again: the cache has not caught up with the new ZooKeeper session");
