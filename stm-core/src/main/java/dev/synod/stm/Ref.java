@@ -35,7 +35,9 @@ import java.util.function.UnaryOperator;
  * snapshot. An attempt that is retried may have seen such a ref's older state beside newer states
  * of other refs, so a body must not loop waiting for a state (it must not block anyway: it may run
  * more than once). A read outside a transaction ({@link #get()}), a watch, or a transaction under
- * snapshot isolation or without retries makes the ref current again; {@link
+ * snapshot isolation or without retries makes the ref current again (if that is the transaction's
+ * first read, its snapshot begins at the state read, so another client's write in between costs
+ * no conflict); {@link
  * StmMetrics#refsUnwatched()} counts the times a ref stopped being kept current.
  *
  * <p>Thread-safe.

@@ -14,7 +14,11 @@ public interface Txn {
     /** The options this transaction runs with. */
     TxnOptions options();
 
-    /** The coordinator stamp of this attempt's snapshot (for ZooKeeper, a zxid). */
+    /**
+     * The coordinator stamp of this attempt's snapshot (for ZooKeeper, a zxid). Fixed from the
+     * attempt's first read or write on; before that it may still move forward (a first read that
+     * had to fetch a ref afresh begins the snapshot at that ref's state).
+     */
     long readPoint();
 
     /**

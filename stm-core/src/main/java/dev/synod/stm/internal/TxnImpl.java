@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
@@ -24,8 +25,11 @@ final class TxnImpl implements Txn {
     final Engine engine;
     final TxnOptions options;
     final int attempt;
-    final long localPoint;
-    final long readPoint;
+    /** Fixed once this attempt has read or written anything (see {@link #beginAgainAt}). */
+    long localPoint;
+    /** Fixed once this attempt has read or written anything (see {@link #beginAgainAt}). */
+    long readPoint;
+
     final long deadlineNanos;
     final TxnId id = TxnId.random();
     final Map<IdentityBase<?>, Entry<?>> entries = new LinkedHashMap<>();
@@ -193,6 +197,11 @@ final class TxnImpl implements Txn {
                     : quiet
                             ? d.currentAgain(deadlineNanos)
                             : engine.coordinator().current(d.name);
+            if (quiet && !optimistic && entries.isEmpty() && cell.stamp() > readPoint) {
+                // read afresh, newer than the snapshot: nothing was read yet, so rather than read
+                // an older version (a conflict at commit, fatal without retries), begin again later
+                beginAgainAt(cell.stamp());
+            }
             if (optimistic) {
                 optimisticReads.put(d.name, d);
             }
@@ -220,6 +229,26 @@ final class TxnImpl implements Txn {
         }
         entries.put(ref, e);
         return e;
+    }
+
+    /**
+     * Moves the snapshot of an attempt that has read and written nothing forward, as if it began
+     * now, once the coordinator's read point reaches {@code stamp} (a state just read afresh); if it
+     * does not before the deadline, the snapshot stays as it was.
+     */
+    private void beginAgainAt(long stamp) {
+        try {
+            long remaining = deadlineNanos - System.nanoTime();
+            if (remaining <= 0 || !engine.coordinator().awaitReadPoint(stamp, remaining, TimeUnit.NANOSECONDS)) {
+                return;
+            }
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new StmInterruptedException("interrupted while waiting for the snapshot to reach a state read", ie);
+        }
+        // Local point first, then read point: see LocalRefImpl for why the order matters.
+        localPoint = engine.localSeq();
+        readPoint = engine.coordinator().readPoint();
     }
 
     private <T> Entry<T> readDist(DistRef<T> ref, Versioned cell, boolean forCommute) {
