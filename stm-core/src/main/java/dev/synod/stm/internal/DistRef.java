@@ -143,14 +143,25 @@ final class DistRef<T> extends RefBase<T> {
         }
     }
 
-    /** The ref is read again (or contended): it is kept current, and the count starts over. */
-    void wanted() {
+    /**
+     * The ref was just read current (or is contended): it is kept current, and the count starts
+     * over. Call after the read.
+     *
+     * @return whether the coordinator had been told this client only writes the ref: the caller
+     *     reads it current once more, since the hint may have been given after its read (a commit
+     *     of another thread racing it), leaving the ref unwatched; usually that read found it
+     *     unwatched and watched it again, and reading it again is a memory read
+     */
+    boolean wanted() {
+        boolean hinted = false;
         if (mayBeQuiet || ownStreak != 0) {
             synchronized (hintLock) {
+                hinted = mayBeQuiet;
                 ownStreak = 0;
                 mayBeQuiet = false;
             }
         }
+        return hinted;
     }
 
     /**
@@ -158,16 +169,18 @@ final class DistRef<T> extends RefBase<T> {
      * returns its state.
      */
     Versioned currentAgain() {
-        Versioned cell = engine.coordinator().current(name);
-        wanted();
-        return cell;
+        return readWanted(() -> engine.coordinator().current(name));
     }
 
     /** As {@link #currentAgain()} for a transaction: a read it needs ends at its deadline. */
     Versioned currentAgain(long deadlineNanos) {
-        Versioned cell = engine.coordinator().current(name, deadlineNanos);
-        wanted();
-        return cell;
+        return readWanted(() -> engine.coordinator().current(name, deadlineNanos));
+    }
+
+    /** Reads the ref with {@code read}, then marks it {@link #wanted} (reading again if it had been hinted). */
+    private Versioned readWanted(java.util.function.Supplier<Versioned> read) {
+        Versioned cell = read.get();
+        return wanted() ? read.get() : cell;
     }
 
     @Override
@@ -198,8 +211,7 @@ final class DistRef<T> extends RefBase<T> {
      * (the cell moved on), decodes the newer state instead.
      */
     Decoded<T> decodeLatest() {
-        Versioned cell = engine.coordinator().current(name);
-        wanted();
+        Versioned cell = currentAgain();
         while (true) {
             try {
                 return decode(cell);
