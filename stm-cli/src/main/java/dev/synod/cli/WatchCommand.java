@@ -10,8 +10,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.watch.PersistentWatcher;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.framework.state.ConnectionStateListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,7 +26,9 @@ import picocli.CommandLine.Spec;
  * {@code synod watch NAME}: prints every change of a ref or atom with its old and new value, as it
  * happens. A persistent ZooKeeper watch on the cell's znode wakes the command, which then reads
  * the znode: changes that follow each other faster than one read may be seen as one (the old value
- * is always the one printed before). Runs until Ctrl-C, or until {@code --count} changes.
+ * is always the one printed before). Runs until Ctrl-C, or until {@code --count} changes. If the
+ * connection to ZooKeeper is lost it says so on stderr, once, and waits; when the connection is
+ * back it says so and reads the cell again, so changes made meanwhile show (as one change).
  */
 @Command(
         name = "watch",
@@ -58,6 +63,8 @@ final class WatchCommand implements Callable<Integer> {
         try (CuratorFramework client = ensemble.open()) {
             Cells cells = new Cells(client, ensemble);
             BlockingQueue<Boolean> wakeUps = new LinkedBlockingQueue<>();
+            client.getConnectionStateListenable()
+                    .addListener(outages(spec.commandLine().getErr(), wakeUps));
             try (PersistentWatcher watcher = new PersistentWatcher(client, cells.pathOf(canonical), false)) {
                 watcher.getListenable().addListener(event -> wakeUps.add(Boolean.TRUE));
                 watcher.getResetListenable().addListener(() -> wakeUps.add(Boolean.TRUE));
@@ -82,7 +89,15 @@ final class WatchCommand implements Callable<Integer> {
                 while ((count == null || changes < count) && !out.checkError()) {
                     wakeUps.take();
                     wakeUps.clear();
-                    Seen now = read(cells, canonical);
+                    Seen now;
+                    try {
+                        now = read(cells, canonical);
+                    } catch (Failure f) {
+                        if (f.exitCode() != Failure.CANNOT_CONNECT) {
+                            throw f;
+                        }
+                        continue; // lost again meanwhile: the reconnection wakes us up
+                    }
                     if (same(seen, now)) {
                         continue;
                     }
@@ -93,6 +108,30 @@ final class WatchCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * Tells the user, on stderr, when the connection is lost and when it is back (once each per
+     * outage), and wakes the watch up on a reconnection: notifications sent while disconnected are
+     * lost, so the cell is read again.
+     */
+    private ConnectionStateListener outages(PrintWriter err, BlockingQueue<Boolean> wakeUps) {
+        AtomicBoolean down = new AtomicBoolean();
+        return (c, state) -> {
+            if (state == ConnectionState.SUSPENDED || state == ConnectionState.LOST) {
+                if (down.compareAndSet(false, true)) {
+                    err.println("synod: lost the connection to ZooKeeper at " + ensemble.connect
+                            + "; waiting for it (changes made meanwhile show once it is back)");
+                    err.flush();
+                }
+            } else if (state.isConnected()) {
+                if (down.compareAndSet(true, false)) {
+                    err.println("synod: connected to ZooKeeper at " + ensemble.connect + " again");
+                    err.flush();
+                }
+                wakeUps.add(Boolean.TRUE);
+            }
+        };
     }
 
     private static boolean same(Seen a, Seen b) {

@@ -1,5 +1,7 @@
 package dev.synod.cli;
 
+import dev.synod.stm.Codec;
+import dev.synod.stm.Ref;
 import dev.synod.zookeeper.ZooKeeperStm;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -8,6 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -38,12 +43,69 @@ abstract class CliTestSupport {
         }
     }
 
+    /** Runs the tool in the background ({@link #start}); stopped after each test. */
+    final ExecutorService pool = Executors.newCachedThreadPool();
+
     @AfterEach
     void closeAll() throws Exception {
+        pool.shutdownNow();
         for (AutoCloseable c : closeables) {
             c.close();
         }
         closeables.clear();
+    }
+
+    /** A ref and a {@code synod watch NAME --count 2} on it that has printed its first change. */
+    record Watched(String name, ZooKeeperStm stm, Ref<Integer> ref, CapturedRun watch) {}
+
+    /** A ref set to 1, watched, then set to 2, and that change printed by the watch. */
+    Watched watchedAfterOneChange(String prefix) throws InterruptedException {
+        String name = unique(prefix);
+        ZooKeeperStm stm = closeLater(ZooKeeperStm.connect(connect()));
+        Ref<Integer> ref = stm.ref(name, Codec.json(Integer.class), 1);
+        CapturedRun watch = start("watch", name, "--count", "2", "--connect", connect());
+        watch.awaitOutput("watching " + name + " (version 0): 1; Ctrl-C to stop");
+        stm.run(txn -> ref.set(2));
+        watch.awaitOutput("version 1: 1 -> 2");
+        return new Watched(name, stm, ref, watch);
+    }
+
+    /** The tool running in a background thread, its output readable while it runs. */
+    CapturedRun start(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CompletableFuture<Integer> code = CompletableFuture.supplyAsync(
+                () -> Synod.run(
+                        args,
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8)),
+                pool);
+        return new CapturedRun(code, out, err);
+    }
+
+    record CapturedRun(CompletableFuture<Integer> code, ByteArrayOutputStream out, ByteArrayOutputStream err) {
+        void awaitOutput(String text) throws InterruptedException {
+            await(out, text);
+        }
+
+        void awaitError(String text) throws InterruptedException {
+            await(err, text);
+        }
+
+        private void await(ByteArrayOutputStream stream, String text) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (!stream.toString(StandardCharsets.UTF_8).contains(text)) {
+                if (System.nanoTime() > deadline || code.isDone()) {
+                    throw new AssertionError("no '" + text + "' in output: " + out + " / " + err);
+                }
+                Thread.sleep(10);
+            }
+        }
+
+        Result result() throws Exception {
+            int c = code.get(15, TimeUnit.SECONDS);
+            return new Result(c, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        }
     }
 
     static String connect() {

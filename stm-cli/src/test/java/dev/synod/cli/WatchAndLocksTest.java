@@ -10,33 +10,18 @@ import dev.synod.zookeeper.ZooKeeperStm;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** watch prints changes as they happen; locks shows holders, waiters and fencing tokens. */
 class WatchAndLocksTest extends CliTestSupport {
-    private final ExecutorService pool = Executors.newCachedThreadPool();
-
-    @AfterEach
-    void stopPool() {
-        pool.shutdownNow();
-    }
-
     @Test
     void watchPrintsEachChangeWithOldAndNewValue() throws Exception {
-        String name = unique("watched");
-        ZooKeeperStm stm = closeLater(ZooKeeperStm.connect(connect()));
-        Ref<Integer> ref = stm.ref(name, Codec.json(Integer.class), 1);
-        CapturedRun watch = start("watch", name, "--count", "2", "--connect", connect());
-        watch.awaitOutput("watching " + name + " (version 0): 1; Ctrl-C to stop");
-        stm.run(txn -> ref.set(2));
-        watch.awaitOutput("version 1: 1 -> 2");
-        stm.run(txn -> ref.set(3));
-        Result r = watch.result();
+        Watched w = watchedAfterOneChange("watched");
+        String name = w.name();
+        w.stm().run(txn -> w.ref().set(3));
+        Result r = w.watch().result();
         assertThat(r.code()).isZero();
         List<String> lines = r.out().lines().toList();
         assertThat(lines).hasSize(3);
@@ -139,39 +124,5 @@ class WatchAndLocksTest extends CliTestSupport {
         assertThat(got.await(10, TimeUnit.SECONDS)).isTrue();
         Result free = synodHere("locks", lockName);
         assertThat(free.out().trim()).isEqualTo(lockName + ": free");
-    }
-
-    /** The tool running in a background thread, its output readable while it runs. */
-    private CapturedRun start(String... args) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        CompletableFuture<Integer> code = CompletableFuture.supplyAsync(
-                () -> Synod.run(
-                        args,
-                        new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
-                        new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8)),
-                pool);
-        return new CapturedRun(code, out, err);
-    }
-
-    private record CapturedRun(
-            CompletableFuture<Integer> code, java.io.ByteArrayOutputStream out, java.io.ByteArrayOutputStream err) {
-        void awaitOutput(String text) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            while (!out.toString(java.nio.charset.StandardCharsets.UTF_8).contains(text)) {
-                if (System.nanoTime() > deadline || code.isDone()) {
-                    throw new AssertionError("no '" + text + "' in output: " + out + " / " + err);
-                }
-                Thread.sleep(10);
-            }
-        }
-
-        Result result() throws Exception {
-            int c = code.get(15, TimeUnit.SECONDS);
-            return new Result(
-                    c,
-                    out.toString(java.nio.charset.StandardCharsets.UTF_8),
-                    err.toString(java.nio.charset.StandardCharsets.UTF_8));
-        }
     }
 }

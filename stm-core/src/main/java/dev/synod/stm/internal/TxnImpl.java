@@ -231,15 +231,20 @@ final class TxnImpl implements Txn {
         return e;
     }
 
+    /** The longest {@link #beginAgainAt} waits for the read point. */
+    private static final long BEGIN_AGAIN_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     /**
      * Moves the snapshot of an attempt that has read and written nothing forward, as if it began
      * now, once the coordinator's read point reaches {@code stamp} (a state just read afresh); if it
-     * does not before the deadline, the snapshot stays as it was.
+     * does not within a second (or before the deadline), the snapshot stays as it was.
      */
     private void beginAgainAt(long stamp) {
         try {
-            long remaining = deadlineNanos - System.nanoTime();
-            if (remaining <= 0 || !engine.coordinator().awaitReadPoint(stamp, remaining, TimeUnit.NANOSECONDS)) {
+            // usually there already (the read's reply raised it); not for long when the read point
+            // is held back (a lost connection): the old snapshot then costs a conflict at worst
+            long wait = Math.min(deadlineNanos - System.nanoTime(), BEGIN_AGAIN_WAIT_NANOS);
+            if (wait <= 0 || !engine.coordinator().awaitReadPoint(stamp, wait, TimeUnit.NANOSECONDS)) {
                 return;
             }
         } catch (InterruptedException ie) {
