@@ -180,7 +180,19 @@ final class DistRef<T> extends RefBase<T> {
     /** Reads the ref with {@code read}, then marks it {@link #wanted} (reading again if it had been hinted). */
     private Versioned readWanted(java.util.function.Supplier<Versioned> read) {
         Versioned cell = read.get();
-        return wanted() ? read.get() : cell;
+        if (!wanted()) {
+            return cell;
+        }
+        try {
+            return read.get();
+        } catch (RuntimeException e) {
+            // this read may be the one that watches the ref again: until one succeeds, it may
+            // still be unwatched (a watch added meanwhile catches up first)
+            synchronized (hintLock) {
+                mayBeQuiet = true;
+            }
+            throw e;
+        }
     }
 
     @Override

@@ -197,10 +197,12 @@ final class TxnImpl implements Txn {
                     : quiet
                             ? d.currentAgain(deadlineNanos)
                             : engine.coordinator().current(d.name);
-            if (quiet && !optimistic && entries.isEmpty() && cell.stamp() > readPoint) {
+            if (quiet && !optimistic && entries.isEmpty() && cell.stamp() > readPoint && beginAgainAt(cell.stamp())) {
                 // read afresh, newer than the snapshot: nothing was read yet, so rather than read
-                // an older version (a conflict at commit, fatal without retries), begin again later
-                beginAgainAt(cell.stamp());
+                // an older version (a conflict at commit, fatal without retries), begin again later;
+                // the new snapshot may be past the state read (watched again, a change of another
+                // client may have come meanwhile): read it again (a memory read now)
+                cell = engine.coordinator().current(d.name, deadlineNanos);
             }
             if (optimistic) {
                 optimisticReads.put(d.name, d);
@@ -238,14 +240,16 @@ final class TxnImpl implements Txn {
      * Moves the snapshot of an attempt that has read and written nothing forward, as if it began
      * now, once the coordinator's read point reaches {@code stamp} (a state just read afresh); if it
      * does not within a second (or before the deadline), the snapshot stays as it was.
+     *
+     * @return whether the snapshot moved (its read point may then be past {@code stamp})
      */
-    private void beginAgainAt(long stamp) {
+    private boolean beginAgainAt(long stamp) {
         try {
             // usually there already (the read's reply raised it); not for long when the read point
             // is held back (a lost connection): the old snapshot then costs a conflict at worst
             long wait = Math.min(deadlineNanos - System.nanoTime(), BEGIN_AGAIN_WAIT_NANOS);
             if (wait <= 0 || !engine.coordinator().awaitReadPoint(stamp, wait, TimeUnit.NANOSECONDS)) {
-                return;
+                return false;
             }
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
@@ -254,6 +258,7 @@ final class TxnImpl implements Txn {
         // Local point first, then read point: see LocalRefImpl for why the order matters.
         localPoint = engine.localSeq();
         readPoint = engine.coordinator().readPoint();
+        return true;
     }
 
     private <T> Entry<T> readDist(DistRef<T> ref, Versioned cell, boolean forCommute) {

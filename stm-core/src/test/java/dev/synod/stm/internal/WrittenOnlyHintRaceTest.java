@@ -48,6 +48,30 @@ class WrittenOnlyHintRaceTest {
         public Versioned lastKnown(String name) {
             return real.current(name); // does not watch again
         }
+
+        /** Run (once) while a caller waits for the read point. */
+        volatile Runnable whileAwaiting;
+
+        /** While set (at least 0), the read point, as if the cache had not caught up yet. */
+        volatile long pinnedReadPoint = -1;
+
+        @Override
+        public long readPoint() {
+            long pinned = pinnedReadPoint;
+            return pinned >= 0 ? pinned : real.readPoint();
+        }
+
+        @Override
+        public boolean awaitReadPoint(long stamp, long timeout, java.util.concurrent.TimeUnit unit)
+                throws InterruptedException {
+            Runnable hook = whileAwaiting;
+            whileAwaiting = null;
+            if (hook != null) {
+                hook.run();
+            }
+            pinnedReadPoint = -1; // caught up (past the stamp, as a change may have come meanwhile)
+            return real.awaitReadPoint(stamp, timeout, unit);
+        }
     }
 
     @Test
@@ -62,15 +86,7 @@ class WrittenOnlyHintRaceTest {
 
             // after the read of get(), before it marks the ref wanted: the 16th commit, whose
             // hint stops the watch
-            coordinator.afterNextRead = () -> {
-                Thread committer = new Thread(() -> stm.run(txn -> ref.alter(x -> x + 1)));
-                committer.start();
-                try {
-                    committer.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            };
+            coordinator.afterNextRead = () -> onAnotherThread(() -> stm.run(txn -> ref.alter(x -> x + 1)));
             long seen = ref.get();
             assertThat(coordinator.afterNextRead).as("the racing commit ran").isNull();
             assertThat(stm.metrics().refsUnwatched()).isEqualTo(1);
@@ -79,6 +95,41 @@ class WrittenOnlyHintRaceTest {
                     .isEmpty();
             assertThat(coordinator.watchedAgain).hasValue(1);
             assertThat(seen).as("and returns the state read after that").isEqualTo(16L);
+        }
+    }
+
+    @Test
+    void aFirstReadThatMovesTheSnapshotReadsTheStateAtTheNewSnapshot() throws Exception {
+        QuietTracking coordinator = new QuietTracking();
+        try (Stm a = Stm.create(coordinator, TxnOptions.defaults());
+                Stm b = Stm.create(coordinator.real, TxnOptions.defaults())) {
+            Ref<Long> ref = a.ref("r", Codec.json(Long.class), 0L);
+            Ref<Long> other = b.ref("r", Codec.json(Long.class));
+            for (int i = 0; i < DistRef.UPDATES_ONLY_AFTER; i++) {
+                a.run(txn -> ref.alter(x -> x + 1));
+            }
+            assertThat(coordinator.unwatched).as("the hint was given").containsExactly("r");
+            b.run(txn -> other.set(100L));
+            // A's snapshot trails that write; reading the ref afresh (watching it again) finds 100,
+            // and another write (200) comes while the snapshot is moved past the state read
+            coordinator.pinnedReadPoint = coordinator.real.readPoint() - 1;
+            coordinator.whileAwaiting = () -> onAnotherThread(() -> b.run(txn -> other.set(200L)));
+            long seen = a.atomically(TxnOptions.defaults().withMaxRetries(0), txn -> ref.get());
+            assertThat(coordinator.watchedAgain).hasValue(1);
+            assertThat(seen)
+                    .as("the state at the snapshot it moved to, not the one read before")
+                    .isEqualTo(200L);
+        }
+    }
+
+    /** Runs {@code action} on a thread of its own (outside the caller's transaction) and waits for it. */
+    private static void onAnotherThread(Runnable action) {
+        Thread t = new Thread(action);
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
