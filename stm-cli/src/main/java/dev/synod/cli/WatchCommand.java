@@ -64,7 +64,7 @@ final class WatchCommand implements Callable<Integer> {
             Cells cells = new Cells(client, ensemble);
             BlockingQueue<Boolean> wakeUps = new LinkedBlockingQueue<>();
             client.getConnectionStateListenable()
-                    .addListener(outages(spec.commandLine().getErr(), wakeUps));
+                    .addListener(outages(spec.commandLine().getErr()));
             try (PersistentWatcher watcher = new PersistentWatcher(client, cells.pathOf(canonical), false)) {
                 watcher.getListenable().addListener(event -> wakeUps.add(Boolean.TRUE));
                 watcher.getResetListenable().addListener(() -> wakeUps.add(Boolean.TRUE));
@@ -96,7 +96,7 @@ final class WatchCommand implements Callable<Integer> {
                         if (f.exitCode() != Failure.CANNOT_CONNECT) {
                             throw f;
                         }
-                        continue; // lost again meanwhile: the reconnection wakes us up
+                        continue; // lost again meanwhile: the watcher's reset wakes us up
                     }
                     if (same(seen, now)) {
                         continue;
@@ -112,10 +112,10 @@ final class WatchCommand implements Callable<Integer> {
 
     /**
      * Tells the user, on stderr, when the connection is lost and when it is back (once each per
-     * outage), and wakes the watch up on a reconnection: notifications sent while disconnected are
-     * lost, so the cell is read again.
+     * outage). Reading the cell again after a reconnection needs nothing here: the watcher adds
+     * its watch again then, and its reset listener wakes the loop.
      */
-    private ConnectionStateListener outages(PrintWriter err, BlockingQueue<Boolean> wakeUps) {
+    private ConnectionStateListener outages(PrintWriter err) {
         AtomicBoolean down = new AtomicBoolean();
         return (c, state) -> {
             if (state == ConnectionState.SUSPENDED || state == ConnectionState.LOST) {
@@ -129,7 +129,6 @@ final class WatchCommand implements Callable<Integer> {
                     err.println("synod: connected to ZooKeeper at " + ensemble.connect + " again");
                     err.flush();
                 }
-                wakeUps.add(Boolean.TRUE);
             }
         };
     }

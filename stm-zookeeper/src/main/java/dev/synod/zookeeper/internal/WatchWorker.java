@@ -643,8 +643,9 @@ final class WatchWorker implements Watcher {
             }
             watchedHandle = zk;
             // a cell watched again meanwhile (see ZkCoordinator.watchAgain) was passed over above
+            // (watch skips cells quiet or untracked by then)
             for (String name : cache.openedNames()) {
-                if (!cache.isQuiet(name) && !names.contains(name)) {
+                if (!names.contains(name)) {
                     watch(zk, name, true);
                 }
             }

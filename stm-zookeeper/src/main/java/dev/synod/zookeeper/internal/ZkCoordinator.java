@@ -161,14 +161,8 @@ public final class ZkCoordinator implements Coordinator {
             return;
         }
         if (connection.isConnected()) {
-            try {
-                if (readPoint.awaitFresh(TimeUnit.MILLISECONDS.toNanos(connection.connectionTimeoutMs()))) {
-                    return;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StmInterruptedException(
-                        "interrupted while waiting for the cache of " + describe() + " to be refreshed", e);
+            if (awaitRefresh(TimeUnit.MILLISECONDS.toNanos(connection.connectionTimeoutMs()))) {
+                return;
             }
             ensureOpen();
             staleFor = readPoint.staleForNanos();
@@ -562,10 +556,10 @@ public final class ZkCoordinator implements Coordinator {
     /**
      * A transaction caught the cell {@code name} trailing the read point: a notification was lost
      * (it should never happen). Has the worker add the watch of every opened cell again and
-     * refresh them all, reads the cell, and waits for that refresh (until the deadline, at most the
-     * connection timeout): the retry then reads one current state of every cell, including those
-     * that trailed unseen. If the read fails (no connection), that is thrown at once; the worker
-     * still resyncs once it can.
+     * refresh them all ({@code name} among them), and waits for that refresh (until the deadline,
+     * at most the connection timeout): the retry then reads one current state of every cell,
+     * including those that trailed unseen. Without a connection it returns at once: the worker
+     * resyncs once it is back, and the retry finds out.
      */
     @Override
     public void localStateTrailed(String name, long stamp, long deadlineNanos) {
@@ -577,16 +571,27 @@ public final class ZkCoordinator implements Coordinator {
                 name,
                 Long.toHexString(stamp));
         worker.resync();
-        // if this read fails (no connection), the worker still resyncs once it can; nothing to wait for now
-        fetch(List.of(name), false, deadlineNanos);
+        if (!connection.isConnected()) {
+            return;
+        }
         long wait = TimeUnit.MILLISECONDS.toNanos(connection.connectionTimeoutMs());
         if (deadlineNanos != ZkConnection.NO_DEADLINE) {
             wait = Math.min(wait, deadlineNanos - System.nanoTime());
         }
+        if (wait > 0 && !awaitRefresh(wait)) {
+            LOG.debug("{}: the refresh after a trailing cell did not end in time", describe());
+        }
+    }
+
+    /**
+     * Waits until the read point is no longer stale (a refresh made every opened cell current).
+     *
+     * @return whether it got there within {@code timeoutNanos}
+     * @throws StmInterruptedException if interrupted while waiting (the flag is set again)
+     */
+    private boolean awaitRefresh(long timeoutNanos) {
         try {
-            if (wait > 0 && !readPoint.awaitFresh(wait)) {
-                LOG.debug("{}: the refresh after a trailing cell did not end in time", describe());
-            }
+            return readPoint.awaitFresh(timeoutNanos);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StmInterruptedException(
